@@ -1,0 +1,28 @@
+package io.alphaflow.cli;
+
+import picocli.CommandLine.Command;
+
+/** The root command: only groups the others. */
+@Command(
+    name = "alphaflow",
+    mixinStandardHelpOptions = true,
+    version = "alphaflow 0.1.0",
+    description = "Durable workflows for quant research and trading pipelines.",
+    subcommands = {
+      FlowValidateCommand.class,
+      FlowRunCommand.class,
+      RunStatusCommand.class,
+      TaskLogsCommand.class,
+      FlowGraphCommand.class,
+      RunListCommand.class,
+      RunResumeCommand.class,
+      DemoCommand.class
+    })
+final class AlphaflowCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

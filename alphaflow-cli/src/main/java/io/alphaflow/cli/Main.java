@@ -1,0 +1,91 @@
+package io.alphaflow.cli;
+
+import io.alphaflow.core.AlphaflowException;
+import io.alphaflow.core.ConflictException;
+import io.alphaflow.core.InvalidInputException;
+import io.alphaflow.core.NotFoundException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/** The {@code alphaflow} command line. The only {@code main} in alphaflow. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI in this JVM and returns the exit code (tests call this). */
+  public static int run(String... args) {
+    configureLogging(args);
+    CommandLine cli = commandLine();
+    try {
+      return cli.execute(args);
+    } finally {
+      cli.getOut().flush();
+      cli.getErr().flush();
+    }
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new AlphaflowCommand());
+    cli.setExecutionExceptionHandler(Main::handle);
+    cli.setParameterExceptionHandler(
+        (ex, a) -> {
+          PrintWriter err = ex.getCommandLine().getErr();
+          err.println("alphaflow: " + ex.getMessage());
+          err.println("try: alphaflow " + ex.getCommandLine().getCommandName() + " --help");
+          return ExitCode.INVALID_INPUT.code();
+        });
+    return cli;
+  }
+
+  private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+    PrintWriter err = cli.getErr();
+    Logger log = LoggerFactory.getLogger(Main.class);
+    if (e instanceof InvalidInputException
+        || e instanceof NotFoundException
+        || e instanceof ConflictException) {
+      log.info("user error: {}", e.getMessage());
+      err.println("alphaflow: " + e.getMessage());
+      return ExitCode.INVALID_INPUT.code();
+    }
+    log.error("internal error", e);
+    String what = e instanceof AlphaflowException ? e.getMessage() : e.toString();
+    err.println("alphaflow: internal error: " + what);
+    err.println(
+        "details: "
+            + Path.of(System.getProperty("alphaflow.home", ".alphaflow"), "logs", "alphaflow.log"));
+    return ExitCode.INTERNAL_ERROR.code();
+  }
+
+  /**
+   * Logback reads these properties when it starts, which is before picocli has parsed anything, so
+   * the two options that shape logging are picked out of the raw arguments here.
+   */
+  private static void configureLogging(String[] args) {
+    String home = ".alphaflow";
+    String level = System.getenv("LOG_LEVEL");
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--home") && i + 1 < args.length) {
+        home = args[i + 1];
+      } else if (a.startsWith("--home=")) {
+        home = a.substring("--home=".length());
+      } else if (a.equals("--log-level") && i + 1 < args.length) {
+        level = args[i + 1];
+      } else if (a.startsWith("--log-level=")) {
+        level = a.substring("--log-level=".length());
+      }
+    }
+    System.setProperty("alphaflow.home", home);
+    if (level != null && !level.isBlank()) {
+      System.setProperty("alphaflow.log.level", level.trim().toUpperCase(java.util.Locale.ROOT));
+      System.setProperty(
+          "alphaflow.console.level", level.trim().toUpperCase(java.util.Locale.ROOT));
+    }
+  }
+}

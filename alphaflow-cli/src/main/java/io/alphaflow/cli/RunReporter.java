@@ -1,0 +1,48 @@
+package io.alphaflow.cli;
+
+import io.alphaflow.core.execution.Engine;
+import io.alphaflow.core.execution.RunResult;
+import io.alphaflow.core.run.RunRecord;
+import io.alphaflow.core.run.RunState;
+import java.io.PrintWriter;
+import java.util.function.Supplier;
+
+/** Runs something on an engine with progress lines, then prints the outcome as text or JSON. */
+final class RunReporter {
+  private RunReporter() {}
+
+  static int report(
+      Engine engine,
+      RunOptions options,
+      PrintWriter out,
+      PrintWriter err,
+      int taskCount,
+      Supplier<RunResult> work) {
+    ProgressPrinter progress = new ProgressPrinter(options.json ? err : out, taskCount);
+    if (!options.quiet) {
+      engine.events().subscribe(progress);
+    }
+    RunResult result;
+    try {
+      result = work.get();
+    } finally {
+      engine.events().unsubscribe(progress);
+    }
+    RunRecord run = engine.store().findRun(result.runId()).orElseThrow();
+    if (options.json) {
+      out.println(Json.write(RunViews.runJson(run, result.tasks())));
+    } else {
+      out.println();
+      out.print(RunViews.runText(run, result.tasks()));
+      if (result.state() != RunState.SUCCEEDED) {
+        out.println(
+            "\nlogs: alphaflow logs "
+                + run.runId()
+                + " <task>   resume: alphaflow resume "
+                + run.runId());
+      }
+    }
+    out.flush();
+    return result.state() == RunState.SUCCEEDED ? ExitCode.OK.code() : ExitCode.RUN_FAILED.code();
+  }
+}

@@ -1,0 +1,47 @@
+package io.alphaflow.cli;
+
+import io.alphaflow.core.NotFoundException;
+import io.alphaflow.core.execution.Engine;
+import io.alphaflow.core.run.RunRecord;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "resume",
+    description = {
+      "Finish a run whose process stopped (crash, kill -9) or retry a failed run.",
+      "Succeeded tasks are not run again; interrupted ones start a new attempt."
+    })
+final class RunResumeCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Mixin RunOptions runOptions;
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "RUN", description = "The run id.")
+  String runId;
+
+  @Override
+  public Integer call() {
+    try (Workspace ws = new Workspace(common)) {
+      RunRecord run = ws.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
+      Engine engine = ws.engine(runOptions.toSettings());
+      int total = ws.store().taskRuns(runId).size();
+      if (run.state().name().equals("SUCCEEDED") && !runOptions.json) {
+        spec.commandLine()
+            .getOut()
+            .println("run " + runId + " already succeeded; nothing to resume");
+      }
+      return RunReporter.report(
+          engine,
+          runOptions,
+          spec.commandLine().getOut(),
+          spec.commandLine().getErr(),
+          total,
+          () -> engine.resume(runId));
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package io.alphaflow.cli;
+
+import io.alphaflow.core.flow.Durations;
+import io.alphaflow.core.run.RunRecord;
+import io.alphaflow.core.run.TaskRunRecord;
+import io.alphaflow.core.run.TaskState;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** How runs and task runs look on the terminal and in {@code --json}. */
+final class RunViews {
+  private static final DateTimeFormatter CLOCK =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+  private RunViews() {}
+
+  static Map<String, Object> runJson(RunRecord run, List<TaskRunRecord> tasks) {
+    Map<String, Object> m = runSummaryJson(run);
+    m.put("params", run.params());
+    m.put("owner", run.owner());
+    m.put("tasks", tasks.stream().map(RunViews::taskJson).toList());
+    return m;
+  }
+
+  static Map<String, Object> runSummaryJson(RunRecord run) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("run_id", run.runId());
+    m.put("flow", run.flowName());
+    m.put("state", run.state().name());
+    m.put("created_at", text(run.createdAt()));
+    m.put("ended_at", text(run.endedAt()));
+    m.put("error", run.error());
+    return m;
+  }
+
+  static Map<String, Object> taskJson(TaskRunRecord t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", t.taskId());
+    m.put("state", t.state().name());
+    m.put("attempts", t.attempt());
+    m.put("started_at", text(t.startedAt()));
+    m.put("ended_at", text(t.endedAt()));
+    m.put("duration_ms", duration(t) == null ? null : duration(t).toMillis());
+    m.put("next_attempt_at", text(t.nextAttemptAt()));
+    m.put("exit_code", t.exitCode());
+    m.put("error", t.error());
+    m.put("outputs", t.outputs());
+    return m;
+  }
+
+  static String runText(RunRecord run, List<TaskRunRecord> tasks) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("run ")
+        .append(run.runId())
+        .append("  flow ")
+        .append(run.flowName())
+        .append("  ")
+        .append(run.state())
+        .append('\n');
+    sb.append("created ").append(CLOCK.format(run.createdAt()));
+    if (run.endedAt() != null) {
+      sb.append(", ended ")
+          .append(CLOCK.format(run.endedAt()))
+          .append(" (")
+          .append(Durations.format(Duration.between(run.createdAt(), run.endedAt())))
+          .append(')');
+    }
+    sb.append('\n');
+    if (!run.params().isEmpty()) {
+      sb.append("params ");
+      run.params().forEach((k, v) -> sb.append(k).append('=').append(v).append(' '));
+      sb.append('\n');
+    }
+    if (run.error() != null) {
+      sb.append("error: ").append(run.error()).append('\n');
+    }
+    sb.append('\n').append(taskTable(tasks));
+    return sb.toString();
+  }
+
+  static String taskTable(List<TaskRunRecord> tasks) {
+    Table table = new Table("TASK", "STATE", "ATTEMPTS", "STARTED", "DURATION", "EXIT", "DETAIL");
+    for (TaskRunRecord t : tasks) {
+      Duration d = duration(t);
+      table.row(
+          t.taskId(),
+          t.state(),
+          t.attempt(),
+          t.startedAt() == null ? null : CLOCK.format(t.startedAt()).substring(11),
+          d == null ? null : Durations.format(d),
+          t.exitCode(),
+          detail(t));
+    }
+    return table.render();
+  }
+
+  private static String detail(TaskRunRecord t) {
+    if (t.state() == TaskState.RETRYING && t.nextAttemptAt() != null) {
+      return "next attempt at " + CLOCK.format(t.nextAttemptAt()) + "; last: " + t.error();
+    }
+    if (t.error() != null) {
+      return t.error();
+    }
+    return t.outputs().isEmpty() ? "" : "outputs: " + String.join(", ", t.outputs().keySet());
+  }
+
+  private static Duration duration(TaskRunRecord t) {
+    if (t.startedAt() == null) {
+      return null;
+    }
+    Instant end = t.endedAt() != null ? t.endedAt() : Instant.now();
+    return end.isBefore(t.startedAt()) ? null : Duration.between(t.startedAt(), end);
+  }
+
+  static String text(Instant t) {
+    return t == null ? null : t.toString();
+  }
+
+  static String clock(Instant t) {
+    return CLOCK.format(t);
+  }
+}

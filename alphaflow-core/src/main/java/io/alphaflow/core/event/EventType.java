@@ -1,0 +1,27 @@
+package io.alphaflow.core.event;
+
+/** Every kind of event the engine emits; the prefix is its category. */
+public enum EventType {
+  WORKFLOW_STARTED,
+  WORKFLOW_RESUMED,
+  WORKFLOW_COMPLETED,
+  WORKFLOW_FAILED,
+  STAGE_STARTED,
+  STAGE_COMPLETED,
+  TASK_QUEUED,
+  TASK_STARTED,
+  TASK_COMPLETED,
+  TASK_FAILED,
+  TASK_RETRYING,
+  TASK_TIMED_OUT,
+  TASK_SKIPPED,
+  TASK_UPSTREAM_FAILED,
+  TASK_CANCELLED,
+  SYSTEM_ALERT;
+
+  /** workflow, stage, task or system. */
+  public String category() {
+    String n = name();
+    return n.substring(0, n.indexOf('_')).toLowerCase(java.util.Locale.ROOT);
+  }
+}

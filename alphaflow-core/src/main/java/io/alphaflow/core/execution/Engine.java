@@ -1,0 +1,246 @@
+package io.alphaflow.core.execution;
+
+import io.alphaflow.core.ConflictException;
+import io.alphaflow.core.NotFoundException;
+import io.alphaflow.core.event.EventBus;
+import io.alphaflow.core.execution.internal.EngineParts;
+import io.alphaflow.core.execution.internal.RunLoop;
+import io.alphaflow.core.flow.Flow;
+import io.alphaflow.core.flow.FlowLoader;
+import io.alphaflow.core.flow.Params;
+import io.alphaflow.core.run.RunRecord;
+import io.alphaflow.core.run.RunState;
+import io.alphaflow.core.run.TaskRunRecord;
+import io.alphaflow.core.settings.Settings;
+import io.alphaflow.core.store.Store;
+import io.alphaflow.core.task.TaskRegistry;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Runs flows durably: every state change is committed to the {@link Store} before the engine acts
+ * on it, so {@link #resume(String)} can finish a run whose process died at any point. Build one
+ * with {@link #builder(Store)}; one engine may run many flows, one run per calling thread.
+ */
+public final class Engine implements AutoCloseable {
+  private static final Duration STALE_AFTER = Duration.ofSeconds(15);
+
+  private final EngineParts parts;
+  private final Settings settings;
+  private final boolean ownsWorkers;
+  private final Random ids = new SecureRandom();
+  private final Set<String> active = ConcurrentHashMap.newKeySet();
+
+  private Engine(EngineParts parts, Settings settings, boolean ownsWorkers) {
+    this.parts = parts;
+    this.settings = settings;
+    this.ownsWorkers = ownsWorkers;
+  }
+
+  public static Builder builder(Store store) {
+    return new Builder(store);
+  }
+
+  public Store store() {
+    return parts.store();
+  }
+
+  public EventBus events() {
+    return parts.events();
+  }
+
+  public TaskRegistry tasks() {
+    return parts.tasks();
+  }
+
+  public FlowLoader loader() {
+    return new FlowLoader(parts.tasks());
+  }
+
+  /** Stores a new run of {@code flow} with checked params; nothing runs until {@link #resume}. */
+  public String create(Flow flow, Map<String, String> params) {
+    Map<String, String> resolved = Params.resolve(flow, params);
+    Instant now = parts.clock().instant();
+    String runId = RunIds.next(now, ids);
+    RunRecord run =
+        new RunRecord(
+            runId,
+            flow.name(),
+            flow.fileName(),
+            flow.source(),
+            resolved,
+            RunState.RUNNING,
+            now,
+            null,
+            null,
+            null,
+            null);
+    List<TaskRunRecord> tasks =
+        flow.tasks().stream().map(t -> TaskRunRecord.pending(runId, t.id())).toList();
+    parts.store().createRun(run, tasks, List.of());
+    return runId;
+  }
+
+  /** Runs {@code flow} to the end on the calling thread. */
+  public RunResult run(Flow flow, Map<String, String> params) {
+    String runId = create(flow, params);
+    return execute(flow, runId);
+  }
+
+  /**
+   * Continues a run whose process stopped: succeeded tasks stay done, tasks that were running start
+   * a new attempt (counted against their retries), and a run that had failed retries its failed
+   * tasks with a fresh retry budget. Refuses a run another live process is executing.
+   */
+  public RunResult resume(String runId) {
+    RunRecord run = parts.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
+    if (run.state() == RunState.SUCCEEDED) {
+      return new RunResult(runId, run.state(), run.error(), parts.store().taskRuns(runId));
+    }
+    if (run.flowSource() == null) {
+      throw new ConflictException(
+          "run " + runId + " has no stored flow definition, so it cannot be resumed");
+    }
+    Flow flow =
+        loader().parse(run.flowFile() == null ? run.flowName() : run.flowFile(), run.flowSource());
+    return execute(flow, runId);
+  }
+
+  private RunResult execute(Flow flow, String runId) {
+    if (!active.add(runId)) {
+      throw new ConflictException("run " + runId + " is already executing in this process");
+    }
+    try {
+      RunRecord run = parts.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
+      checkNotOwnedElsewhere(run);
+      return new RunLoop(parts, flow, settings, run, parts.store().taskRuns(runId)).execute();
+    } finally {
+      active.remove(runId);
+    }
+  }
+
+  private void checkNotOwnedElsewhere(RunRecord run) {
+    if (run.owner() == null || run.state().isTerminal() || run.owner().equals(parts.owner())) {
+      return;
+    }
+    Owner owner = Owner.parse(run.owner());
+    if (owner.mayBeAlive(run.heartbeatAt(), parts.clock().instant(), STALE_AFTER)) {
+      throw new ConflictException(
+          "run "
+              + run.runId()
+              + " is being executed by process "
+              + owner
+              + " (last heartbeat "
+              + run.heartbeatAt()
+              + "); wait for it to end, or stop that process first");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (ownsWorkers) {
+      parts.workers().shutdownNow();
+    }
+  }
+
+  /** Configures an {@link Engine}; everything but the store has a default. */
+  public static final class Builder {
+    private final Store store;
+    private TaskRegistry tasks;
+    private EventBus events = new EventBus();
+    private InstantSource clock = InstantSource.system();
+    private ExecutorService workers;
+    private Path home = Path.of(".alphaflow");
+    private Settings settings = Settings.EMPTY;
+    private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+    private Duration heartbeat = Duration.ofSeconds(5);
+    private String owner = Owner.self().toString();
+
+    private Builder(Store store) {
+      this.store = Objects.requireNonNull(store, "store");
+    }
+
+    public Builder tasks(TaskRegistry t) {
+      tasks = t;
+      return this;
+    }
+
+    public Builder events(EventBus e) {
+      events = e;
+      return this;
+    }
+
+    public Builder clock(InstantSource c) {
+      clock = c;
+      return this;
+    }
+
+    /** Where task attempts run; by default one virtual thread per attempt. */
+    public Builder workers(ExecutorService w) {
+      workers = w;
+      return this;
+    }
+
+    /** The state directory ({@code .alphaflow}): logs and outputs go under it. */
+    public Builder home(Path h) {
+      home = h;
+      return this;
+    }
+
+    /** Settings from the layers above the flow (alphaflow.yaml, environment, flags). */
+    public Builder settings(Settings s) {
+      settings = s;
+      return this;
+    }
+
+    /** Source of jitter for retry delays, in [0, 1). */
+    public Builder random(DoubleSupplier r) {
+      random = r;
+      return this;
+    }
+
+    public Builder heartbeat(Duration d) {
+      heartbeat = d;
+      return this;
+    }
+
+    public Builder owner(String o) {
+      owner = o;
+      return this;
+    }
+
+    public Engine build() {
+      boolean own = workers == null;
+      ExecutorService w =
+          own
+              ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-", 0).factory())
+              : workers;
+      return new Engine(
+          new EngineParts(
+              store,
+              tasks == null ? TaskRegistry.loadDefault() : tasks,
+              events,
+              clock,
+              w,
+              home,
+              owner,
+              random,
+              heartbeat),
+          settings,
+          own);
+    }
+  }
+}

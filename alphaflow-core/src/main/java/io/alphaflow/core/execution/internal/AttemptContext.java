@@ -1,0 +1,123 @@
+package io.alphaflow.core.execution.internal;
+
+import io.alphaflow.core.task.Cancellation;
+import io.alphaflow.core.task.TaskContext;
+import io.alphaflow.core.task.TaskLog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The {@link TaskContext} of one attempt. */
+final class AttemptContext implements TaskContext {
+  private final String runId;
+  private final String flowName;
+  private final String taskId;
+  private final int attempt;
+  private final Map<String, Object> config;
+  private final Map<String, String> params;
+  private final TaskLog log;
+  private final Path stagingDir;
+  private final Cancellation cancellation;
+  private final Map<String, String> outputs = Collections.synchronizedMap(new LinkedHashMap<>());
+  private volatile boolean stagingCreated;
+
+  AttemptContext(
+      String runId,
+      String flowName,
+      String taskId,
+      int attempt,
+      Map<String, Object> config,
+      Map<String, String> params,
+      TaskLog log,
+      Path stagingDir,
+      Cancellation cancellation) {
+    this.runId = runId;
+    this.flowName = flowName;
+    this.taskId = taskId;
+    this.attempt = attempt;
+    this.config = config;
+    this.params = params;
+    this.log = log;
+    this.stagingDir = stagingDir;
+    this.cancellation = cancellation;
+  }
+
+  @Override
+  public String runId() {
+    return runId;
+  }
+
+  @Override
+  public String flowName() {
+    return flowName;
+  }
+
+  @Override
+  public String taskId() {
+    return taskId;
+  }
+
+  @Override
+  public int attempt() {
+    return attempt;
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    return config;
+  }
+
+  @Override
+  public Map<String, String> params() {
+    return params;
+  }
+
+  @Override
+  public TaskLog log() {
+    return log;
+  }
+
+  @Override
+  public Path outputDir() {
+    if (!stagingCreated) {
+      try {
+        Files.createDirectories(stagingDir);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create output directory " + stagingDir, e);
+      }
+      stagingCreated = true;
+    }
+    return stagingDir;
+  }
+
+  boolean usedOutputDir() {
+    return stagingCreated;
+  }
+
+  Path stagingDir() {
+    return stagingDir;
+  }
+
+  @Override
+  public Cancellation cancellation() {
+    return cancellation;
+  }
+
+  @Override
+  public void output(String name, String value) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("an output needs a name");
+    }
+    outputs.put(name, value == null ? "" : value);
+  }
+
+  Map<String, String> outputs() {
+    synchronized (outputs) {
+      return new LinkedHashMap<>(outputs);
+    }
+  }
+}

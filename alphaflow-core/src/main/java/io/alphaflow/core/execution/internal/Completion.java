@@ -1,0 +1,11 @@
+package io.alphaflow.core.execution.internal;
+
+import io.alphaflow.core.retry.Failure;
+import java.util.Map;
+
+/** What a worker reports when an attempt ends: outputs on success, or the failure as data. */
+record Completion(String taskId, int attempt, Map<String, String> outputs, Failure failure) {
+  boolean succeeded() {
+    return failure == null;
+  }
+}

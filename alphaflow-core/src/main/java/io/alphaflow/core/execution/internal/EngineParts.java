@@ -1,0 +1,31 @@
+package io.alphaflow.core.execution.internal;
+
+import io.alphaflow.core.event.EventBus;
+import io.alphaflow.core.store.Store;
+import io.alphaflow.core.task.TaskRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.ExecutorService;
+import java.util.function.DoubleSupplier;
+
+/** What every run loop of one engine shares. */
+public record EngineParts(
+    Store store,
+    TaskRegistry tasks,
+    EventBus events,
+    InstantSource clock,
+    ExecutorService workers,
+    Path home,
+    String owner,
+    DoubleSupplier random,
+    Duration heartbeatInterval) {
+
+  public Path logDir(String runId, String taskId) {
+    return home.resolve("logs").resolve(runId).resolve(taskId);
+  }
+
+  public Path outputDir(String runId, String taskId) {
+    return home.resolve("outputs").resolve(runId).resolve(taskId);
+  }
+}

@@ -1,0 +1,638 @@
+package io.alphaflow.core.execution.internal;
+
+import io.alphaflow.core.dag.Dag;
+import io.alphaflow.core.event.Event;
+import io.alphaflow.core.event.EventType;
+import io.alphaflow.core.execution.RunResult;
+import io.alphaflow.core.flow.Durations;
+import io.alphaflow.core.flow.Flow;
+import io.alphaflow.core.flow.TaskSpec;
+import io.alphaflow.core.flow.Templates;
+import io.alphaflow.core.retry.Failure;
+import io.alphaflow.core.retry.FailureKind;
+import io.alphaflow.core.retry.RetryPolicy;
+import io.alphaflow.core.run.RunRecord;
+import io.alphaflow.core.run.RunState;
+import io.alphaflow.core.run.TaskRunRecord;
+import io.alphaflow.core.run.TaskState;
+import io.alphaflow.core.settings.Settings;
+import io.alphaflow.core.store.StoreBatch;
+import io.alphaflow.core.task.Cancellation;
+import io.alphaflow.core.task.TaskFailure;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Executes one run. A single thread owns all state; workers only report completions through a
+ * queue. Each turn of the loop gathers state changes into one batch, commits it, and only then acts
+ * on it (starts attempts, tells listeners), so the store is never behind what happened.
+ */
+public final class RunLoop {
+  private final EngineParts parts;
+  private final Flow flow;
+  private final Map<String, TaskSpec> specs = new LinkedHashMap<>();
+  private final Map<String, RetryPolicy> policies = new HashMap<>();
+  private final Dag dag;
+  private final int maxConcurrent;
+  private final Duration flowTimeout;
+  private final Map<String, TaskRunRecord> records = new HashMap<>();
+  private final PriorityQueue<Ready> ready =
+      new PriorityQueue<>(Comparator.comparingInt(Ready::priority).thenComparingLong(Ready::seq));
+  private final PriorityQueue<Timer> retries = new PriorityQueue<>(Comparator.comparing(Timer::at));
+  private final Map<String, Running> running = new HashMap<>();
+  private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+  private final Deque<String> settled = new ArrayDeque<>();
+  private final Set<String> startedStages = new HashSet<>();
+  private final Map<String, Map<String, String>> upstreamOutputs = new ConcurrentHashMap<>();
+  private final Map<String, TaskRunRecord> dirty = new LinkedHashMap<>();
+  private final List<Event> events = new ArrayList<>();
+  private final List<Runnable> afterCommit = new ArrayList<>();
+  private RunRecord run;
+  private boolean runDirty;
+  private long readySeq;
+  private int terminal;
+  private Instant flowDeadline;
+  private Instant nextHeartbeat;
+  private Completion woke;
+  private String stopReason;
+
+  private record Ready(int priority, long seq, String taskId) {}
+
+  private record Timer(Instant at, String taskId, int attempt) {}
+
+  private record Running(
+      int attempt, Instant deadline, Cancellation cancellation, Future<?> future) {}
+
+  public RunLoop(
+      EngineParts parts,
+      Flow flow,
+      Settings settings,
+      RunRecord run,
+      List<TaskRunRecord> taskRuns) {
+    this.parts = parts;
+    this.flow = flow;
+    this.run = run;
+    Settings effective = settings.over(Settings.of(flow));
+    Map<String, List<String>> deps = new LinkedHashMap<>();
+    for (TaskSpec t : flow.tasks()) {
+      TaskSpec e = t.effective(effective.taskDefaults());
+      specs.put(t.id(), e);
+      policies.put(t.id(), e.retry().toPolicy());
+      deps.put(t.id(), t.dependsOn());
+    }
+    this.dag = Dag.of(deps);
+    this.maxConcurrent = effective.effectiveMaxConcurrentTasks();
+    this.flowTimeout = effective.workflowTimeout();
+    taskRuns.forEach(r -> records.put(r.taskId(), r));
+  }
+
+  /** Runs until every task has ended; returns the run's outcome. */
+  public RunResult execute() {
+    Instant now = parts.clock().instant();
+    boolean resumed = prepare(now);
+    run = run.withState(RunState.RUNNING, now, null).withOwner(parts.owner(), now);
+    runDirty = true;
+    event(
+        resumed ? EventType.WORKFLOW_RESUMED : EventType.WORKFLOW_STARTED,
+        null,
+        0,
+        resumed
+            ? "resumed by " + parts.owner()
+            : "started by " + parts.owner() + ", " + specs.size() + " tasks");
+    flowDeadline = flowTimeout == null ? null : now.plus(flowTimeout);
+    nextHeartbeat = now.plus(parts.heartbeatInterval());
+    for (String id : dag.topologicalOrder()) {
+      if (records.get(id).state() == TaskState.PENDING) {
+        evaluate(id, now);
+      }
+    }
+    drainSettled(now);
+    while (true) {
+      now = parts.clock().instant();
+      List<Completion> batch = new ArrayList<>();
+      if (woke != null) {
+        batch.add(woke);
+        woke = null;
+      }
+      completions.drainTo(batch);
+      for (Completion c : batch) {
+        complete(c, now);
+      }
+      expireTimeouts(now);
+      fireRetries(now);
+      if (flowDeadline != null && !now.isBefore(flowDeadline)) {
+        timeOutFlow(now);
+      }
+      if (!now.isBefore(nextHeartbeat)) {
+        run = run.withOwner(parts.owner(), now);
+        runDirty = true;
+        nextHeartbeat = now.plus(parts.heartbeatInterval());
+      }
+      drainSettled(now);
+      dispatch(now);
+      if (terminal == specs.size()) {
+        finish(now);
+        flush();
+        return result();
+      }
+      flush();
+      waitForWork(now);
+    }
+  }
+
+  /** Normalizes records a previous process left behind; true if this is a resume. */
+  private boolean prepare(Instant now) {
+    boolean resumed = false;
+    boolean retryFailures = run.state() == RunState.FAILED || run.state() == RunState.CANCELLED;
+    for (String id : dag.topologicalOrder()) {
+      TaskRunRecord r = records.get(id);
+      if (r.state() != TaskState.PENDING || r.attempt() > 0) {
+        resumed = true;
+      }
+      switch (r.state()) {
+        case RUNNING -> {
+          Failure died =
+              Failure.interrupted(
+                  "the process running attempt " + r.attempt() + " died (crash or kill -9)");
+          if (policies.get(id).retries(died, r.countedAttempts())) {
+            update(r.toBuilder().state(TaskState.PENDING).error(died.message()).build());
+            event(
+                EventType.TASK_RETRYING,
+                id,
+                r.attempt(),
+                died.message() + "; retrying as attempt " + (r.attempt() + 1));
+          } else {
+            fail(r, died, now);
+          }
+        }
+        case QUEUED -> update(r.toBuilder().state(TaskState.PENDING).build());
+        case RETRYING -> retries.add(new Timer(r.nextAttemptAt(), id, r.attempt()));
+        case FAILED, TIMED_OUT, UPSTREAM_FAILED, CANCELLED, SKIPPED -> {
+          if (retryFailures) {
+            update(
+                r.toBuilder()
+                    .state(TaskState.PENDING)
+                    .attemptFloor(r.attempt())
+                    .error(null)
+                    .exitCode(null)
+                    .endedAt(null)
+                    .build());
+          } else {
+            terminal++;
+          }
+        }
+        case SUCCEEDED -> {
+          terminal++;
+          upstreamOutputs.put(id, r.outputs());
+        }
+        case PENDING, AWAITING_APPROVAL -> {}
+      }
+    }
+    return resumed;
+  }
+
+  private void evaluate(String id, Instant now) {
+    List<TaskState> upstream = new ArrayList<>();
+    for (String u : dag.upstreamOf(id)) {
+      upstream.add(records.get(u).state());
+    }
+    TaskSpec spec = specs.get(id);
+    switch (TriggerRules.decide(spec.triggerRule(), upstream)) {
+      case WAIT -> {}
+      case RUN -> queue(id, records.get(id), now);
+      case SKIP -> {
+        update(records.get(id).toBuilder().state(TaskState.SKIPPED).endedAt(now).build());
+        event(
+            EventType.TASK_SKIPPED,
+            id,
+            0,
+            "skipped by trigger rule "
+                + spec.triggerRule().yamlName()
+                + " ("
+                + upstreamSummary(id)
+                + ")");
+        settle(id);
+      }
+      case UPSTREAM_FAILED -> {
+        String why = "upstream failed: " + upstreamSummary(id);
+        update(
+            records.get(id).toBuilder()
+                .state(TaskState.UPSTREAM_FAILED)
+                .endedAt(now)
+                .error(why)
+                .build());
+        event(EventType.TASK_UPSTREAM_FAILED, id, 0, why);
+        settle(id);
+      }
+    }
+  }
+
+  private String upstreamSummary(String id) {
+    return dag.upstreamOf(id).stream()
+        .map(u -> u + " " + records.get(u).state())
+        .collect(Collectors.joining(", "));
+  }
+
+  private void queue(String id, TaskRunRecord r, Instant now) {
+    update(r.toBuilder().state(TaskState.QUEUED).nextAttemptAt(null).build());
+    event(EventType.TASK_QUEUED, id, r.attempt() + 1, "");
+    ready.add(new Ready(specs.get(id).priority().ordinal(), readySeq++, id));
+  }
+
+  private void dispatch(Instant now) {
+    while (running.size() < maxConcurrent && !ready.isEmpty()) {
+      String id = ready.poll().taskId();
+      TaskRunRecord r = records.get(id);
+      int attempt = r.attempt() + 1;
+      update(
+          r.toBuilder()
+              .state(TaskState.RUNNING)
+              .attempt(attempt)
+              .startedAt(now)
+              .endedAt(null)
+              .exitCode(null)
+              .error(null)
+              .build());
+      TaskSpec spec = specs.get(id);
+      event(
+          EventType.TASK_STARTED,
+          id,
+          attempt,
+          "attempt " + attempt + " of " + (policies.get(id).maxAttempts() + r.attemptFloor()));
+      startStage(id);
+      Cancellation cancellation = new Cancellation();
+      Instant deadline = spec.timeout() == null ? null : now.plus(spec.timeout());
+      Running slot = new Running(attempt, deadline, cancellation, null);
+      running.put(id, slot);
+      afterCommit.add(() -> start(id, spec, attempt, cancellation, deadline));
+    }
+  }
+
+  private void start(
+      String id, TaskSpec spec, int attempt, Cancellation cancellation, Instant deadline) {
+    TaskAttempt work =
+        new TaskAttempt(
+            parts.tasks().get(spec.type()),
+            id,
+            attempt,
+            () -> context(spec, attempt, cancellation),
+            parts.outputDir(run.runId(), id),
+            completions::add);
+    Future<?> future = parts.workers().submit(work);
+    running.computeIfPresent(
+        id,
+        (k, s) ->
+            s.attempt() == attempt ? new Running(attempt, deadline, cancellation, future) : s);
+  }
+
+  private AttemptContext context(TaskSpec spec, int attempt, Cancellation cancellation) {
+    String id = spec.id();
+    Map<String, Object> config = Templates.resolve(spec.config(), expr -> value(expr, id, attempt));
+    return new AttemptContext(
+        run.runId(),
+        flow.name(),
+        id,
+        attempt,
+        config,
+        run.params(),
+        new FileTaskLog(
+            parts.logDir(run.runId(), id).resolve("attempt-" + attempt + ".log"), parts.clock()),
+        parts.outputDir(run.runId(), id).resolveSibling(id + ".staging-" + attempt),
+        cancellation);
+  }
+
+  /**
+   * The value of a {@code ${...}} reference; worker threads call this, so it reads only settled
+   * state.
+   */
+  private String value(String expression, String taskId, int attempt) {
+    switch (expression) {
+      case "run.id" -> {
+        return run.runId();
+      }
+      case "flow.name" -> {
+        return flow.name();
+      }
+      case "task.id" -> {
+        return taskId;
+      }
+      case "task.attempt" -> {
+        return Integer.toString(attempt);
+      }
+      default -> {}
+    }
+    if (expression.startsWith("params.")) {
+      return run.params().get(expression.substring("params.".length()));
+    }
+    String[] segments = expression.split("\\.", 4); // tasks.ID.outputs.NAME or tasks.ID.output_dir
+    if (segments.length == 3) {
+      return parts.outputDir(run.runId(), segments[1]).toAbsolutePath().toString();
+    }
+    Map<String, String> outputs = upstreamOutputs.get(segments[1]);
+    String v = outputs == null ? null : outputs.get(segments[3]);
+    if (v == null) {
+      throw TaskFailure.nonRetryable(
+          "${"
+              + expression
+              + "}: task '"
+              + segments[1]
+              + "' published no output '"
+              + segments[3]
+              + "'"
+              + (outputs == null || outputs.isEmpty()
+                  ? ""
+                  : " (it published: " + String.join(", ", outputs.keySet()) + ")"));
+    }
+    return v;
+  }
+
+  private void complete(Completion c, Instant now) {
+    Running slot = running.get(c.taskId());
+    if (slot == null || slot.attempt() != c.attempt()) {
+      return; // an attempt we already gave up on (timed out, cancelled)
+    }
+    running.remove(c.taskId());
+    TaskRunRecord r = records.get(c.taskId());
+    if (c.succeeded()) {
+      upstreamOutputs.put(c.taskId(), c.outputs());
+      update(r.toBuilder().state(TaskState.SUCCEEDED).endedAt(now).outputs(c.outputs()).build());
+      event(
+          EventType.TASK_COMPLETED,
+          c.taskId(),
+          c.attempt(),
+          "succeeded in " + Durations.format(Duration.between(r.startedAt(), now)));
+      settle(c.taskId());
+    } else {
+      failed(r, c.failure(), now);
+    }
+  }
+
+  private void failed(TaskRunRecord r, Failure failure, Instant now) {
+    RetryPolicy policy = policies.get(r.taskId());
+    if (policy.retries(failure, r.countedAttempts())) {
+      Instant at = now.plus(policy.delayBefore(r.countedAttempts() + 1, parts.random()));
+      update(
+          r.toBuilder()
+              .state(TaskState.RETRYING)
+              .endedAt(now)
+              .nextAttemptAt(at)
+              .exitCode(failure.exitCode())
+              .error(failure.message())
+              .build());
+      event(
+          EventType.TASK_RETRYING,
+          r.taskId(),
+          r.attempt(),
+          "attempt "
+              + r.attempt()
+              + " of "
+              + (policy.maxAttempts() + r.attemptFloor())
+              + " failed: "
+              + failure.message()
+              + "; next attempt in "
+              + Durations.format(Duration.between(now, at))
+              + " at "
+              + at);
+      retries.add(new Timer(at, r.taskId(), r.attempt()));
+    } else {
+      fail(r, failure, now);
+    }
+  }
+
+  private void fail(TaskRunRecord r, Failure failure, Instant now) {
+    RetryPolicy policy = policies.get(r.taskId());
+    boolean timedOut = failure.kind() == FailureKind.TIMEOUT;
+    String message =
+        "task '"
+            + r.taskId()
+            + "' failed on attempt "
+            + r.attempt()
+            + " of "
+            + (policy.maxAttempts() + r.attemptFloor())
+            + (failure.nonRetryable() ? " (not retryable)" : "")
+            + ": "
+            + failure.message();
+    update(
+        r.toBuilder()
+            .state(timedOut ? TaskState.TIMED_OUT : TaskState.FAILED)
+            .endedAt(now)
+            .exitCode(failure.exitCode())
+            .error(message)
+            .build());
+    event(
+        timedOut ? EventType.TASK_TIMED_OUT : EventType.TASK_FAILED,
+        r.taskId(),
+        r.attempt(),
+        message);
+    settle(r.taskId());
+  }
+
+  private void expireTimeouts(Instant now) {
+    List<String> expired = new ArrayList<>();
+    running.forEach(
+        (id, s) -> {
+          if (s.deadline() != null && !now.isBefore(s.deadline())) {
+            expired.add(id);
+          }
+        });
+    for (String id : expired) {
+      Running s = running.remove(id);
+      String why = "timed out after " + Durations.format(specs.get(id).timeout());
+      stop(s, why);
+      failed(records.get(id), Failure.timeout(why), now);
+    }
+  }
+
+  private void fireRetries(Instant now) {
+    while (!retries.isEmpty() && !now.isBefore(retries.peek().at())) {
+      Timer t = retries.poll();
+      TaskRunRecord r = records.get(t.taskId());
+      if (r.state() == TaskState.RETRYING && r.attempt() == t.attempt()) {
+        queue(t.taskId(), r, now);
+      }
+    }
+  }
+
+  private void timeOutFlow(Instant now) {
+    String why = "flow timed out after " + Durations.format(flowTimeout);
+    for (Map.Entry<String, Running> e : new ArrayList<>(running.entrySet())) {
+      running.remove(e.getKey());
+      stop(e.getValue(), why);
+      fail(records.get(e.getKey()), new Failure(FailureKind.TIMEOUT, why, null, true), now);
+    }
+    ready.clear();
+    retries.clear();
+    for (String id : dag.topologicalOrder()) {
+      TaskRunRecord r = records.get(id);
+      if (!r.state().isTerminal()) {
+        update(r.toBuilder().state(TaskState.CANCELLED).endedAt(now).error(why).build());
+        event(EventType.TASK_CANCELLED, id, r.attempt(), why);
+        settle(id);
+      }
+    }
+    stopReason = why;
+    flowDeadline = null;
+  }
+
+  private static void stop(Running s, String why) {
+    s.cancellation().cancel(why);
+    if (s.future() != null) {
+      s.future().cancel(true);
+    }
+  }
+
+  private void settle(String id) {
+    terminal++;
+    settled.add(id);
+  }
+
+  /** Lets downstream tasks react to tasks that ended, breadth first (no deep recursion). */
+  private void drainSettled(Instant now) {
+    while (!settled.isEmpty()) {
+      String id = settled.poll();
+      completeStage(id);
+      for (String d : dag.downstreamOf(id)) {
+        if (records.get(d).state() == TaskState.PENDING) {
+          evaluate(d, now);
+        }
+      }
+    }
+  }
+
+  private void startStage(String taskId) {
+    flow.stageOf(taskId)
+        .ifPresent(
+            s -> {
+              if (startedStages.add(s.id())) {
+                event(EventType.STAGE_STARTED, s.id(), 0, "stage '" + s.id() + "' started");
+              }
+            });
+  }
+
+  private void completeStage(String taskId) {
+    if (flow.stages().isEmpty()) {
+      return;
+    }
+    flow.stageOf(taskId)
+        .ifPresent(
+            s -> {
+              if (s.taskIds().stream().allMatch(t -> records.get(t).state().isTerminal())) {
+                startStage(taskId);
+                long failedCount =
+                    s.taskIds().stream().filter(t -> records.get(t).state().isFailure()).count();
+                event(
+                    EventType.STAGE_COMPLETED,
+                    s.id(),
+                    0,
+                    "stage '"
+                        + s.id()
+                        + "' ended: "
+                        + (s.taskIds().size() - failedCount)
+                        + " of "
+                        + s.taskIds().size()
+                        + " tasks ok");
+              }
+            });
+  }
+
+  private void finish(Instant now) {
+    List<String> failedTasks =
+        dag.topologicalOrder().stream()
+            .filter(id -> records.get(id).state().isFailure())
+            .map(id -> id + " (" + records.get(id).state() + ")")
+            .toList();
+    String took = Durations.format(Duration.between(run.createdAt(), now));
+    if (failedTasks.isEmpty()) {
+      run = run.withState(RunState.SUCCEEDED, now, null);
+      event(
+          EventType.WORKFLOW_COMPLETED,
+          null,
+          0,
+          "succeeded; " + specs.size() + " tasks, " + took + " since created");
+    } else {
+      String prefix = stopReason != null ? stopReason + "; " : "";
+      String why =
+          prefix
+              + failedTasks.size()
+              + " of "
+              + specs.size()
+              + " tasks did not succeed: "
+              + String.join(", ", failedTasks);
+      run = run.withState(RunState.FAILED, now, why);
+      event(EventType.WORKFLOW_FAILED, null, 0, why);
+    }
+    runDirty = true;
+  }
+
+  private void update(TaskRunRecord r) {
+    records.put(r.taskId(), r);
+    dirty.put(r.taskId(), r);
+  }
+
+  private void event(EventType type, String taskId, int attempt, String message) {
+    events.add(new Event(run.runId(), type, taskId, attempt, parts.clock().instant(), message));
+  }
+
+  private void flush() {
+    if (dirty.isEmpty() && events.isEmpty() && !runDirty) {
+      return;
+    }
+    parts
+        .store()
+        .commit(new StoreBatch(runDirty ? run : null, List.copyOf(dirty.values()), events));
+    dirty.clear();
+    runDirty = false;
+    List<Event> published = List.copyOf(events);
+    events.clear();
+    List<Runnable> actions = List.copyOf(afterCommit);
+    afterCommit.clear();
+    actions.forEach(Runnable::run);
+    if (parts.events().hasListeners()) {
+      published.forEach(parts.events()::publish);
+    }
+  }
+
+  private void waitForWork(Instant now) {
+    Instant wake = nextHeartbeat;
+    for (Running s : running.values()) {
+      if (s.deadline() != null && s.deadline().isBefore(wake)) {
+        wake = s.deadline();
+      }
+    }
+    if (!retries.isEmpty() && retries.peek().at().isBefore(wake)) {
+      wake = retries.peek().at();
+    }
+    if (flowDeadline != null && flowDeadline.isBefore(wake)) {
+      wake = flowDeadline;
+    }
+    long nanos = Math.max(0, Duration.between(now, wake).toNanos());
+    try {
+      woke = completions.poll(nanos, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(
+          "interrupted while waiting for tasks of run " + run.runId(), e);
+    }
+  }
+
+  private RunResult result() {
+    List<TaskRunRecord> ordered = flow.tasks().stream().map(t -> records.get(t.id())).toList();
+    return new RunResult(run.runId(), run.state(), run.error(), ordered);
+  }
+}

@@ -1,0 +1,92 @@
+package io.alphaflow.core.execution.internal;
+
+import io.alphaflow.core.retry.Failure;
+import io.alphaflow.core.task.Task;
+import io.alphaflow.core.task.TaskFailure;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Runs one attempt on a worker thread and turns whatever happens into a {@link Completion}: the one
+ * place where task exceptions become values.
+ */
+final class TaskAttempt implements Runnable {
+  private final Task task;
+  private final Supplier<AttemptContext> context;
+  private final Path outputTarget;
+  private final String taskId;
+  private final int attempt;
+  private final Consumer<Completion> report;
+
+  TaskAttempt(
+      Task task,
+      String taskId,
+      int attempt,
+      Supplier<AttemptContext> context,
+      Path outputTarget,
+      Consumer<Completion> report) {
+    this.task = task;
+    this.taskId = taskId;
+    this.attempt = attempt;
+    this.context = context;
+    this.outputTarget = outputTarget;
+    this.report = report;
+  }
+
+  @Override
+  public void run() {
+    AttemptContext ctx = null;
+    Failure failure;
+    try {
+      ctx = context.get();
+      task.execute(ctx);
+      if (ctx.cancellation().isCancelled()) {
+        failure = Failure.error("cancelled: " + ctx.cancellation().reason(), true);
+      } else {
+        if (ctx.usedOutputDir()) {
+          OutputDirs.publish(ctx.stagingDir(), outputTarget);
+        }
+        report.accept(new Completion(taskId, attempt, ctx.outputs(), null));
+        return;
+      }
+    } catch (TaskFailure e) {
+      failure = e.failure();
+      log(ctx, failure.message(), e.getCause());
+    } catch (InterruptedException e) {
+      failure = Failure.error("interrupted" + reason(ctx), true);
+    } catch (Throwable e) { // a task's bug must fail the task, never the engine
+      failure = Failure.error(e.getClass().getSimpleName() + ": " + e.getMessage(), false);
+      log(ctx, "attempt " + attempt + " threw", e);
+    }
+    cleanUp(ctx);
+    report.accept(new Completion(taskId, attempt, Map.of(), failure));
+  }
+
+  private static String reason(AttemptContext ctx) {
+    return ctx != null && ctx.cancellation().isCancelled()
+        ? ": " + ctx.cancellation().reason()
+        : "";
+  }
+
+  private static void log(AttemptContext ctx, String message, Throwable cause) {
+    if (ctx != null) {
+      try {
+        ctx.log().error(message, cause);
+      } catch (RuntimeException ignored) {
+        // the failure is still reported through the completion
+      }
+    }
+  }
+
+  private static void cleanUp(AttemptContext ctx) {
+    if (ctx != null && ctx.usedOutputDir()) {
+      try {
+        OutputDirs.delete(ctx.stagingDir());
+      } catch (java.io.IOException ignored) {
+        // a leftover staging dir is never read: only published dirs are
+      }
+    }
+  }
+}

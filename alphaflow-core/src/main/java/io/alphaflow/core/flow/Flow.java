@@ -1,0 +1,43 @@
+package io.alphaflow.core.flow;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A validated flow: its tasks form a DAG, every reference resolves, every task type exists. Made by
+ * {@link FlowLoader}; {@code source} keeps the YAML text so a run can be resumed with exactly the
+ * flow it started with.
+ */
+public record Flow(
+    String name,
+    String description,
+    Map<String, ParamSpec> params,
+    Integer maxConcurrentTasks,
+    Duration timeout,
+    TaskDefaults defaults,
+    List<StageSpec> stages,
+    List<TaskSpec> tasks,
+    String fileName,
+    String source) {
+
+  public Flow {
+    Objects.requireNonNull(name, "name");
+    params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    defaults = defaults == null ? TaskDefaults.EMPTY : defaults;
+    stages = List.copyOf(stages);
+    tasks = List.copyOf(tasks);
+  }
+
+  public Optional<TaskSpec> task(String id) {
+    return tasks.stream().filter(t -> t.id().equals(id)).findFirst();
+  }
+
+  public Optional<StageSpec> stageOf(String taskId) {
+    return stages.stream().filter(s -> s.taskIds().contains(taskId)).findFirst();
+  }
+}

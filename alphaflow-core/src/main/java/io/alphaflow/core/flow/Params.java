@@ -1,0 +1,65 @@
+package io.alphaflow.core.flow;
+
+import io.alphaflow.core.InvalidInputException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Checks the params a user gave against a flow's declarations and fills in defaults. */
+public final class Params {
+  private Params() {}
+
+  /** Every declared param with its checked value; all problems reported in one exception. */
+  public static Map<String, String> resolve(Flow flow, Map<String, String> given) {
+    List<String> problems = new ArrayList<>();
+    given.keySet().stream()
+        .filter(k -> !flow.params().containsKey(k))
+        .forEach(
+            k ->
+                problems.add(
+                    "unknown param '"
+                        + k
+                        + "' for flow '"
+                        + flow.name()
+                        + "' ("
+                        + (flow.params().isEmpty()
+                            ? "it declares none"
+                            : "declared: " + String.join(", ", flow.params().keySet()))
+                        + ")"));
+    Map<String, String> out = new LinkedHashMap<>();
+    flow.params()
+        .forEach(
+            (name, spec) -> {
+              String raw = given.getOrDefault(name, spec.defaultValue());
+              if (raw == null) {
+                problems.add(
+                    "missing param '"
+                        + name
+                        + "' ("
+                        + spec.type().yamlName()
+                        + "): pass --param "
+                        + name
+                        + "=VALUE");
+                return;
+              }
+              try {
+                out.put(name, spec.type().normalize(raw));
+              } catch (IllegalArgumentException e) {
+                problems.add(
+                    "param '"
+                        + name
+                        + "' = '"
+                        + raw
+                        + "' is not a "
+                        + spec.type().yamlName()
+                        + ": "
+                        + e.getMessage());
+              }
+            });
+    if (!problems.isEmpty()) {
+      throw new InvalidInputException(String.join("\n", problems));
+    }
+    return out;
+  }
+}

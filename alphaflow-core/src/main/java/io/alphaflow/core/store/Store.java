@@ -1,0 +1,36 @@
+package io.alphaflow.core.store;
+
+import io.alphaflow.core.event.Event;
+import io.alphaflow.core.run.RunRecord;
+import io.alphaflow.core.run.TaskRunRecord;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where runs, task runs and events live. The engine writes every state change through {@link
+ * #commit(StoreBatch)} and acts on it only after the call returns, so an implementation must make a
+ * batch durable and atomic before returning (all of it or none of it after a crash).
+ * Implementations must be safe to call from several threads.
+ */
+public interface Store extends AutoCloseable {
+
+  /** Stores a new run with all its task runs (and the events of its start) in one transaction. */
+  void createRun(RunRecord run, List<TaskRunRecord> taskRuns, List<Event> events);
+
+  /** Applies one batch of changes atomically. */
+  void commit(StoreBatch batch);
+
+  Optional<RunRecord> findRun(String runId);
+
+  /** The most recent runs, newest first. */
+  List<RunRecord> recentRuns(int limit);
+
+  /** A run's task runs in the order they were created. */
+  List<TaskRunRecord> taskRuns(String runId);
+
+  /** A run's events in the order they happened. */
+  List<Event> events(String runId);
+
+  @Override
+  void close();
+}

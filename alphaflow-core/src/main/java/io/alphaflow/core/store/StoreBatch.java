@@ -1,0 +1,18 @@
+package io.alphaflow.core.store;
+
+import io.alphaflow.core.event.Event;
+import io.alphaflow.core.run.RunRecord;
+import io.alphaflow.core.run.TaskRunRecord;
+import java.util.List;
+
+/** Changes committed together: a run update (or null), task run updates, new events. */
+public record StoreBatch(RunRecord run, List<TaskRunRecord> taskRuns, List<Event> events) {
+  public StoreBatch {
+    taskRuns = List.copyOf(taskRuns);
+    events = List.copyOf(events);
+  }
+
+  public boolean isEmpty() {
+    return run == null && taskRuns.isEmpty() && events.isEmpty();
+  }
+}

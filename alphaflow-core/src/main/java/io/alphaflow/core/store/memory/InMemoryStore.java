@@ -1,0 +1,67 @@
+package io.alphaflow.core.store.memory;
+
+import io.alphaflow.core.event.Event;
+import io.alphaflow.core.run.RunRecord;
+import io.alphaflow.core.run.TaskRunRecord;
+import io.alphaflow.core.store.Store;
+import io.alphaflow.core.store.StoreBatch;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A store that keeps everything in memory: for tests and benchmarks, never for real runs. */
+public final class InMemoryStore implements Store {
+  private final Map<String, RunRecord> runs = new LinkedHashMap<>();
+  private final Map<String, Map<String, TaskRunRecord>> taskRuns = new LinkedHashMap<>();
+  private final Map<String, List<Event>> events = new LinkedHashMap<>();
+
+  @Override
+  public synchronized void createRun(RunRecord run, List<TaskRunRecord> tasks, List<Event> evs) {
+    if (runs.containsKey(run.runId())) {
+      throw new IllegalStateException("run " + run.runId() + " exists already");
+    }
+    runs.put(run.runId(), run);
+    Map<String, TaskRunRecord> byId = new LinkedHashMap<>();
+    tasks.forEach(t -> byId.put(t.taskId(), t));
+    taskRuns.put(run.runId(), byId);
+    events.put(run.runId(), new ArrayList<>(evs));
+  }
+
+  @Override
+  public synchronized void commit(StoreBatch batch) {
+    if (batch.run() != null) {
+      runs.put(batch.run().runId(), batch.run());
+    }
+    batch.taskRuns().forEach(t -> taskRuns.get(t.runId()).put(t.taskId(), t));
+    batch.events().forEach(e -> events.get(e.runId()).add(e));
+  }
+
+  @Override
+  public synchronized Optional<RunRecord> findRun(String runId) {
+    return Optional.ofNullable(runs.get(runId));
+  }
+
+  @Override
+  public synchronized List<RunRecord> recentRuns(int limit) {
+    return runs.values().stream()
+        .sorted(Comparator.comparing(RunRecord::createdAt).reversed())
+        .limit(limit)
+        .toList();
+  }
+
+  @Override
+  public synchronized List<TaskRunRecord> taskRuns(String runId) {
+    return List.copyOf(taskRuns.getOrDefault(runId, Map.of()).values());
+  }
+
+  @Override
+  public synchronized List<Event> events(String runId) {
+    return List.copyOf(events.getOrDefault(runId, List.of()));
+  }
+
+  @Override
+  public void close() {}
+}

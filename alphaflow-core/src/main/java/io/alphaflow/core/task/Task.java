@@ -1,0 +1,31 @@
+package io.alphaflow.core.task;
+
+import io.alphaflow.core.flow.ConfigProblem;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A task type: the unit of work a flow's {@code type:} names. Implementations are found with {@link
+ * java.util.ServiceLoader} (list the class in {@code
+ * META-INF/services/io.alphaflow.core.task.Task}), so a jar on the class path adds task types
+ * without touching the engine. One instance serves every task of its type, from several threads at
+ * once: keep per-run state in locals.
+ *
+ * <p>To succeed, return. To fail, throw: a {@link TaskFailure} says what kind of failure it was and
+ * whether a retry can help; anything else counts as a retryable error. Check {@link
+ * TaskContext#cancellation()} in long loops, and stop when it is cancelled (timeouts and run
+ * cancellation use it and also interrupt the thread).
+ */
+public interface Task {
+
+  /** The name flows use in {@code type:}, e.g. {@code shell}. */
+  String type();
+
+  /** Problems with a task's config, reported when the flow is loaded, before anything runs. */
+  default List<ConfigProblem> validate(Map<String, Object> config) {
+    return List.of();
+  }
+
+  /** Does the work of one attempt. */
+  void execute(TaskContext context) throws Exception;
+}

@@ -1,0 +1,37 @@
+package io.alphaflow.core.task;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** What one attempt of one task gets from the engine. */
+public interface TaskContext {
+  String runId();
+
+  String flowName();
+
+  String taskId();
+
+  /** 1 for the first attempt. */
+  int attempt();
+
+  /** The task's config with every {@code ${...}} reference resolved. */
+  Map<String, Object> config();
+
+  /** The run's params, checked against their declared types. */
+  Map<String, String> params();
+
+  /** Writes to this attempt's log file. */
+  TaskLog log();
+
+  /**
+   * A directory for this attempt's files, created on first call. It is moved into place only when
+   * the attempt succeeds, so a failed attempt leaves no partial output behind.
+   */
+  Path outputDir();
+
+  /** Set when the attempt must stop: timeout, run cancelled or timed out. */
+  Cancellation cancellation();
+
+  /** Publishes a named value that downstream tasks read as {@code ${tasks.ID.outputs.NAME}}. */
+  void output(String name, String value);
+}

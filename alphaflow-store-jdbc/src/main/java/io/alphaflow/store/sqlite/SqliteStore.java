@@ -1,0 +1,391 @@
+package io.alphaflow.store.sqlite;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.alphaflow.core.AlphaflowException;
+import io.alphaflow.core.event.Event;
+import io.alphaflow.core.event.EventType;
+import io.alphaflow.core.run.RunRecord;
+import io.alphaflow.core.run.RunState;
+import io.alphaflow.core.run.TaskRunRecord;
+import io.alphaflow.core.run.TaskState;
+import io.alphaflow.core.store.Store;
+import io.alphaflow.core.store.StoreBatch;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The embedded default store: one SQLite file in WAL mode, migrated by Flyway on open. Commits use
+ * {@code synchronous=NORMAL}: a committed batch survives the process being killed (kill -9), though
+ * not a power cut in the last moments before it. Other processes may read while a run writes.
+ */
+public final class SqliteStore implements Store {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+
+  private final Connection connection;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Path file;
+
+  private SqliteStore(Path file, Connection connection) {
+    this.file = file;
+    this.connection = connection;
+  }
+
+  /** Opens (creating if needed) the store at {@code file} and brings its schema up to date. */
+  public static SqliteStore open(Path file) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      String url = "jdbc:sqlite:" + file.toAbsolutePath();
+      migrate(url);
+      Connection c = DriverManager.getConnection(url);
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA journal_mode=WAL");
+        s.execute("PRAGMA synchronous=NORMAL");
+        s.execute("PRAGMA busy_timeout=10000");
+        s.execute("PRAGMA foreign_keys=ON");
+      }
+      c.setAutoCommit(false);
+      return new SqliteStore(file, c);
+    } catch (SQLException e) {
+      throw new AlphaflowException(
+          "cannot open the state store " + file + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the directory of " + file, e);
+    }
+  }
+
+  private static void migrate(String url) {
+    Flyway.configure()
+        .dataSource(url, null, null)
+        .locations("classpath:db/migration/sqlite")
+        .loggers("slf4j")
+        .load()
+        .migrate();
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public void createRun(RunRecord run, List<TaskRunRecord> taskRuns, List<Event> events) {
+    inTransaction(
+        () -> {
+          try (PreparedStatement ps =
+              connection.prepareStatement(
+                  "INSERT INTO runs (run_id, flow_name, flow_file, flow_source, params, state,"
+                      + " created_at, ended_at, owner, heartbeat_at, error)"
+                      + " VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, run.runId());
+            ps.setString(2, run.flowName());
+            ps.setString(3, run.flowFile());
+            ps.setString(4, run.flowSource());
+            ps.setString(5, json(run.params()));
+            ps.setString(6, run.state().name());
+            setTime(ps, 7, run.createdAt());
+            setTime(ps, 8, run.endedAt());
+            ps.setString(9, run.owner());
+            setTime(ps, 10, run.heartbeatAt());
+            ps.setString(11, run.error());
+            ps.executeUpdate();
+          }
+          try (PreparedStatement ps =
+              connection.prepareStatement(
+                  "INSERT INTO task_runs (run_id, task_id, seq, state, attempt, attempt_floor,"
+                      + " started_at, ended_at, next_attempt_at, exit_code, error, outputs)"
+                      + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            int seq = 0;
+            for (TaskRunRecord t : taskRuns) {
+              ps.setString(1, t.runId());
+              ps.setString(2, t.taskId());
+              ps.setInt(3, seq++);
+              bindTaskFields(ps, 4, t);
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          insertEvents(events);
+        });
+  }
+
+  @Override
+  public void commit(StoreBatch batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    inTransaction(
+        () -> {
+          if (batch.run() != null) {
+            RunRecord run = batch.run();
+            try (PreparedStatement ps =
+                connection.prepareStatement(
+                    "UPDATE runs SET state=?, ended_at=?, owner=?, heartbeat_at=?, error=?"
+                        + " WHERE run_id=?")) {
+              ps.setString(1, run.state().name());
+              setTime(ps, 2, run.endedAt());
+              ps.setString(3, run.owner());
+              setTime(ps, 4, run.heartbeatAt());
+              ps.setString(5, run.error());
+              ps.setString(6, run.runId());
+              ps.executeUpdate();
+            }
+          }
+          if (!batch.taskRuns().isEmpty()) {
+            try (PreparedStatement ps =
+                connection.prepareStatement(
+                    "UPDATE task_runs SET state=?, attempt=?, attempt_floor=?, started_at=?,"
+                        + " ended_at=?, next_attempt_at=?, exit_code=?, error=?, outputs=?"
+                        + " WHERE run_id=? AND task_id=?")) {
+              for (TaskRunRecord t : batch.taskRuns()) {
+                bindTaskFields(ps, 1, t);
+                ps.setString(10, t.runId());
+                ps.setString(11, t.taskId());
+                ps.addBatch();
+              }
+              ps.executeBatch();
+            }
+          }
+          insertEvents(batch.events());
+        });
+  }
+
+  @Override
+  public Optional<RunRecord> findRun(String runId) {
+    List<RunRecord> runs = queryRuns("SELECT * FROM runs WHERE run_id = ?", runId);
+    return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
+  }
+
+  @Override
+  public List<RunRecord> recentRuns(int limit) {
+    return queryRuns(
+        "SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?", Integer.toString(limit));
+  }
+
+  @Override
+  public List<TaskRunRecord> taskRuns(String runId) {
+    return read(
+        () -> {
+          try (PreparedStatement ps =
+              connection.prepareStatement(
+                  "SELECT * FROM task_runs WHERE run_id = ? ORDER BY seq")) {
+            ps.setString(1, runId);
+            List<TaskRunRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new TaskRunRecord(
+                        rs.getString("run_id"),
+                        rs.getString("task_id"),
+                        TaskState.valueOf(rs.getString("state")),
+                        rs.getInt("attempt"),
+                        rs.getInt("attempt_floor"),
+                        time(rs, "started_at"),
+                        time(rs, "ended_at"),
+                        time(rs, "next_attempt_at"),
+                        (Integer) rs.getObject("exit_code"),
+                        rs.getString("error"),
+                        map(rs.getString("outputs"))));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  @Override
+  public List<Event> events(String runId) {
+    return read(
+        () -> {
+          try (PreparedStatement ps =
+              connection.prepareStatement("SELECT * FROM events WHERE run_id = ? ORDER BY id")) {
+            ps.setString(1, runId);
+            List<Event> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new Event(
+                        rs.getString("run_id"),
+                        EventType.valueOf(rs.getString("type")),
+                        rs.getString("task_id"),
+                        rs.getInt("attempt"),
+                        time(rs, "at"),
+                        rs.getString("message")));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      throw new AlphaflowException("cannot close the state store " + file, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private List<RunRecord> queryRuns(String sql, String arg) {
+    return read(
+        () -> {
+          try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            List<RunRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new RunRecord(
+                        rs.getString("run_id"),
+                        rs.getString("flow_name"),
+                        rs.getString("flow_file"),
+                        rs.getString("flow_source"),
+                        map(rs.getString("params")),
+                        RunState.valueOf(rs.getString("state")),
+                        time(rs, "created_at"),
+                        time(rs, "ended_at"),
+                        rs.getString("owner"),
+                        time(rs, "heartbeat_at"),
+                        rs.getString("error")));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  private void insertEvents(List<Event> events) throws SQLException {
+    if (events.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            "INSERT INTO events (run_id, type, task_id, attempt, at, message)"
+                + " VALUES (?,?,?,?,?,?)")) {
+      for (Event e : events) {
+        ps.setString(1, e.runId());
+        ps.setString(2, e.type().name());
+        ps.setString(3, e.taskId());
+        ps.setInt(4, e.attempt());
+        setTime(ps, 5, e.at());
+        ps.setString(6, e.message());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static void bindTaskFields(PreparedStatement ps, int first, TaskRunRecord t)
+      throws SQLException {
+    ps.setString(first, t.state().name());
+    ps.setInt(first + 1, t.attempt());
+    ps.setInt(first + 2, t.attemptFloor());
+    setTime(ps, first + 3, t.startedAt());
+    setTime(ps, first + 4, t.endedAt());
+    setTime(ps, first + 5, t.nextAttemptAt());
+    if (t.exitCode() == null) {
+      ps.setNull(first + 6, Types.INTEGER);
+    } else {
+      ps.setInt(first + 6, t.exitCode());
+    }
+    ps.setString(first + 7, t.error());
+    ps.setString(first + 8, json(t.outputs()));
+  }
+
+  private interface SqlWork {
+    void run() throws SQLException;
+  }
+
+  private interface SqlRead<T> {
+    T get() throws SQLException;
+  }
+
+  private void inTransaction(SqlWork work) {
+    lock.lock();
+    try {
+      try {
+        work.run();
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly();
+        throw new AlphaflowException("state store " + file + " write failed: " + e.getMessage(), e);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private <T> T read(SqlRead<T> work) {
+    lock.lock();
+    try {
+      T result = work.get();
+      connection.commit(); // ends the read transaction so the WAL can be checkpointed
+      return result;
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw new AlphaflowException("state store " + file + " read failed: " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void rollbackQuietly() {
+    try {
+      connection.rollback();
+    } catch (SQLException ignored) {
+      // the original error is the one worth reporting
+    }
+  }
+
+  private static void setTime(PreparedStatement ps, int index, Instant t) throws SQLException {
+    if (t == null) {
+      ps.setNull(index, Types.BIGINT);
+    } else {
+      ps.setLong(index, ChronoUnit.MICROS.between(Instant.EPOCH, t));
+    }
+  }
+
+  private static Instant time(ResultSet rs, String column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : Instant.EPOCH.plus(v, ChronoUnit.MICROS);
+  }
+
+  private static String json(Map<String, String> map) {
+    try {
+      return JSON.writeValueAsString(map);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Map<String, String> map(String json) {
+    try {
+      return json == null ? Map.of() : JSON.readValue(json, STRING_MAP);
+    } catch (JsonProcessingException e) {
+      throw new AlphaflowException("corrupt JSON in the state store: " + json, e);
+    }
+  }
+}
