@@ -55,16 +55,20 @@ final class FlowChecks {
       checkTask(i, tasks.get(i));
     }
     Map<String, List<String>> deps = new LinkedHashMap<>();
-    tasks.forEach(t -> deps.putIfAbsent(t.id(), t.dependsOn()));
+    // self-dependencies are reported per task above; keep them out of the cycle search
+    tasks.forEach(
+        t ->
+            deps.putIfAbsent(
+                t.id(), t.dependsOn().stream().filter(d -> !d.equals(t.id())).toList()));
     Dag.findCycle(deps)
-        .ifPresentOrElse(
+        .ifPresent(
             cycle ->
                 problems.add(
                     doc.problemAt(
                         "/tasks/" + indexOf.get(cycle.get(1)) + "/depends_on",
                         "dependency cycle: " + String.join(" -> ", cycle),
-                        "a task cannot run after itself; remove one of these depends_on entries")),
-            () -> checkReferences(deps));
+                        "a task cannot run after itself; remove one of these depends_on entries")));
+    checkReferences(deps);
     checkStages();
   }
 
@@ -134,7 +138,7 @@ final class FlowChecks {
     try {
       dag = Dag.of(deps);
     } catch (IllegalArgumentException e) {
-      dag = null; // missing dependencies were reported; check references without ancestry
+      dag = null; // a cycle or a missing dependency was reported; check without ancestry
     }
     List<TaskSpec> tasks = flow.tasks();
     Map<String, ParamSpec> params = flow.params();

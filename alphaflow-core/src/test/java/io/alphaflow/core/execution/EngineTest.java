@@ -1,0 +1,396 @@
+package io.alphaflow.core.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.alphaflow.core.InvalidInputException;
+import io.alphaflow.core.event.Event;
+import io.alphaflow.core.event.EventType;
+import io.alphaflow.core.run.RunState;
+import io.alphaflow.core.run.TaskRunRecord;
+import io.alphaflow.core.run.TaskState;
+import io.alphaflow.core.store.memory.InMemoryStore;
+import io.alphaflow.core.testkit.RecordTask;
+import io.alphaflow.core.testkit.TestFlows;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EngineTest {
+  @TempDir Path home;
+  private InMemoryStore store;
+  private Engine engine;
+  private final List<Event> events = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    store = new InMemoryStore();
+    engine = Engine.builder(store).tasks(TestFlows.registry()).home(home).random(() -> 0.5).build();
+    engine.events().subscribe(events::add);
+  }
+
+  @AfterEach
+  void tearDown() {
+    engine.close();
+  }
+
+  private RunResult run(String yaml) {
+    return engine.run(TestFlows.parse(yaml), Map.of());
+  }
+
+  private static Map<String, TaskRunRecord> byId(RunResult r) {
+    return r.tasks().stream().collect(Collectors.toMap(TaskRunRecord::taskId, t -> t));
+  }
+
+  @Test
+  void readyTasksStartByPriorityThenByReadiness() {
+    RunResult r =
+        run(
+            """
+            name: prio
+            max_concurrent_tasks: 1
+            tasks:
+              - {id: gate, type: record}
+              - {id: low, type: record, priority: LOW, depends_on: [gate]}
+              - {id: medium, type: record, depends_on: [gate]}
+              - {id: critical, type: record, priority: CRITICAL, depends_on: [gate]}
+              - {id: high1, type: record, priority: HIGH, depends_on: [gate]}
+              - {id: high2, type: record, priority: HIGH, depends_on: [gate]}
+            """);
+
+    assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(RecordTask.starts(r.runId()))
+        .containsExactly("gate", "critical", "high1", "high2", "medium", "low");
+  }
+
+  @Test
+  void failedTaskIsRetriedUntilMaxAttemptsThenDownstreamIsUpstreamFailed() {
+    RunResult r =
+        run(
+            """
+            name: retry
+            tasks:
+              - id: flaky
+                type: flaky
+                retry: {max_attempts: 3, backoff: fixed, base_delay: 10ms, jitter: false}
+                config: {fail_times: 5, exit_code: 3}
+              - {id: after, type: record, depends_on: [flaky]}
+            """);
+
+    Map<String, TaskRunRecord> t = byId(r);
+    assertThat(r.state()).isEqualTo(RunState.FAILED);
+    assertThat(t.get("flaky").state()).isEqualTo(TaskState.FAILED);
+    assertThat(t.get("flaky").attempt()).isEqualTo(3);
+    assertThat(t.get("flaky").exitCode()).isEqualTo(3);
+    assertThat(t.get("flaky").error())
+        .isEqualTo("task 'flaky' failed on attempt 3 of 3: simulated exit code 3");
+    assertThat(t.get("after").state()).isEqualTo(TaskState.UPSTREAM_FAILED);
+    assertThat(events.stream().filter(e -> e.type() == EventType.TASK_RETRYING).count())
+        .isEqualTo(2);
+    assertThat(r.error()).contains("flaky (FAILED)").contains("after (UPSTREAM_FAILED)");
+  }
+
+  @Test
+  void retriedTaskSucceedsAndLeavesOnlyTheSuccessfulAttemptsOutput() {
+    RunResult r =
+        run(
+            """
+            name: retry_ok
+            tasks:
+              - id: flaky
+                type: flaky
+                retry: {max_attempts: 4, base_delay: 5ms}
+                config: {fail_times: 2}
+            """);
+
+    assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(byId(r).get("flaky").attempt()).isEqualTo(3);
+    Path out = home.resolve("outputs").resolve(r.runId()).resolve("flaky");
+    assertThat(out.resolve("result.txt")).hasContent("done on attempt 3");
+    assertThat(out.resolve("attempt-1.part")).doesNotExist();
+    try (var siblings = Files.list(out.getParent())) {
+      assertThat(siblings.map(p -> p.getFileName().toString())).containsExactly("flaky");
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void nonRetryableFailureFailsAtOnce() {
+    RunResult r =
+        run(
+            """
+            name: nonretry
+            tasks:
+              - {id: bad, type: flaky, config: {fail_times: 9, non_retryable: true}}
+            """);
+    TaskRunRecord bad = r.tasks().get(0);
+    assertThat(bad.attempt()).isEqualTo(1);
+    assertThat(bad.error()).contains("(not retryable)").contains("bad input on attempt 1");
+  }
+
+  @Test
+  void exitCodesOutsideTheRetryListDoNotRetry() {
+    RunResult r =
+        run(
+            """
+            name: codes
+            tasks:
+              - id: t
+                type: flaky
+                retry: {max_attempts: 5, base_delay: 1ms, retry_on_exit_codes: [75]}
+                config: {fail_times: 9, exit_code: 2}
+            """);
+    assertThat(r.tasks().get(0).attempt()).isEqualTo(1);
+  }
+
+  @Test
+  void taskTimeoutKillsTheProcessAndEndsTimedOut() {
+    long before = System.nanoTime();
+    RunResult r =
+        run(
+            """
+            name: slow
+            tasks:
+              - id: sleepy
+                type: shell
+                timeout: 300ms
+                retry: {max_attempts: 1}
+                config: {command: ["sleep", "30"]}
+            """);
+    assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(10));
+    TaskRunRecord t = r.tasks().get(0);
+    assertThat(t.state()).isEqualTo(TaskState.TIMED_OUT);
+    assertThat(t.error()).contains("timed out after 300ms");
+    assertThat(
+            ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().orElse("").equals("sleep 30"))
+                .filter(
+                    p ->
+                        p.parent()
+                            .map(pp -> pp.pid() == ProcessHandle.current().pid())
+                            .orElse(false))
+                .count())
+        .isZero();
+  }
+
+  @Test
+  void timedOutTaskIsRetriedWhenThePolicySaysSo() {
+    RunResult r =
+        run(
+            """
+            name: slow_retry
+            tasks:
+              - id: sleepy
+                type: sleep
+                timeout: 50ms
+                retry: {max_attempts: 2, base_delay: 1ms, retry_on_timeout: true}
+                config: {duration: 10s}
+            """);
+    assertThat(r.tasks().get(0).state()).isEqualTo(TaskState.TIMED_OUT);
+    assertThat(r.tasks().get(0).attempt()).isEqualTo(2);
+  }
+
+  @Test
+  void flowTimeoutStopsRunningTasksAndCancelsTheRest() {
+    RunResult r =
+        run(
+            """
+            name: flow_timeout
+            timeout: 200ms
+            tasks:
+              - {id: long, type: sleep, config: {duration: 30s}}
+              - {id: next, type: noop, depends_on: [long]}
+            """);
+    Map<String, TaskRunRecord> t = byId(r);
+    assertThat(r.state()).isEqualTo(RunState.FAILED);
+    assertThat(r.error()).startsWith("flow timed out after 200ms");
+    assertThat(t.get("long").state()).isEqualTo(TaskState.TIMED_OUT);
+    assertThat(t.get("long").attempt()).isEqualTo(1);
+    assertThat(t.get("next").state()).isEqualTo(TaskState.CANCELLED);
+  }
+
+  @Test
+  void triggerRulesDecideWhatRunsAfterAFailure() {
+    RunResult r =
+        run(
+            """
+            name: rules
+            tasks:
+              - {id: ok, type: noop}
+              - {id: bad, type: flaky, retry: {max_attempts: 1}, config: {fail_times: 1}}
+              - {id: on_failure, type: record, trigger_rule: one_failed, depends_on: [ok, bad]}
+              - {id: cleanup, type: record, trigger_rule: all_done, depends_on: [ok, bad]}
+              - {id: publish, type: record, depends_on: [ok, bad]}
+              - {id: tolerant, type: record, trigger_rule: none_failed, depends_on: [ok, bad]}
+              - {id: alert_only_on_failure, type: record, trigger_rule: one_failed, depends_on: [ok]}
+              - {id: after_skip, type: record, depends_on: [alert_only_on_failure]}
+              - {id: none_failed_after_skip, type: record, trigger_rule: none_failed, depends_on: [alert_only_on_failure]}
+            """);
+    Map<String, TaskRunRecord> t = byId(r);
+    assertThat(t.get("on_failure").state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(t.get("cleanup").state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(t.get("publish").state()).isEqualTo(TaskState.UPSTREAM_FAILED);
+    assertThat(t.get("tolerant").state()).isEqualTo(TaskState.UPSTREAM_FAILED);
+    assertThat(t.get("alert_only_on_failure").state()).isEqualTo(TaskState.SKIPPED);
+    assertThat(t.get("after_skip").state()).isEqualTo(TaskState.SKIPPED);
+    assertThat(t.get("none_failed_after_skip").state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(r.state()).isEqualTo(RunState.FAILED);
+  }
+
+  @Test
+  void outputsFlowDownstreamThroughTemplates() {
+    RunResult r =
+        engine.run(
+            TestFlows.parse(
+                """
+                name: outputs
+                params: {date: {type: date}}
+                tasks:
+                  - {id: a, type: record, config: {output: {rows: "42"}}}
+                  - id: b
+                    type: shell
+                    depends_on: [a]
+                    config:
+                      command: ["sh", "-c", "echo \\"got=$ROWS date=$D run=$R\\" >> \\"$ALPHAFLOW_OUTPUTS\\""]
+                      env: {ROWS: "${tasks.a.outputs.rows}", D: "${params.date}", R: "${run.id}"}
+                """),
+            Map.of("date", "2024-03-01"));
+    assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(byId(r).get("b").outputs())
+        .containsEntry("got", "42 date=2024-03-01 run=" + r.runId());
+  }
+
+  @Test
+  void missingUpstreamOutputFailsTheReaderWithTheNamesItHad() {
+    RunResult r =
+        run(
+            """
+            name: missing_output
+            tasks:
+              - {id: a, type: record, config: {output: {rows: "1"}}}
+              - {id: b, type: shell, depends_on: [a], config: {command: ["echo", "${tasks.a.outputs.path}"]}}
+            """);
+    assertThat(byId(r).get("b").error())
+        .contains("task 'a' published no output 'path' (it published: rows)")
+        .contains("(not retryable)");
+  }
+
+  @Test
+  void aThrowingListenerNeverBreaksARun() {
+    engine
+        .events()
+        .subscribe(
+            e -> {
+              throw new IllegalStateException("listener bug");
+            });
+    RunResult r =
+        run("name: f\ntasks: [{id: a, type: noop}, {id: b, type: noop, depends_on: [a]}]\n");
+    assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(events).extracting(Event::type).contains(EventType.WORKFLOW_COMPLETED);
+  }
+
+  @Test
+  void everyTransitionIsAnEventAndStagesStartAndComplete() {
+    RunResult r =
+        run(
+            """
+            name: staged
+            stages: [{id: pre_market, tasks: [a, b]}]
+            tasks: [{id: a, type: noop}, {id: b, type: noop, depends_on: [a]}, {id: c, type: noop, depends_on: [b]}]
+            """);
+    assertThat(store.events(r.runId()))
+        .extracting(Event::type)
+        .containsExactly(
+            EventType.WORKFLOW_STARTED,
+            EventType.TASK_QUEUED,
+            EventType.TASK_STARTED,
+            EventType.STAGE_STARTED,
+            EventType.TASK_COMPLETED,
+            EventType.TASK_QUEUED,
+            EventType.TASK_STARTED,
+            EventType.TASK_COMPLETED,
+            EventType.STAGE_COMPLETED,
+            EventType.TASK_QUEUED,
+            EventType.TASK_STARTED,
+            EventType.TASK_COMPLETED,
+            EventType.WORKFLOW_COMPLETED);
+  }
+
+  @Test
+  void badParamsAreRefusedBeforeAnythingIsStored() {
+    assertThatThrownBy(
+            () ->
+                engine.run(
+                    TestFlows.parse(
+                        "name: f\nparams: {n: {type: int}}\ntasks: [{id: a, type: noop}]\n"),
+                    Map.of("n", "x")))
+        .isInstanceOf(InvalidInputException.class);
+    assertThat(store.recentRuns(10)).isEmpty();
+  }
+
+  @Test
+  void resumingAFailedRunRerunsOnlyWhatDidNotSucceed() {
+    RunResult first =
+        run(
+            """
+            name: resume_failed
+            tasks:
+              - {id: a, type: record}
+              - {id: b, type: flaky, retry: {max_attempts: 1}, config: {fail_times: 1}}
+              - {id: c, type: record, depends_on: [a, b]}
+            """);
+    assertThat(first.state()).isEqualTo(RunState.FAILED);
+
+    RunResult second = engine.resume(first.runId());
+
+    assertThat(second.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(RecordTask.starts(first.runId())).containsExactly("a", "c");
+    assertThat(byId(second).get("b").attempt()).isEqualTo(2);
+    assertThat(store.events(first.runId()))
+        .extracting(Event::type)
+        .contains(EventType.WORKFLOW_RESUMED);
+  }
+
+  @Test
+  void settingsFromUpperLayersBeatTheFlowButNotTheTask() {
+    try (Engine e =
+        Engine.builder(store)
+            .tasks(TestFlows.registry())
+            .home(home)
+            .settings(
+                new io.alphaflow.core.settings.Settings(
+                    1,
+                    null,
+                    new io.alphaflow.core.flow.TaskDefaults(
+                        new io.alphaflow.core.flow.RetrySpec(
+                            2, null, Duration.ofMillis(1), null, null, false, null, null, null),
+                        null,
+                        null,
+                        null),
+                    null))
+            .build()) {
+      RunResult r =
+          e.run(
+              TestFlows.parse(
+                  """
+                  name: layers
+                  defaults: {retry: {max_attempts: 5, base_delay: 1ms}}
+                  tasks:
+                    - {id: from_settings, type: flaky, config: {fail_times: 9}}
+                    - {id: own, type: flaky, retry: {max_attempts: 3}, config: {fail_times: 9}}
+                  """),
+              Map.of());
+      assertThat(byId(r).get("from_settings").attempt()).isEqualTo(2);
+      assertThat(byId(r).get("own").attempt()).isEqualTo(3);
+    }
+  }
+}

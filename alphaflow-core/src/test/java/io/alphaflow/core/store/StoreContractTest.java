@@ -1,0 +1,121 @@
+package io.alphaflow.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.alphaflow.core.event.Event;
+import io.alphaflow.core.event.EventType;
+import io.alphaflow.core.run.RunRecord;
+import io.alphaflow.core.run.RunState;
+import io.alphaflow.core.run.TaskRunRecord;
+import io.alphaflow.core.run.TaskState;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link Store} must do; each implementation's test extends this. */
+public abstract class StoreContractTest {
+  protected Store store;
+  private final Instant t0 = Instant.parse("2024-03-01T09:30:00.123456Z");
+
+  protected abstract Store newStore() throws Exception;
+
+  @BeforeEach
+  void open() throws Exception {
+    store = newStore();
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private RunRecord aRun(String id, Instant created) {
+    return new RunRecord(
+        id,
+        "flow",
+        "flow.yaml",
+        "name: flow",
+        Map.of("date", "2024-03-01"),
+        RunState.RUNNING,
+        created,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  @Test
+  void createdRunIsReadBackWithItsTasksInOrder() {
+    store.createRun(
+        aRun("r1", t0),
+        List.of(TaskRunRecord.pending("r1", "b"), TaskRunRecord.pending("r1", "a")),
+        List.of(new Event("r1", EventType.WORKFLOW_STARTED, null, 0, t0, "go")));
+
+    RunRecord run = store.findRun("r1").orElseThrow();
+    assertThat(run.params()).containsEntry("date", "2024-03-01");
+    assertThat(run.flowSource()).isEqualTo("name: flow");
+    assertThat(run.createdAt()).isEqualTo(t0);
+    assertThat(store.taskRuns("r1")).extracting(TaskRunRecord::taskId).containsExactly("b", "a");
+    assertThat(store.events("r1"))
+        .extracting(Event::type)
+        .containsExactly(EventType.WORKFLOW_STARTED);
+  }
+
+  @Test
+  void committedBatchUpdatesTasksRunAndAppendsEvents() {
+    store.createRun(aRun("r1", t0), List.of(TaskRunRecord.pending("r1", "a")), List.of());
+    TaskRunRecord running =
+        TaskRunRecord.pending("r1", "a").toBuilder().state(TaskState.QUEUED).build().toBuilder()
+            .state(TaskState.RUNNING)
+            .attempt(1)
+            .startedAt(t0)
+            .build();
+    TaskRunRecord done =
+        running.toBuilder()
+            .state(TaskState.SUCCEEDED)
+            .endedAt(t0.plusMillis(5))
+            .exitCode(0)
+            .outputs(Map.of("path", "/tmp/x"))
+            .build();
+    store.commit(
+        new StoreBatch(
+            null,
+            List.of(running),
+            List.of(new Event("r1", EventType.TASK_STARTED, "a", 1, t0, ""))));
+    store.commit(
+        new StoreBatch(
+            aRun("r1", t0).withState(RunState.SUCCEEDED, t0.plusSeconds(1), null),
+            List.of(done),
+            List.of(new Event("r1", EventType.TASK_COMPLETED, "a", 1, t0.plusMillis(5), "ok"))));
+
+    TaskRunRecord stored = store.taskRuns("r1").get(0);
+    assertThat(stored.state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(stored.attempt()).isEqualTo(1);
+    assertThat(stored.exitCode()).isZero();
+    assertThat(stored.outputs()).containsEntry("path", "/tmp/x");
+    assertThat(stored.endedAt()).isEqualTo(t0.plusMillis(5));
+    assertThat(store.findRun("r1").orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(store.events("r1"))
+        .extracting(Event::type)
+        .containsExactly(EventType.TASK_STARTED, EventType.TASK_COMPLETED);
+  }
+
+  @Test
+  void recentRunsAreNewestFirstAndLimited() {
+    for (int i = 0; i < 5; i++) {
+      store.createRun(aRun("r" + i, t0.plus(i, ChronoUnit.MINUTES)), List.of(), List.of());
+    }
+    assertThat(store.recentRuns(3)).extracting(RunRecord::runId).containsExactly("r4", "r3", "r2");
+  }
+
+  @Test
+  void unknownRunIsEmptyNotAnError() {
+    assertThat(store.findRun("nope")).isEmpty();
+    assertThat(store.taskRuns("nope")).isEmpty();
+    assertThat(store.events("nope")).isEmpty();
+  }
+}
