@@ -20,8 +20,15 @@ public final class Main {
 
   /** Runs the CLI in this JVM and returns the exit code (tests call this). */
   public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the CLI with its output going to {@code out} and {@code err}. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     configureLogging(args);
     CommandLine cli = commandLine();
+    cli.setOut(out);
+    cli.setErr(err);
     try {
       return cli.execute(args);
     } finally {

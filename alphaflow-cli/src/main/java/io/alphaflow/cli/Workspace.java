@@ -58,7 +58,7 @@ final class Workspace implements AutoCloseable {
     if (engine == null) {
       engine =
           Engine.builder(store()).tasks(tasks).home(options.home).settings(settings(flags)).build();
-      engine.events().subscribe(new EngineEventLog());
+      engine.events().subscribe(new EngineEventLog(options.home));
     }
     return engine;
   }

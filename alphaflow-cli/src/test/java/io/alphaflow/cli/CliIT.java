@@ -1,0 +1,185 @@
+package io.alphaflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI as scripts and people use it: real SQLite file, real processes, real exit codes. */
+class CliIT {
+  @TempDir Path dir;
+  private Cli cli;
+
+  @BeforeEach
+  void setUp() {
+    cli = new Cli(dir.resolve(".alphaflow"));
+  }
+
+  private Path flow(String name, String yaml) throws Exception {
+    Path f = dir.resolve(name);
+    Files.writeString(f, yaml);
+    return f;
+  }
+
+  @Test
+  void helloRunsAndItsStatusAndLogsAreQueryable() {
+    Cli.Result run =
+        cli.run("run", Cli.repo("examples/hello.yaml").toString(), "--param", "n=7", "--json");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode json = run.json();
+    String runId = json.get("run_id").asText();
+    assertThat(json.get("state").asText()).isEqualTo("SUCCEEDED");
+
+    JsonNode status = cli.run("status", runId, "--json").json();
+    assertThat(status.get("run_id").asText()).isEqualTo(runId);
+    assertThat(status.get("state").asText()).isEqualTo("SUCCEEDED");
+    assertThat(status.get("tasks"))
+        .extracting(t -> t.get("id").asText())
+        .containsExactly("extract", "transform", "load");
+    assertThat(status.get("tasks"))
+        .allSatisfy(
+            t -> {
+              assertThat(t.get("state").asText()).isEqualTo("SUCCEEDED");
+              assertThat(t.get("attempts").asInt()).isEqualTo(1);
+            });
+    assertThat(status.get("params").get("n").asText()).isEqualTo("7");
+
+    Cli.Result logs = cli.run("logs", runId, "extract");
+    assertThat(logs.out()).contains("extracting 7");
+    assertThat(cli.run("logs", runId).out()).contains("TASK_COMPLETED  load");
+    assertThat(dir.resolve(".alphaflow/logs").resolve(runId).resolve("events.jsonl")).exists();
+
+    String text = cli.run("status", runId).out();
+    assertThat(text).contains("SUCCEEDED").contains("extract").contains("ATTEMPTS");
+  }
+
+  @Test
+  void failedRunExitsOneAndSaysWhatFailed() throws Exception {
+    Path f =
+        flow(
+            "fail.yaml",
+            """
+            name: fail
+            tasks:
+              - id: boom
+                type: shell
+                retry: {max_attempts: 2, base_delay: 10ms}
+                config: {command: ["sh", "-c", "echo 'disk full' >&2; exit 4"]}
+              - {id: after, type: noop, depends_on: [boom]}
+            """);
+    Cli.Result r = cli.run("run", f.toString(), "--json");
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    JsonNode json = r.json();
+    assertThat(json.get("state").asText()).isEqualTo("FAILED");
+    JsonNode boom = json.get("tasks").get(0);
+    assertThat(boom.get("attempts").asInt()).isEqualTo(2);
+    assertThat(boom.get("exit_code").asInt()).isEqualTo(4);
+    assertThat(boom.get("error").asText())
+        .isEqualTo(
+            "task 'boom' failed on attempt 2 of 2: command exited with code 4 (last output: disk full)");
+    assertThat(json.get("tasks").get(1).get("state").asText()).isEqualTo("UPSTREAM_FAILED");
+  }
+
+  @Test
+  void brokenFlowIsRefusedWithEveryProblemAndExitTwo() {
+    Cli.Result r = cli.run("validate", Cli.repo("flows/broken.yaml").toString());
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("broken.yaml:8:11: unknown task type 'shel'")
+        .contains("did you mean 'shell'")
+        .contains("unknown field 'prioritty'")
+        .contains("bad duration '5 minutes'")
+        .contains("dependency cycle: transform -> load -> transform")
+        .contains("depends on missing task 'publish'")
+        .contains("unknown param 'dat'")
+        .contains("duplicate task id 'load'")
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
+    assertThat(cli.run("run", Cli.repo("flows/broken.yaml").toString()).exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void validateJsonListsProblemsWithLines() {
+    JsonNode json = cli.run("validate", Cli.repo("flows/broken.yaml").toString(), "--json").json();
+    assertThat(json.get("valid").asBoolean()).isFalse();
+    assertThat(json.get("problems"))
+        .allSatisfy(p -> assertThat(p.get("line").asInt()).isPositive());
+  }
+
+  @Test
+  void badParamsAndUnknownRunsAreUsageErrors() {
+    Cli.Result bad =
+        cli.run("run", Cli.repo("examples/hello.yaml").toString(), "--param", "n=three");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("param 'n' = 'three' is not a int");
+
+    Cli.Result unknown = cli.run("status", "no-such-run");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("no run 'no-such-run'");
+
+    assertThat(cli.run("run", "missing.yaml").err()).contains("no flow file at missing.yaml");
+    assertThat(cli.run("frobnicate").exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void runsListsNewestFirst() {
+    String first =
+        cli.run("run", Cli.repo("examples/hello.yaml").toString(), "--json")
+            .json()
+            .get("run_id")
+            .asText();
+    String second =
+        cli.run("run", Cli.repo("examples/hello.yaml").toString(), "--json")
+            .json()
+            .get("run_id")
+            .asText();
+
+    JsonNode runs = cli.run("runs", "--json").json();
+    assertThat(runs).extracting(r -> r.get("run_id").asText()).containsExactly(second, first);
+    assertThat(runs.get(0).get("flow").asText()).isEqualTo("hello");
+    assertThat(runs.get(0).get("state").asText()).isEqualTo("SUCCEEDED");
+    assertThat(cli.run("runs").out()).contains(first).contains(second);
+  }
+
+  @Test
+  void graphDrawsTextDotAndMermaid() {
+    String hello = Cli.repo("examples/hello.yaml").toString();
+    assertThat(cli.run("graph", hello).out()).contains("transform [shell, HIGH]  <- extract");
+    assertThat(cli.run("graph", hello, "--format", "dot").out())
+        .contains("\"extract\" -> \"transform\";");
+    assertThat(cli.run("graph", hello, "--format", "mermaid").out()).contains("transform --> load");
+  }
+
+  @Test
+  void detachedRunReturnsAtOnceAndFinishesInTheBackground() throws Exception {
+    Path f =
+        flow(
+            "bg.yaml", "name: bg\ntasks:\n  - {id: nap, type: sleep, config: {duration: 300ms}}\n");
+    Cli.Result r = cli.run("run", f.toString(), "--detach", "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    String runId = r.json().get("run_id").asText();
+
+    String state = "";
+    for (int i = 0; i < 200 && !state.equals("SUCCEEDED"); i++) {
+      Thread.sleep(100);
+      state = cli.run("status", runId, "--json").json().get("state").asText();
+    }
+    assertThat(state).isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  void settingsComeFromTheEnvironmentFileAndFlagsInThatOrder() throws Exception {
+    Path settings = flow("settings.yaml", "max_concurrent_tasks: many\n");
+    Cli.Result r =
+        cli.run("run", Cli.repo("examples/hello.yaml").toString(), "--config", settings.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("MAX_CONCURRENT_TASKS='many'");
+  }
+}

@@ -1,0 +1,71 @@
+package io.alphaflow.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.alphaflow.core.run.RunRecord;
+import io.alphaflow.core.run.RunState;
+import io.alphaflow.core.run.TaskRunRecord;
+import io.alphaflow.core.store.Store;
+import io.alphaflow.core.store.StoreContractTest;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteStoreTest extends StoreContractTest {
+  @TempDir Path dir;
+
+  @Override
+  protected Store newStore() {
+    return SqliteStore.open(dir.resolve("nested").resolve("state.db"));
+  }
+
+  @Test
+  void dataSurvivesReopeningTheFile() {
+    store.createRun(
+        new RunRecord(
+            "r1",
+            "f",
+            null,
+            "name: f",
+            Map.of(),
+            RunState.RUNNING,
+            Instant.now(),
+            null,
+            null,
+            null,
+            null),
+        List.of(TaskRunRecord.pending("r1", "a")),
+        List.of());
+    store.close();
+
+    store = SqliteStore.open(dir.resolve("nested").resolve("state.db"));
+
+    assertThat(store.findRun("r1")).isPresent();
+    assertThat(store.taskRuns("r1")).hasSize(1);
+  }
+
+  @Test
+  void aSecondConnectionSeesCommittedWrites() {
+    store.createRun(
+        new RunRecord(
+            "r1",
+            "f",
+            null,
+            "name: f",
+            Map.of(),
+            RunState.RUNNING,
+            Instant.now(),
+            null,
+            null,
+            null,
+            null),
+        List.of(),
+        List.of());
+    try (SqliteStore reader = SqliteStore.open(dir.resolve("nested").resolve("state.db"))) {
+      assertThat(reader.recentRuns(5)).extracting(RunRecord::runId).containsExactly("r1");
+    }
+  }
+}
