@@ -5,6 +5,15 @@ import picocli.CommandLine.Option;
 
 /** Options every command takes. */
 final class CommonOptions {
+  enum LogLevel {
+    TRACE,
+    DEBUG,
+    INFO,
+    WARN,
+    ERROR,
+    OFF
+  }
+
   @Option(
       names = "--home",
       paramLabel = "DIR",

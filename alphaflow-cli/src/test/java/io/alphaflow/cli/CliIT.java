@@ -92,7 +92,7 @@ class CliIT {
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err())
-        .contains("broken.yaml:8:11: unknown task type 'shel'")
+        .contains("broken.yaml:9:11: unknown task type 'shel'")
         .contains("did you mean 'shell'")
         .contains("unknown field 'prioritty'")
         .contains("bad duration '5 minutes'")

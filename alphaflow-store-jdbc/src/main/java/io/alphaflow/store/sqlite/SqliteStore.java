@@ -26,6 +26,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +44,7 @@ public final class SqliteStore implements Store {
 
   private final Connection connection;
   private final ReentrantLock lock = new ReentrantLock();
+  private final Map<String, PreparedStatement> statements = new HashMap<>();
   private final Path file;
 
   private SqliteStore(Path file, Connection connection) {
@@ -91,11 +93,12 @@ public final class SqliteStore implements Store {
   public void createRun(RunRecord run, List<TaskRunRecord> taskRuns, List<Event> events) {
     inTransaction(
         () -> {
-          try (PreparedStatement ps =
-              connection.prepareStatement(
-                  "INSERT INTO runs (run_id, flow_name, flow_file, flow_source, params, state,"
-                      + " created_at, ended_at, owner, heartbeat_at, error)"
-                      + " VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+          {
+            PreparedStatement ps =
+                statement(
+                    "INSERT INTO runs (run_id, flow_name, flow_file, flow_source, params, state,"
+                        + " created_at, ended_at, owner, heartbeat_at, error)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?)");
             ps.setString(1, run.runId());
             ps.setString(2, run.flowName());
             ps.setString(3, run.flowFile());
@@ -109,11 +112,12 @@ public final class SqliteStore implements Store {
             ps.setString(11, run.error());
             ps.executeUpdate();
           }
-          try (PreparedStatement ps =
-              connection.prepareStatement(
-                  "INSERT INTO task_runs (run_id, task_id, seq, state, attempt, attempt_floor,"
-                      + " started_at, ended_at, next_attempt_at, exit_code, error, outputs)"
-                      + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+          {
+            PreparedStatement ps =
+                statement(
+                    "INSERT INTO task_runs (run_id, task_id, seq, state, attempt, attempt_floor,"
+                        + " started_at, ended_at, next_attempt_at, exit_code, error, outputs)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
             int seq = 0;
             for (TaskRunRecord t : taskRuns) {
               ps.setString(1, t.runId());
@@ -137,10 +141,11 @@ public final class SqliteStore implements Store {
         () -> {
           if (batch.run() != null) {
             RunRecord run = batch.run();
-            try (PreparedStatement ps =
-                connection.prepareStatement(
-                    "UPDATE runs SET state=?, ended_at=?, owner=?, heartbeat_at=?, error=?"
-                        + " WHERE run_id=?")) {
+            {
+              PreparedStatement ps =
+                  statement(
+                      "UPDATE runs SET state=?, ended_at=?, owner=?, heartbeat_at=?, error=?"
+                          + " WHERE run_id=?");
               ps.setString(1, run.state().name());
               setTime(ps, 2, run.endedAt());
               ps.setString(3, run.owner());
@@ -151,11 +156,12 @@ public final class SqliteStore implements Store {
             }
           }
           if (!batch.taskRuns().isEmpty()) {
-            try (PreparedStatement ps =
-                connection.prepareStatement(
-                    "UPDATE task_runs SET state=?, attempt=?, attempt_floor=?, started_at=?,"
-                        + " ended_at=?, next_attempt_at=?, exit_code=?, error=?, outputs=?"
-                        + " WHERE run_id=? AND task_id=?")) {
+            {
+              PreparedStatement ps =
+                  statement(
+                      "UPDATE task_runs SET state=?, attempt=?, attempt_floor=?, started_at=?,"
+                          + " ended_at=?, next_attempt_at=?, exit_code=?, error=?, outputs=?"
+                          + " WHERE run_id=? AND task_id=?");
               for (TaskRunRecord t : batch.taskRuns()) {
                 bindTaskFields(ps, 1, t);
                 ps.setString(10, t.runId());
@@ -185,9 +191,9 @@ public final class SqliteStore implements Store {
   public List<TaskRunRecord> taskRuns(String runId) {
     return read(
         () -> {
-          try (PreparedStatement ps =
-              connection.prepareStatement(
-                  "SELECT * FROM task_runs WHERE run_id = ? ORDER BY seq")) {
+          {
+            PreparedStatement ps =
+                statement("SELECT * FROM task_runs WHERE run_id = ? ORDER BY seq");
             ps.setString(1, runId);
             List<TaskRunRecord> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -216,8 +222,8 @@ public final class SqliteStore implements Store {
   public List<Event> events(String runId) {
     return read(
         () -> {
-          try (PreparedStatement ps =
-              connection.prepareStatement("SELECT * FROM events WHERE run_id = ? ORDER BY id")) {
+          {
+            PreparedStatement ps = statement("SELECT * FROM events WHERE run_id = ? ORDER BY id");
             ps.setString(1, runId);
             List<Event> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -241,6 +247,9 @@ public final class SqliteStore implements Store {
   public void close() {
     lock.lock();
     try {
+      for (PreparedStatement ps : statements.values()) {
+        ps.close();
+      }
       connection.close();
     } catch (SQLException e) {
       throw new AlphaflowException("cannot close the state store " + file, e);
@@ -252,7 +261,8 @@ public final class SqliteStore implements Store {
   private List<RunRecord> queryRuns(String sql, String arg) {
     return read(
         () -> {
-          try (PreparedStatement ps = connection.prepareStatement(sql)) {
+          {
+            PreparedStatement ps = statement(sql);
             ps.setString(1, arg);
             List<RunRecord> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -281,10 +291,11 @@ public final class SqliteStore implements Store {
     if (events.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps =
-        connection.prepareStatement(
-            "INSERT INTO events (run_id, type, task_id, attempt, at, message)"
-                + " VALUES (?,?,?,?,?,?)")) {
+    {
+      PreparedStatement ps =
+          statement(
+              "INSERT INTO events (run_id, type, task_id, attempt, at, message)"
+                  + " VALUES (?,?,?,?,?,?)");
       for (Event e : events) {
         ps.setString(1, e.runId());
         ps.setString(2, e.type().name());
@@ -313,6 +324,16 @@ public final class SqliteStore implements Store {
     }
     ps.setString(first + 7, t.error());
     ps.setString(first + 8, json(t.outputs()));
+  }
+
+  /** Prepared once per connection: parsing SQL costs more than a small write. */
+  private PreparedStatement statement(String sql) throws SQLException {
+    PreparedStatement ps = statements.get(sql);
+    if (ps == null) {
+      ps = connection.prepareStatement(sql);
+      statements.put(sql, ps);
+    }
+    return ps;
   }
 
   private interface SqlWork {
@@ -374,6 +395,9 @@ public final class SqliteStore implements Store {
   }
 
   private static String json(Map<String, String> map) {
+    if (map.isEmpty()) {
+      return "{}";
+    }
     try {
       return JSON.writeValueAsString(map);
     } catch (JsonProcessingException e) {
