@@ -56,6 +56,7 @@ final class DemoCommand implements Callable<Integer> {
               out,
               spec.commandLine().getErr(),
               flow.tasks().size(),
+              0,
               () ->
                   result[0] = engine.run(flow, Map.of("input", data.toAbsolutePath().toString())));
       if (!runOptions.json) {

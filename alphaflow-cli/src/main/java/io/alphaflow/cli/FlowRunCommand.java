@@ -55,6 +55,7 @@ final class FlowRunCommand implements Callable<Integer> {
           spec.commandLine().getOut(),
           spec.commandLine().getErr(),
           flow.tasks().size(),
+          0,
           () -> engine.run(flow, params));
     }
   }

@@ -10,9 +10,11 @@ final class ProgressPrinter implements EventListener {
   private final int total;
   private int done;
 
-  ProgressPrinter(PrintWriter out, int total) {
+  /** {@code alreadyDone}: tasks that succeeded before (a resumed run) and will not run again. */
+  ProgressPrinter(PrintWriter out, int total, int alreadyDone) {
     this.out = out;
     this.total = total;
+    this.done = alreadyDone;
   }
 
   @Override

@@ -17,8 +17,10 @@ final class RunReporter {
       PrintWriter out,
       PrintWriter err,
       int taskCount,
+      int alreadyDone,
       Supplier<RunResult> work) {
-    ProgressPrinter progress = new ProgressPrinter(options.json ? err : out, taskCount);
+    ProgressPrinter progress =
+        new ProgressPrinter(options.json ? err : out, taskCount, alreadyDone);
     if (!options.quiet) {
       engine.events().subscribe(progress);
     }

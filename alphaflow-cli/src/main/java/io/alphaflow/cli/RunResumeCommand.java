@@ -3,6 +3,10 @@ package io.alphaflow.cli;
 import io.alphaflow.core.NotFoundException;
 import io.alphaflow.core.execution.Engine;
 import io.alphaflow.core.run.RunRecord;
+import io.alphaflow.core.run.RunState;
+import io.alphaflow.core.run.TaskRunRecord;
+import io.alphaflow.core.run.TaskState;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,8 +33,9 @@ final class RunResumeCommand implements Callable<Integer> {
     try (Workspace ws = new Workspace(common)) {
       RunRecord run = ws.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
       Engine engine = ws.engine(runOptions.toSettings());
-      int total = ws.store().taskRuns(runId).size();
-      if (run.state().name().equals("SUCCEEDED") && !runOptions.json) {
+      List<TaskRunRecord> tasks = ws.store().taskRuns(runId);
+      int succeeded = (int) tasks.stream().filter(t -> t.state() == TaskState.SUCCEEDED).count();
+      if (run.state() == RunState.SUCCEEDED && !runOptions.json) {
         spec.commandLine()
             .getOut()
             .println("run " + runId + " already succeeded; nothing to resume");
@@ -40,7 +45,8 @@ final class RunResumeCommand implements Callable<Integer> {
           runOptions,
           spec.commandLine().getOut(),
           spec.commandLine().getErr(),
-          total,
+          tasks.size(),
+          succeeded,
           () -> engine.resume(runId));
     }
   }

@@ -126,6 +126,15 @@ public final class Engine implements AutoCloseable {
     try {
       RunRecord run = parts.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
       checkNotOwnedElsewhere(run);
+      if (!parts.store().claimRun(runId, run.owner(), parts.owner(), parts.clock().instant())) {
+        throw new ConflictException(
+            "run "
+                + runId
+                + " was just claimed by another process; see 'alphaflow status "
+                + runId
+                + "'");
+      }
+      run = parts.store().findRun(runId).orElseThrow();
       return new RunLoop(parts, flow, settings, run, parts.store().taskRuns(runId)).execute();
     } finally {
       active.remove(runId);

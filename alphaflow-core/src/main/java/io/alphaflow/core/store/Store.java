@@ -3,6 +3,7 @@ package io.alphaflow.core.store;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.run.TaskRunRecord;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,6 +20,13 @@ public interface Store extends AutoCloseable {
 
   /** Applies one batch of changes atomically. */
   void commit(StoreBatch batch);
+
+  /**
+   * Makes {@code newOwner} the process executing the run, only if its owner is still {@code
+   * expectedOwner} (null: nobody); the check and the write are one atomic step, so two processes
+   * resuming the same run cannot both win. Returns whether this call won.
+   */
+  boolean claimRun(String runId, String expectedOwner, String newOwner, Instant at);
 
   Optional<RunRecord> findRun(String runId);
 

@@ -113,6 +113,20 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void onlyOneClaimOnTheSameOwnerWins() {
+    store.createRun(aRun("r1", t0), List.of(), List.of());
+
+    assertThat(store.claimRun("r1", null, "1@host", t0)).isTrue();
+    assertThat(store.claimRun("r1", null, "2@host", t0)).isFalse();
+    assertThat(store.claimRun("r1", "1@host", "2@host", t0.plusSeconds(1))).isTrue();
+
+    RunRecord run = store.findRun("r1").orElseThrow();
+    assertThat(run.owner()).isEqualTo("2@host");
+    assertThat(run.heartbeatAt()).isEqualTo(t0.plusSeconds(1));
+    assertThat(store.claimRun("nope", null, "1@host", t0)).isFalse();
+  }
+
+  @Test
   void unknownRunIsEmptyNotAnError() {
     assertThat(store.findRun("nope")).isEmpty();
     assertThat(store.taskRuns("nope")).isEmpty();

@@ -93,41 +93,8 @@ public final class SqliteStore implements Store {
   public void createRun(RunRecord run, List<TaskRunRecord> taskRuns, List<Event> events) {
     inTransaction(
         () -> {
-          {
-            PreparedStatement ps =
-                statement(
-                    "INSERT INTO runs (run_id, flow_name, flow_file, flow_source, params, state,"
-                        + " created_at, ended_at, owner, heartbeat_at, error)"
-                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?)");
-            ps.setString(1, run.runId());
-            ps.setString(2, run.flowName());
-            ps.setString(3, run.flowFile());
-            ps.setString(4, run.flowSource());
-            ps.setString(5, json(run.params()));
-            ps.setString(6, run.state().name());
-            setTime(ps, 7, run.createdAt());
-            setTime(ps, 8, run.endedAt());
-            ps.setString(9, run.owner());
-            setTime(ps, 10, run.heartbeatAt());
-            ps.setString(11, run.error());
-            ps.executeUpdate();
-          }
-          {
-            PreparedStatement ps =
-                statement(
-                    "INSERT INTO task_runs (run_id, task_id, seq, state, attempt, attempt_floor,"
-                        + " started_at, ended_at, next_attempt_at, exit_code, error, outputs)"
-                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-            int seq = 0;
-            for (TaskRunRecord t : taskRuns) {
-              ps.setString(1, t.runId());
-              ps.setString(2, t.taskId());
-              ps.setInt(3, seq++);
-              bindTaskFields(ps, 4, t);
-              ps.addBatch();
-            }
-            ps.executeBatch();
-          }
+          insertRun(run);
+          insertTaskRuns(taskRuns);
           insertEvents(events);
         });
   }
@@ -140,39 +107,98 @@ public final class SqliteStore implements Store {
     inTransaction(
         () -> {
           if (batch.run() != null) {
-            RunRecord run = batch.run();
-            {
-              PreparedStatement ps =
-                  statement(
-                      "UPDATE runs SET state=?, ended_at=?, owner=?, heartbeat_at=?, error=?"
-                          + " WHERE run_id=?");
-              ps.setString(1, run.state().name());
-              setTime(ps, 2, run.endedAt());
-              ps.setString(3, run.owner());
-              setTime(ps, 4, run.heartbeatAt());
-              ps.setString(5, run.error());
-              ps.setString(6, run.runId());
-              ps.executeUpdate();
-            }
+            updateRun(batch.run());
           }
-          if (!batch.taskRuns().isEmpty()) {
-            {
-              PreparedStatement ps =
-                  statement(
-                      "UPDATE task_runs SET state=?, attempt=?, attempt_floor=?, started_at=?,"
-                          + " ended_at=?, next_attempt_at=?, exit_code=?, error=?, outputs=?"
-                          + " WHERE run_id=? AND task_id=?");
-              for (TaskRunRecord t : batch.taskRuns()) {
-                bindTaskFields(ps, 1, t);
-                ps.setString(10, t.runId());
-                ps.setString(11, t.taskId());
-                ps.addBatch();
-              }
-              ps.executeBatch();
-            }
-          }
+          updateTaskRuns(batch.taskRuns());
           insertEvents(batch.events());
         });
+  }
+
+  private void insertRun(RunRecord run) throws SQLException {
+    PreparedStatement ps =
+        statement(
+            "INSERT INTO runs (run_id, flow_name, flow_file, flow_source, params, state,"
+                + " created_at, ended_at, owner, heartbeat_at, error)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    ps.setString(1, run.runId());
+    ps.setString(2, run.flowName());
+    ps.setString(3, run.flowFile());
+    ps.setString(4, run.flowSource());
+    ps.setString(5, json(run.params()));
+    ps.setString(6, run.state().name());
+    setTime(ps, 7, run.createdAt());
+    setTime(ps, 8, run.endedAt());
+    ps.setString(9, run.owner());
+    setTime(ps, 10, run.heartbeatAt());
+    ps.setString(11, run.error());
+    ps.executeUpdate();
+  }
+
+  private void updateRun(RunRecord run) throws SQLException {
+    PreparedStatement ps =
+        statement(
+            "UPDATE runs SET state=?, ended_at=?, owner=?, heartbeat_at=?, error=? WHERE run_id=?");
+    ps.setString(1, run.state().name());
+    setTime(ps, 2, run.endedAt());
+    ps.setString(3, run.owner());
+    setTime(ps, 4, run.heartbeatAt());
+    ps.setString(5, run.error());
+    ps.setString(6, run.runId());
+    ps.executeUpdate();
+  }
+
+  private void insertTaskRuns(List<TaskRunRecord> taskRuns) throws SQLException {
+    PreparedStatement ps =
+        statement(
+            "INSERT INTO task_runs (run_id, task_id, seq, state, attempt, attempt_floor,"
+                + " started_at, ended_at, next_attempt_at, exit_code, error, outputs)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    int seq = 0;
+    for (TaskRunRecord t : taskRuns) {
+      ps.setString(1, t.runId());
+      ps.setString(2, t.taskId());
+      ps.setInt(3, seq++);
+      bindTaskFields(ps, 4, t);
+      ps.addBatch();
+    }
+    ps.executeBatch();
+  }
+
+  private void updateTaskRuns(List<TaskRunRecord> taskRuns) throws SQLException {
+    if (taskRuns.isEmpty()) {
+      return;
+    }
+    PreparedStatement ps =
+        statement(
+            "UPDATE task_runs SET state=?, attempt=?, attempt_floor=?, started_at=?,"
+                + " ended_at=?, next_attempt_at=?, exit_code=?, error=?, outputs=?"
+                + " WHERE run_id=? AND task_id=?");
+    for (TaskRunRecord t : taskRuns) {
+      bindTaskFields(ps, 1, t);
+      ps.setString(10, t.runId());
+      ps.setString(11, t.taskId());
+      ps.addBatch();
+    }
+    ps.executeBatch();
+  }
+
+  @Override
+  public boolean claimRun(String runId, String expectedOwner, String newOwner, Instant at) {
+    boolean[] won = new boolean[1];
+    inTransaction(
+        () -> {
+          PreparedStatement ps =
+              statement(
+                  "UPDATE runs SET owner=?, heartbeat_at=? WHERE run_id=?"
+                      + " AND (owner IS ? OR owner = ?)");
+          ps.setString(1, newOwner);
+          setTime(ps, 2, at);
+          ps.setString(3, runId);
+          ps.setString(4, expectedOwner);
+          ps.setString(5, expectedOwner);
+          won[0] = ps.executeUpdate() == 1;
+        });
+    return won[0];
   }
 
   @Override
@@ -191,30 +217,27 @@ public final class SqliteStore implements Store {
   public List<TaskRunRecord> taskRuns(String runId) {
     return read(
         () -> {
-          {
-            PreparedStatement ps =
-                statement("SELECT * FROM task_runs WHERE run_id = ? ORDER BY seq");
-            ps.setString(1, runId);
-            List<TaskRunRecord> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(
-                    new TaskRunRecord(
-                        rs.getString("run_id"),
-                        rs.getString("task_id"),
-                        TaskState.valueOf(rs.getString("state")),
-                        rs.getInt("attempt"),
-                        rs.getInt("attempt_floor"),
-                        time(rs, "started_at"),
-                        time(rs, "ended_at"),
-                        time(rs, "next_attempt_at"),
-                        (Integer) rs.getObject("exit_code"),
-                        rs.getString("error"),
-                        map(rs.getString("outputs"))));
-              }
+          PreparedStatement ps = statement("SELECT * FROM task_runs WHERE run_id = ? ORDER BY seq");
+          ps.setString(1, runId);
+          List<TaskRunRecord> out = new ArrayList<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(
+                  new TaskRunRecord(
+                      rs.getString("run_id"),
+                      rs.getString("task_id"),
+                      TaskState.valueOf(rs.getString("state")),
+                      rs.getInt("attempt"),
+                      rs.getInt("attempt_floor"),
+                      time(rs, "started_at"),
+                      time(rs, "ended_at"),
+                      time(rs, "next_attempt_at"),
+                      (Integer) rs.getObject("exit_code"),
+                      rs.getString("error"),
+                      map(rs.getString("outputs"))));
             }
-            return out;
           }
+          return out;
         });
   }
 
@@ -222,24 +245,22 @@ public final class SqliteStore implements Store {
   public List<Event> events(String runId) {
     return read(
         () -> {
-          {
-            PreparedStatement ps = statement("SELECT * FROM events WHERE run_id = ? ORDER BY id");
-            ps.setString(1, runId);
-            List<Event> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(
-                    new Event(
-                        rs.getString("run_id"),
-                        EventType.valueOf(rs.getString("type")),
-                        rs.getString("task_id"),
-                        rs.getInt("attempt"),
-                        time(rs, "at"),
-                        rs.getString("message")));
-              }
+          PreparedStatement ps = statement("SELECT * FROM events WHERE run_id = ? ORDER BY id");
+          ps.setString(1, runId);
+          List<Event> out = new ArrayList<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(
+                  new Event(
+                      rs.getString("run_id"),
+                      EventType.valueOf(rs.getString("type")),
+                      rs.getString("task_id"),
+                      rs.getInt("attempt"),
+                      time(rs, "at"),
+                      rs.getString("message")));
             }
-            return out;
           }
+          return out;
         });
   }
 
@@ -261,29 +282,27 @@ public final class SqliteStore implements Store {
   private List<RunRecord> queryRuns(String sql, String arg) {
     return read(
         () -> {
-          {
-            PreparedStatement ps = statement(sql);
-            ps.setString(1, arg);
-            List<RunRecord> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(
-                    new RunRecord(
-                        rs.getString("run_id"),
-                        rs.getString("flow_name"),
-                        rs.getString("flow_file"),
-                        rs.getString("flow_source"),
-                        map(rs.getString("params")),
-                        RunState.valueOf(rs.getString("state")),
-                        time(rs, "created_at"),
-                        time(rs, "ended_at"),
-                        rs.getString("owner"),
-                        time(rs, "heartbeat_at"),
-                        rs.getString("error")));
-              }
+          PreparedStatement ps = statement(sql);
+          ps.setString(1, arg);
+          List<RunRecord> out = new ArrayList<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(
+                  new RunRecord(
+                      rs.getString("run_id"),
+                      rs.getString("flow_name"),
+                      rs.getString("flow_file"),
+                      rs.getString("flow_source"),
+                      map(rs.getString("params")),
+                      RunState.valueOf(rs.getString("state")),
+                      time(rs, "created_at"),
+                      time(rs, "ended_at"),
+                      rs.getString("owner"),
+                      time(rs, "heartbeat_at"),
+                      rs.getString("error")));
             }
-            return out;
           }
+          return out;
         });
   }
 
@@ -291,22 +310,20 @@ public final class SqliteStore implements Store {
     if (events.isEmpty()) {
       return;
     }
-    {
-      PreparedStatement ps =
-          statement(
-              "INSERT INTO events (run_id, type, task_id, attempt, at, message)"
-                  + " VALUES (?,?,?,?,?,?)");
-      for (Event e : events) {
-        ps.setString(1, e.runId());
-        ps.setString(2, e.type().name());
-        ps.setString(3, e.taskId());
-        ps.setInt(4, e.attempt());
-        setTime(ps, 5, e.at());
-        ps.setString(6, e.message());
-        ps.addBatch();
-      }
-      ps.executeBatch();
+    PreparedStatement ps =
+        statement(
+            "INSERT INTO events (run_id, type, task_id, attempt, at, message)"
+                + " VALUES (?,?,?,?,?,?)");
+    for (Event e : events) {
+      ps.setString(1, e.runId());
+      ps.setString(2, e.type().name());
+      ps.setString(3, e.taskId());
+      ps.setInt(4, e.attempt());
+      setTime(ps, 5, e.at());
+      ps.setString(6, e.message());
+      ps.addBatch();
     }
+    ps.executeBatch();
   }
 
   private static void bindTaskFields(PreparedStatement ps, int first, TaskRunRecord t)

@@ -22,23 +22,24 @@ class SqliteStoreTest extends StoreContractTest {
     return SqliteStore.open(dir.resolve("nested").resolve("state.db"));
   }
 
+  private static RunRecord aRun(String id) {
+    return new RunRecord(
+        id,
+        "f",
+        null,
+        "name: f",
+        Map.of(),
+        RunState.RUNNING,
+        Instant.now(),
+        null,
+        null,
+        null,
+        null);
+  }
+
   @Test
   void dataSurvivesReopeningTheFile() {
-    store.createRun(
-        new RunRecord(
-            "r1",
-            "f",
-            null,
-            "name: f",
-            Map.of(),
-            RunState.RUNNING,
-            Instant.now(),
-            null,
-            null,
-            null,
-            null),
-        List.of(TaskRunRecord.pending("r1", "a")),
-        List.of());
+    store.createRun(aRun("r1"), List.of(TaskRunRecord.pending("r1", "a")), List.of());
     store.close();
 
     store = SqliteStore.open(dir.resolve("nested").resolve("state.db"));
@@ -49,21 +50,7 @@ class SqliteStoreTest extends StoreContractTest {
 
   @Test
   void aSecondConnectionSeesCommittedWrites() {
-    store.createRun(
-        new RunRecord(
-            "r1",
-            "f",
-            null,
-            "name: f",
-            Map.of(),
-            RunState.RUNNING,
-            Instant.now(),
-            null,
-            null,
-            null,
-            null),
-        List.of(),
-        List.of());
+    store.createRun(aRun("r1"), List.of(), List.of());
     try (SqliteStore reader = SqliteStore.open(dir.resolve("nested").resolve("state.db"))) {
       assertThat(reader.recentRuns(5)).extracting(RunRecord::runId).containsExactly("r1");
     }

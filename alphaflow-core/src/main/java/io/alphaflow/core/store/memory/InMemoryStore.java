@@ -5,11 +5,13 @@ import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.run.TaskRunRecord;
 import io.alphaflow.core.store.Store;
 import io.alphaflow.core.store.StoreBatch;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /** A store that keeps everything in memory: for tests and benchmarks, never for real runs. */
@@ -37,6 +39,17 @@ public final class InMemoryStore implements Store {
     }
     batch.taskRuns().forEach(t -> taskRuns.get(t.runId()).put(t.taskId(), t));
     batch.events().forEach(e -> events.get(e.runId()).add(e));
+  }
+
+  @Override
+  public synchronized boolean claimRun(
+      String runId, String expectedOwner, String newOwner, Instant at) {
+    RunRecord run = runs.get(runId);
+    if (run == null || !Objects.equals(run.owner(), expectedOwner)) {
+      return false;
+    }
+    runs.put(runId, run.withOwner(newOwner, at));
+    return true;
   }
 
   @Override
