@@ -16,9 +16,7 @@ import io.alphaflow.core.run.RunState;
 import io.alphaflow.core.run.TaskRunRecord;
 import io.alphaflow.core.run.TaskState;
 import io.alphaflow.core.settings.Settings;
-import io.alphaflow.core.store.StoreBatch;
 import io.alphaflow.core.task.Cancellation;
-import io.alphaflow.core.task.TaskFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -32,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -59,12 +56,9 @@ public final class RunLoop {
   private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
   private final Deque<String> settled = new ArrayDeque<>();
   private final Set<String> startedStages = new HashSet<>();
-  private final Map<String, Map<String, String>> upstreamOutputs = new ConcurrentHashMap<>();
-  private final Map<String, TaskRunRecord> dirty = new LinkedHashMap<>();
-  private final List<Event> events = new ArrayList<>();
-  private final List<Runnable> afterCommit = new ArrayList<>();
+  private final TurnBatch batch;
+  private final TemplateValues values;
   private RunRecord run;
-  private boolean runDirty;
   private long readySeq;
   private int terminal;
   private Instant flowDeadline;
@@ -100,6 +94,8 @@ public final class RunLoop {
     this.maxConcurrent = effective.effectiveMaxConcurrentTasks();
     this.flowTimeout = effective.workflowTimeout();
     taskRuns.forEach(r -> records.put(r.taskId(), r));
+    this.batch = new TurnBatch(parts.store(), parts.events());
+    this.values = new TemplateValues(parts, run.runId(), flow.name(), run.params());
   }
 
   /** Runs until every task has ended; returns the run's outcome. */
@@ -107,7 +103,7 @@ public final class RunLoop {
     Instant now = parts.clock().instant();
     boolean resumed = prepare(now);
     run = run.withState(RunState.RUNNING, now, null).withOwner(parts.owner(), now);
-    runDirty = true;
+    batch.run(run);
     event(
         resumed ? EventType.WORKFLOW_RESUMED : EventType.WORKFLOW_STARTED,
         null,
@@ -125,13 +121,13 @@ public final class RunLoop {
     drainSettled(now);
     while (true) {
       now = parts.clock().instant();
-      List<Completion> batch = new ArrayList<>();
+      List<Completion> arrived = new ArrayList<>();
       if (woke != null) {
-        batch.add(woke);
+        arrived.add(woke);
         woke = null;
       }
-      completions.drainTo(batch);
-      for (Completion c : batch) {
+      completions.drainTo(arrived);
+      for (Completion c : arrived) {
         complete(c, now);
       }
       expireTimeouts(now);
@@ -141,17 +137,17 @@ public final class RunLoop {
       }
       if (!now.isBefore(nextHeartbeat)) {
         run = run.withOwner(parts.owner(), now);
-        runDirty = true;
+        batch.run(run);
         nextHeartbeat = now.plus(parts.heartbeatInterval());
       }
       drainSettled(now);
       dispatch(now);
       if (terminal == specs.size()) {
         finish(now);
-        flush();
+        batch.flush();
         return result();
       }
-      flush();
+      batch.flush();
       waitForWork(now);
     }
   }
@@ -199,7 +195,7 @@ public final class RunLoop {
         }
         case SUCCEEDED -> {
           terminal++;
-          upstreamOutputs.put(id, r.outputs());
+          values.succeeded(id, r.outputs());
         }
         case PENDING, AWAITING_APPROVAL -> {}
       }
@@ -280,7 +276,7 @@ public final class RunLoop {
       Instant deadline = spec.timeout() == null ? null : now.plus(spec.timeout());
       Running slot = new Running(attempt, deadline, cancellation, null);
       running.put(id, slot);
-      afterCommit.add(() -> start(id, spec, attempt, cancellation, deadline));
+      batch.afterCommit(() -> start(id, spec, attempt, cancellation, deadline));
     }
   }
 
@@ -303,7 +299,8 @@ public final class RunLoop {
 
   private AttemptContext context(TaskSpec spec, int attempt, Cancellation cancellation) {
     String id = spec.id();
-    Map<String, Object> config = Templates.resolve(spec.config(), expr -> value(expr, id, attempt));
+    Map<String, Object> config =
+        Templates.resolve(spec.config(), expr -> values.value(expr, id, attempt));
     return new AttemptContext(
         run.runId(),
         flow.name(),
@@ -317,51 +314,6 @@ public final class RunLoop {
         cancellation);
   }
 
-  /**
-   * The value of a {@code ${...}} reference; worker threads call this, so it reads only settled
-   * state.
-   */
-  private String value(String expression, String taskId, int attempt) {
-    switch (expression) {
-      case "run.id" -> {
-        return run.runId();
-      }
-      case "flow.name" -> {
-        return flow.name();
-      }
-      case "task.id" -> {
-        return taskId;
-      }
-      case "task.attempt" -> {
-        return Integer.toString(attempt);
-      }
-      default -> {}
-    }
-    if (expression.startsWith("params.")) {
-      return run.params().get(expression.substring("params.".length()));
-    }
-    String[] segments = expression.split("\\.", 4); // tasks.ID.outputs.NAME or tasks.ID.output_dir
-    if (segments.length == 3) {
-      return parts.outputDir(run.runId(), segments[1]).toAbsolutePath().toString();
-    }
-    Map<String, String> outputs = upstreamOutputs.get(segments[1]);
-    String v = outputs == null ? null : outputs.get(segments[3]);
-    if (v == null) {
-      throw TaskFailure.nonRetryable(
-          "${"
-              + expression
-              + "}: task '"
-              + segments[1]
-              + "' published no output '"
-              + segments[3]
-              + "'"
-              + (outputs == null || outputs.isEmpty()
-                  ? ""
-                  : " (it published: " + String.join(", ", outputs.keySet()) + ")"));
-    }
-    return v;
-  }
-
   private void complete(Completion c, Instant now) {
     Running slot = running.get(c.taskId());
     if (slot == null || slot.attempt() != c.attempt()) {
@@ -370,7 +322,7 @@ public final class RunLoop {
     running.remove(c.taskId());
     TaskRunRecord r = records.get(c.taskId());
     if (c.succeeded()) {
-      upstreamOutputs.put(c.taskId(), c.outputs());
+      values.succeeded(c.taskId(), c.outputs());
       update(r.toBuilder().state(TaskState.SUCCEEDED).endedAt(now).outputs(c.outputs()).build());
       event(
           EventType.TASK_COMPLETED,
@@ -577,35 +529,16 @@ public final class RunLoop {
       run = run.withState(RunState.FAILED, now, why);
       event(EventType.WORKFLOW_FAILED, null, 0, why);
     }
-    runDirty = true;
+    batch.run(run);
   }
 
   private void update(TaskRunRecord r) {
     records.put(r.taskId(), r);
-    dirty.put(r.taskId(), r);
+    batch.task(r);
   }
 
   private void event(EventType type, String taskId, int attempt, String message) {
-    events.add(new Event(run.runId(), type, taskId, attempt, parts.clock().instant(), message));
-  }
-
-  private void flush() {
-    if (dirty.isEmpty() && events.isEmpty() && !runDirty) {
-      return;
-    }
-    parts
-        .store()
-        .commit(new StoreBatch(runDirty ? run : null, List.copyOf(dirty.values()), events));
-    dirty.clear();
-    runDirty = false;
-    List<Event> published = List.copyOf(events);
-    events.clear();
-    List<Runnable> actions = List.copyOf(afterCommit);
-    afterCommit.clear();
-    actions.forEach(Runnable::run);
-    if (parts.events().hasListeners()) {
-      published.forEach(parts.events()::publish);
-    }
+    batch.event(new Event(run.runId(), type, taskId, attempt, parts.clock().instant(), message));
   }
 
   private void waitForWork(Instant now) {
