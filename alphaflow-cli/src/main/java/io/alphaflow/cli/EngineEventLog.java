@@ -24,8 +24,9 @@ final class EngineEventLog implements EventListener {
   @Override
   public void onEvent(Event e) {
     String file = logs.resolve(e.runId()).resolve("events.jsonl").toString();
-    try (MDC.MDCCloseable run = MDC.putCloseable("run_id", e.runId());
-        MDC.MDCCloseable path = MDC.putCloseable("events_file", file)) {
+    MDC.put("run_id", e.runId());
+    MDC.put("events_file", file);
+    try {
       EVENTS.info(
           "{} {} {} {} {} {}",
           kv("event", e.type().name().toLowerCase(java.util.Locale.ROOT)),
@@ -34,6 +35,9 @@ final class EngineEventLog implements EventListener {
           kv("attempt", e.attempt()),
           kv("detail", e.message()),
           kv("at", e.at().toString()));
+    } finally {
+      MDC.remove("run_id");
+      MDC.remove("events_file");
     }
   }
 }

@@ -326,6 +326,28 @@ class EngineTest {
   }
 
   @Test
+  void javaTaskRunsATaskClassFoundWithServiceLoader() {
+    RunResult r =
+        run(
+            """
+            name: java_task
+            tasks:
+              - {id: plugin, type: java, config: {class: io.alphaflow.core.testkit.RecordTask, output: {k: v}}}
+            """);
+    assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(r.tasks().get(0).outputs()).containsEntry("k", "v");
+  }
+
+  @Test
+  void javaTaskNamingAnUnregisteredClassIsAValidationError() {
+    assertThatThrownBy(
+            () ->
+                TestFlows.parse(
+                    "name: f\ntasks: [{id: a, type: java, config: {class: com.example.Nope}}]\n"))
+        .hasMessageContaining("no Task implementation 'com.example.Nope' is registered");
+  }
+
+  @Test
   void badParamsAreRefusedBeforeAnythingIsStored() {
     assertThatThrownBy(
             () ->

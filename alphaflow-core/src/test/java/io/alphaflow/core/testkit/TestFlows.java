@@ -8,9 +8,13 @@ import io.alphaflow.core.task.TaskRegistry;
 public final class TestFlows {
   private TestFlows() {}
 
-  /** The built-in task types plus the test kit's {@code record} and {@code flaky}. */
+  /**
+   * Every task type on the test class path, found with ServiceLoader as in production: the
+   * built-ins plus the test kit's {@code record} and {@code flaky} (listed in the test resources'
+   * META-INF/services).
+   */
   public static TaskRegistry registry() {
-    return TaskRegistry.loadDefault().with(new RecordTask(), new FlakyTask());
+    return TaskRegistry.loadDefault();
   }
 
   public static Flow parse(String yaml) {
