@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       FlowGraphCommand.class,
       RunListCommand.class,
       RunResumeCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      TaskRunCommand.class
     })
 final class AlphaflowCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -29,7 +29,7 @@ final class CommonOptions {
   String logLevel;
 
   @Option(
-      names = "--config",
+      names = "--settings",
       paramLabel = "FILE",
       description = "Settings file. Default: alphaflow.yaml in the working directory, if present.")
   Path config;

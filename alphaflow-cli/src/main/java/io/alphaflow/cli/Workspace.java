@@ -67,7 +67,7 @@ final class Workspace implements AutoCloseable {
     Path file = options.config != null ? options.config : Path.of("alphaflow.yaml");
     if (!Files.exists(file)) {
       if (options.config != null) {
-        throw new InvalidInputException("no settings file at " + file + ": check --config");
+        throw new InvalidInputException("no settings file at " + file + ": check --settings");
       }
       return Settings.EMPTY;
     }

@@ -178,7 +178,8 @@ class CliIT {
   void settingsComeFromTheEnvironmentFileAndFlagsInThatOrder() throws Exception {
     Path settings = flow("settings.yaml", "max_concurrent_tasks: many\n");
     Cli.Result r =
-        cli.run("run", Cli.repo("examples/hello.yaml").toString(), "--config", settings.toString());
+        cli.run(
+            "run", Cli.repo("examples/hello.yaml").toString(), "--settings", settings.toString());
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("MAX_CONCURRENT_TASKS='many'");
   }

@@ -10,4 +10,7 @@ public interface TaskTypes {
 
   /** Problems with a task's config, judged by its type; empty when it is fine. */
   List<ConfigProblem> validate(String type, Map<String, Object> config);
+
+  /** Problems with a task given the tasks upstream of it; empty when it is fine. */
+  List<ConfigProblem> validateInFlow(String type, TaskSpec self, List<TaskSpec> upstream);
 }

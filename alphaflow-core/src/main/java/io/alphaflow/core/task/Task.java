@@ -1,6 +1,7 @@
 package io.alphaflow.core.task;
 
 import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.flow.TaskSpec;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +24,15 @@ public interface Task {
 
   /** Problems with a task's config, reported when the flow is loaded, before anything runs. */
   default List<ConfigProblem> validate(Map<String, Object> config) {
+    return List.of();
+  }
+
+  /**
+   * Problems that only show with the rest of the flow in view, e.g. a label whose upstream features
+   * read the label's own future. Called after every task's own config passed {@link #validate};
+   * {@code upstream} holds every task this one depends on, directly or not.
+   */
+  default List<ConfigProblem> validateInFlow(TaskSpec self, List<TaskSpec> upstream) {
     return List.of();
   }
 

@@ -1,6 +1,7 @@
 package io.alphaflow.core.task;
 
 import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.flow.TaskSpec;
 import io.alphaflow.core.flow.TaskTypes;
 import java.util.Collections;
 import java.util.List;
@@ -74,5 +75,10 @@ public final class TaskRegistry implements TaskTypes {
   @Override
   public List<ConfigProblem> validate(String type, Map<String, Object> config) {
     return get(type).validate(config);
+  }
+
+  @Override
+  public List<ConfigProblem> validateInFlow(String type, TaskSpec self, List<TaskSpec> upstream) {
+    return get(type).validateInFlow(self, upstream);
   }
 }

@@ -11,6 +11,7 @@ import io.alphaflow.core.flow.TaskTypes;
 import io.alphaflow.core.flow.Templates;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ final class FlowChecks {
   private final TaskTypes types;
   private final List<FlowProblem> problems = new ArrayList<>();
   private final Map<String, Integer> indexOf = new LinkedHashMap<>();
+  private final Set<String> configValid = new HashSet<>();
 
   private FlowChecks(LocatedYaml doc, Flow flow, TaskTypes types) {
     this.doc = doc;
@@ -124,10 +126,18 @@ final class FlowChecks {
               DidYouMean.hint(t.type(), types.names().stream().sorted().toList())));
       return;
     }
-    for (ConfigProblem p : types.validate(t.type(), t.config())) {
+    List<ConfigProblem> own = types.validate(t.type(), t.config());
+    report(i, t, own);
+    if (own.isEmpty()) {
+      configValid.add(t.id());
+    }
+  }
+
+  private void report(int i, TaskSpec t, List<ConfigProblem> found) {
+    for (ConfigProblem p : found) {
       problems.add(
           doc.problemAt(
-              at + "/config" + pointer(p.path()),
+              "/tasks/" + i + "/config" + pointer(p.path()),
               "task '" + t.id() + "' (" + t.type() + "): " + p.message(),
               p.hint()));
     }
@@ -145,6 +155,10 @@ final class FlowChecks {
     for (int i = 0; i < tasks.size(); i++) {
       TaskSpec t = tasks.get(i);
       Set<String> ancestors = dag == null ? null : dag.ancestorsOf(t.id());
+      if (ancestors != null && configValid.contains(t.id())) {
+        List<TaskSpec> upstream = tasks.stream().filter(u -> ancestors.contains(u.id())).toList();
+        report(i, t, types.validateInFlow(t.type(), t, upstream));
+      }
       for (Templates.Reference r : Templates.references(t.config())) {
         String at = "/tasks/" + i + "/config" + pointer(r.configPath());
         String problem = Templates.problem(r.expression(), params);

@@ -1,0 +1,168 @@
+package io.alphaflow.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.alphaflow.core.InvalidInputException;
+import io.alphaflow.core.execution.Engine;
+import io.alphaflow.core.execution.RunResult;
+import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.flow.Flow;
+import io.alphaflow.core.flow.RetrySpec;
+import io.alphaflow.core.flow.TaskDefaults;
+import io.alphaflow.core.flow.TaskSpec;
+import io.alphaflow.core.run.RunState;
+import io.alphaflow.core.run.TaskRunRecord;
+import io.alphaflow.core.store.memory.InMemoryStore;
+import io.alphaflow.core.task.TaskRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "task",
+    description = {
+      "Run one task type outside any flow, through the same engine code path.",
+      "--input sets the config's input (path for ingest); --output is a directory, or a .parquet",
+      "file for the main dataset with the other files beside it."
+    })
+final class TaskRunCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "TYPE", description = "The task type, e.g. features.")
+  String type;
+
+  @Option(names = "--input", paramLabel = "PATH", description = "Input file or directory.")
+  String input;
+
+  @Option(
+      names = "--output",
+      paramLabel = "PATH",
+      required = true,
+      description = "Where the outputs go.")
+  Path output;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "The task's config as YAML or JSON.")
+  Path configFile;
+
+  @Override
+  public Integer call() throws IOException {
+    TaskRegistry tasks = TaskRegistry.loadDefault();
+    if (!tasks.names().contains(type)) {
+      throw new InvalidInputException(
+          "unknown task type '" + type + "' (known: " + String.join(", ", tasks.names()) + ")");
+    }
+    Map<String, Object> config = readConfig();
+    if (input != null) {
+      config.put(type.equals("ingest") ? "path" : "input", input);
+    }
+    List<ConfigProblem> problems = tasks.validate(type, config);
+    if (!problems.isEmpty()) {
+      ConfigProblem p = problems.get(0);
+      throw new InvalidInputException(
+          "task "
+              + type
+              + " config"
+              + (p.path().isEmpty() ? "" : " '" + p.path() + "'")
+              + ": "
+              + p.message()
+              + (p.hint() == null ? "" : " (" + p.hint() + ")"));
+    }
+    Path home = Files.createTempDirectory("alphaflow-task-");
+    TaskDefaults once =
+        new TaskDefaults(
+            new RetrySpec(1, null, null, null, null, null, null, null, null), null, null, null);
+    Flow flow =
+        new Flow(
+            "task-" + type,
+            null,
+            Map.of(),
+            1,
+            null,
+            once,
+            List.of(),
+            List.of(new TaskSpec(type, type, null, config, List.of(), null, null, null, null)),
+            null,
+            null);
+    try (InMemoryStore store = new InMemoryStore();
+        Engine engine = Engine.builder(store).tasks(tasks).home(home).build()) {
+      RunResult result = engine.run(flow, Map.of());
+      TaskRunRecord task = result.tasks().get(0);
+      PrintWriter err = spec.commandLine().getErr();
+      if (result.state() != RunState.SUCCEEDED) {
+        err.println("alphaflow task " + type + ": " + task.error());
+        copyLog(home, result.runId(), err);
+        return ExitCode.RUN_FAILED.code();
+      }
+      place(home.resolve("outputs").resolve(result.runId()).resolve(type));
+      spec.commandLine()
+          .getOut()
+          .println(
+              type + ": ok -> " + output + (task.outputs().isEmpty() ? "" : " " + task.outputs()));
+      return ExitCode.OK.code();
+    }
+  }
+
+  private Map<String, Object> readConfig() {
+    if (configFile == null) {
+      return new LinkedHashMap<>();
+    }
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> m =
+          new ObjectMapper(new YAMLFactory()).readValue(configFile.toFile(), Map.class);
+      return m == null ? new LinkedHashMap<>() : new LinkedHashMap<>(m);
+    } catch (IOException e) {
+      throw new InvalidInputException(
+          "cannot read config "
+              + configFile
+              + ": "
+              + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  /** Moves the task's outputs to --output: a directory, or a .parquet path for the main dataset. */
+  private void place(Path produced) throws IOException {
+    if (!Files.isDirectory(produced)) {
+      Files.createDirectories(output);
+      return;
+    }
+    boolean file = output.getFileName().toString().endsWith(".parquet");
+    Path dir = file ? output.toAbsolutePath().getParent() : output;
+    Files.createDirectories(dir);
+    String stem = file ? output.getFileName().toString().replaceFirst("\\.parquet$", "") : null;
+    try (Stream<Path> files = Files.list(produced)) {
+      for (Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        Path target =
+            !file
+                ? dir.resolve(name)
+                : name.equals("data.parquet") ? output : dir.resolve(stem + "." + name);
+        Files.move(f, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  private static void copyLog(Path home, String runId, PrintWriter err) throws IOException {
+    Path log = home.resolve("logs").resolve(runId);
+    if (Files.isDirectory(log)) {
+      err.println("task log: " + log);
+    }
+  }
+}

@@ -1,0 +1,251 @@
+package io.alphaflow.quant.clean;
+
+import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.flow.Durations;
+import io.alphaflow.core.task.Task;
+import io.alphaflow.core.task.TaskContext;
+import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.data.Configs;
+import io.alphaflow.quant.data.Dataset;
+import io.alphaflow.quant.data.Duck;
+import io.alphaflow.quant.data.Json;
+import io.alphaflow.quant.data.Sql;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Type {@code clean}: drops duplicate keys (the first row wins), fills missing values per column
+ * ({@code ffill} within a symbol, {@code zero}, {@code mean} (the expanding mean of earlier rows,
+ * so no future value leaks in), or {@code drop} the row), clips to fixed bounds or winsorizes to
+ * quantiles, and resamples to bars ({@code 1min}, {@code 5min}, {@code 1h}, {@code 1d}) with OHLCV
+ * rules. Bars are stamped with their end time, so a bar's values are all known at its timestamp.
+ */
+public final class CleanTask implements Task {
+  static final List<String> FILLS = List.of("ffill", "zero", "mean", "drop");
+
+  @Override
+  public String type() {
+    return "clean";
+  }
+
+  @Override
+  public List<ConfigProblem> validate(Map<String, Object> config) {
+    List<ConfigProblem> problems =
+        new ArrayList<>(Configs.required(config, "input", "input: ${tasks.validate.output_dir}"));
+    Configs.map(config, "fill")
+        .forEach(
+            (col, how) -> {
+              if (!FILLS.contains(String.valueOf(how))) {
+                problems.add(
+                    new ConfigProblem(
+                        "fill." + col,
+                        "unknown fill '" + how + "'",
+                        "use one of " + String.join(", ", FILLS)));
+              }
+            });
+    Map<String, Object> resample = Configs.map(config, "resample");
+    if (!resample.isEmpty()) {
+      Object every = resample.get("every");
+      try {
+        Durations.parse(String.valueOf(every).replace("min", "m"));
+      } catch (IllegalArgumentException e) {
+        problems.add(
+            new ConfigProblem(
+                "resample.every", "bad bar interval '" + every + "'", "e.g. 1min, 5min, 1h, 1d"));
+      }
+      if (config.get("time_column") == null) {
+        problems.add(
+            new ConfigProblem("", "resample needs 'time_column'", "time_column: timestamp"));
+      }
+    }
+    return problems;
+  }
+
+  @Override
+  public void execute(TaskContext ctx) throws Exception {
+    Map<String, Object> cfg = ctx.config();
+    Path input = Dataset.resolve(Configs.string(cfg, "input"));
+    String ts = (String) cfg.get("time_column");
+    String symbol = (String) cfg.get("symbol_column");
+    try (Connection db = Duck.open(cfg)) {
+      String src = Dataset.scan(input);
+      Map<String, String> columns = Sql.columns(db, "SELECT * FROM " + src);
+      String partition = symbol == null ? "" : "PARTITION BY " + Sql.ident(symbol) + " ";
+      String order = ts == null ? "__row" : Sql.ident(ts);
+      Sql.exec(db, "CREATE TEMP TABLE t0 AS SELECT *, row_number() OVER () AS __row FROM " + src);
+      long rowsIn = Sql.count(db, "t0");
+      String current = "t0";
+      Map<String, Object> steps = new LinkedHashMap<>();
+
+      Object key = cfg.get("dedupe");
+      if (key instanceof List<?> k && !k.isEmpty()) {
+        String cols =
+            k.stream().map(o -> Sql.ident(String.valueOf(o))).collect(Collectors.joining(", "));
+        Sql.exec(
+            db,
+            "CREATE TEMP TABLE t1 AS SELECT * FROM "
+                + current
+                + " QUALIFY row_number() OVER (PARTITION BY "
+                + cols
+                + " ORDER BY __row) = 1");
+        steps.put("duplicates_dropped", Sql.count(db, current) - Sql.count(db, "t1"));
+        current = "t1";
+      }
+
+      Map<String, Object> fill = Configs.map(cfg, "fill");
+      if (!fill.isEmpty()) {
+        List<String> exprs = new ArrayList<>();
+        List<String> dropIf = new ArrayList<>();
+        for (String c : columns.keySet()) {
+          String how = fill.containsKey(c) ? String.valueOf(fill.get(c)) : null;
+          String col = Sql.ident(c);
+          String w =
+              " OVER ("
+                  + partition
+                  + "ORDER BY "
+                  + order
+                  + " ROWS BETWEEN UNBOUNDED PRECEDING AND ";
+          exprs.add(
+              switch (how == null ? "" : how) {
+                case "ffill" ->
+                    "coalesce("
+                        + col
+                        + ", last_value("
+                        + col
+                        + " IGNORE NULLS)"
+                        + w
+                        + "1 PRECEDING)) AS "
+                        + col;
+                case "zero" -> "coalesce(" + col + ", 0) AS " + col;
+                case "mean" ->
+                    "coalesce(" + col + ", avg(" + col + ")" + w + "1 PRECEDING)) AS " + col;
+                case "drop" -> {
+                  dropIf.add(col + " IS NULL");
+                  yield col;
+                }
+                default -> col;
+              });
+        }
+        fill.keySet().stream()
+            .filter(c -> !columns.containsKey(c))
+            .findFirst()
+            .ifPresent(
+                c -> {
+                  throw TaskFailure.nonRetryable(
+                      "fill names column '" + c + "', which is not in the input");
+                });
+        Sql.exec(
+            db,
+            "CREATE TEMP TABLE t2 AS SELECT "
+                + String.join(", ", exprs)
+                + ", __row FROM "
+                + current
+                + (dropIf.isEmpty() ? "" : " WHERE NOT (" + String.join(" OR ", dropIf) + ")"));
+        steps.put("rows_dropped_by_fill", Sql.count(db, current) - Sql.count(db, "t2"));
+        current = "t2";
+      }
+
+      List<String> bounded = new ArrayList<>();
+      Map<String, Object> clip = Configs.map(cfg, "clip");
+      Map<String, Object> winsor = Configs.map(cfg, "winsorize");
+      if (!clip.isEmpty() || !winsor.isEmpty()) {
+        Map<String, String> bounds = new LinkedHashMap<>();
+        clip.forEach((c, spec) -> bounds.put(c, bounds((Map<?, ?>) spec, "min", "max")));
+        for (Map.Entry<String, Object> e : winsor.entrySet()) {
+          Map<?, ?> spec = (Map<?, ?>) e.getValue();
+          double lo = quantile(spec.get("lower"), 0.01);
+          double hi = quantile(spec.get("upper"), 0.99);
+          Map<String, Object> q =
+              Sql.row(
+                  db,
+                  "SELECT quantile_cont("
+                      + Sql.ident(e.getKey())
+                      + ", "
+                      + lo
+                      + ") AS lo, quantile_cont("
+                      + Sql.ident(e.getKey())
+                      + ", "
+                      + hi
+                      + ") AS hi FROM "
+                      + current);
+          bounds.put(e.getKey(), q.get("lo") + "," + q.get("hi"));
+          steps.put("winsorize_" + e.getKey(), q);
+        }
+        List<String> exprs = new ArrayList<>();
+        for (String c : columns.keySet()) {
+          String b = bounds.get(c);
+          if (b == null) {
+            exprs.add(Sql.ident(c));
+          } else {
+            String[] lohi = b.split(",", -1);
+            String e = Sql.ident(c);
+            if (!lohi[0].isEmpty() && !lohi[0].equals("null")) {
+              e = "greatest(" + e + ", " + lohi[0] + ")";
+            }
+            if (!lohi[1].isEmpty() && !lohi[1].equals("null")) {
+              e = "least(" + e + ", " + lohi[1] + ")";
+            }
+            exprs.add(e + " AS " + Sql.ident(c));
+            bounded.add(c);
+          }
+        }
+        Sql.exec(
+            db,
+            "CREATE TEMP TABLE t3 AS SELECT "
+                + String.join(", ", exprs)
+                + ", __row FROM "
+                + current);
+        current = "t3";
+      }
+
+      String finalQuery =
+          "SELECT * EXCLUDE (__row) FROM "
+              + current
+              + " ORDER BY "
+              + (symbol == null ? "" : Sql.ident(symbol) + ", ")
+              + order;
+      Map<String, Object> resample = Configs.map(cfg, "resample");
+      if (!resample.isEmpty()) {
+        finalQuery = Resample.query(current, columns, ts, symbol, resample);
+        steps.put("resampled_to", resample.get("every"));
+      }
+      Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
+      Dataset.writeParquet(db, finalQuery, out);
+      long rowsOut = Sql.count(db, Dataset.scan(out));
+      Map<String, Object> meta = new LinkedHashMap<>();
+      meta.put("input", input.toAbsolutePath().toString());
+      meta.put("rows_in", rowsIn);
+      meta.put("rows_out", rowsOut);
+      meta.put("steps", steps);
+      if (!winsor.isEmpty()) {
+        meta.put(
+            "note",
+            "winsorize bounds are quantiles of the whole input; clean each training window separately for backtests");
+      }
+      Json.write(ctx.outputDir().resolve(Dataset.METADATA_FILE), meta);
+      ctx.output("rows", Long.toString(rowsOut));
+      ctx.log().info("cleaned " + rowsIn + " rows into " + rowsOut + ": " + steps);
+    }
+  }
+
+  private static String bounds(Map<?, ?> spec, String lo, String hi) {
+    Object a = spec.get(lo);
+    Object b = spec.get(hi);
+    return (a == null ? "" : String.valueOf(Double.parseDouble(String.valueOf(a))))
+        + ","
+        + (b == null ? "" : String.valueOf(Double.parseDouble(String.valueOf(b))));
+  }
+
+  private static double quantile(Object v, double fallback) {
+    double q = v == null ? fallback : Double.parseDouble(String.valueOf(v));
+    if (q < 0 || q > 1) {
+      throw TaskFailure.nonRetryable("winsorize quantiles must be between 0 and 1, was " + q);
+    }
+    return q;
+  }
+}

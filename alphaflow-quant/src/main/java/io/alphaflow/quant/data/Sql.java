@@ -1,0 +1,75 @@
+package io.alphaflow.quant.data;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Small SQL helpers: quoting, and reading one row or a column list. */
+public final class Sql {
+  private Sql() {}
+
+  public static String ident(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
+  public static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+
+  public static void exec(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  /** The first row of {@code sql} as column → value (empty map for no rows). */
+  public static Map<String, Object> row(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      if (rs.next()) {
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          out.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+        }
+      }
+      return out;
+    }
+  }
+
+  public static long count(Connection c, String relation) throws SQLException {
+    return ((Number) row(c, "SELECT count(*) AS n FROM " + relation).get("n")).longValue();
+  }
+
+  /** Column name → DuckDB type name of a relation or query, in order. */
+  public static Map<String, String> columns(Connection c, String relation) throws SQLException {
+    Map<String, String> out = new LinkedHashMap<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("DESCRIBE " + relation)) {
+      while (rs.next()) {
+        out.put(rs.getString("column_name"), rs.getString("column_type"));
+      }
+    }
+    return out;
+  }
+
+  public static List<Map<String, Object>> rows(Connection c, String sql) throws SQLException {
+    List<Map<String, Object>> out = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        for (int i = 1; i <= n; i++) {
+          r.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+        }
+        out.add(r);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,206 @@
+package io.alphaflow.quant.features;
+
+import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.task.Task;
+import io.alphaflow.core.task.TaskContext;
+import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.data.Configs;
+import io.alphaflow.quant.data.Dataset;
+import io.alphaflow.quant.data.Duck;
+import io.alphaflow.quant.data.Json;
+import io.alphaflow.quant.data.Sql;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Type {@code features}: adds feature columns computed with SQL window functions, per symbol in
+ * time order, looking back only. Writes {@code data.parquet} (input columns plus features) and
+ * {@code feature_metadata.json}: every feature's definition, the columns and row offsets it reads
+ * (what the label task's leakage guard checks), and the correlation matrix of the features.
+ */
+public final class FeaturesTask implements Task {
+  public static final String METADATA_FILE = "feature_metadata.json";
+
+  @Override
+  public String type() {
+    return "features";
+  }
+
+  @Override
+  public List<ConfigProblem> validate(Map<String, Object> config) {
+    List<ConfigProblem> problems =
+        new ArrayList<>(Configs.required(config, "input", "input: ${tasks.validate.output_dir}"));
+    try {
+      FeatureCatalog.parse(config.get("features"));
+    } catch (IllegalArgumentException e) {
+      problems.add(
+          new ConfigProblem("features", e.getMessage(), "see the features section of the README"));
+    }
+    return problems;
+  }
+
+  @Override
+  public void execute(TaskContext ctx) throws Exception {
+    Map<String, Object> cfg = ctx.config();
+    List<Feature> features = parse(cfg);
+    Path input = Dataset.resolve(Configs.string(cfg, "input"));
+    try (Connection db = Duck.open(cfg)) {
+      String src = Dataset.scan(input);
+      Map<String, String> columns = Sql.columns(db, "SELECT * FROM " + src);
+      checkColumns(features, columns);
+      String ts = (String) cfg.get("time_column");
+      String symbol = (String) cfg.get("symbol_column");
+      for (String c : new String[] {ts, symbol}) {
+        if (c != null && !columns.containsKey(c)) {
+          throw TaskFailure.nonRetryable(
+              "column '"
+                  + c
+                  + "' is not in "
+                  + input
+                  + " (columns: "
+                  + String.join(", ", columns.keySet())
+                  + ")");
+        }
+      }
+      boolean ordered = ts != null;
+      String base = ordered ? src : "(SELECT *, row_number() OVER () AS __row FROM " + src + ")";
+      String order = ordered ? Sql.ident(ts) : "__row";
+      String partition = symbol == null ? "" : "PARTITION BY " + Sql.ident(symbol) + " ";
+      List<String> helpers = FeatureCatalog.helpers(features);
+      String inner =
+          helpers.isEmpty()
+              ? base
+              : "(SELECT *, "
+                  + String.join(", ", helpers)
+                  + " FROM "
+                  + base
+                  + " WINDOW w AS ("
+                  + partition
+                  + "ORDER BY "
+                  + order
+                  + "))";
+      String computed =
+          features.stream()
+              .map(f -> f.sql() + " AS " + Sql.ident(f.name()))
+              .collect(Collectors.joining(", "));
+      List<String> drop = new ArrayList<>();
+      helpers.forEach(h -> drop.add(h.substring(h.lastIndexOf(" AS ") + 4)));
+      if (!ordered) {
+        drop.add("__row");
+      }
+      String query =
+          "SELECT "
+              + (drop.isEmpty() ? "*" : "* EXCLUDE (" + String.join(", ", drop) + ")")
+              + " FROM (SELECT *, "
+              + computed
+              + " FROM "
+              + inner
+              + FeatureCatalog.windows(features, partition, order)
+              + ") ORDER BY "
+              + (symbol == null ? "" : Sql.ident(symbol) + ", ")
+              + order;
+      Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
+      try {
+        Dataset.writeParquet(db, query, out);
+      } catch (SQLException e) {
+        throw TaskFailure.nonRetryable(
+            "computing features failed: " + e.getMessage().lines().findFirst().orElse(""), e);
+      }
+      long rows = Sql.count(db, Dataset.scan(out));
+      Map<String, Object> meta = new LinkedHashMap<>();
+      meta.put("input", input.toAbsolutePath().toString());
+      meta.put("rows", rows);
+      meta.put("time_column", ts);
+      meta.put("symbol_column", symbol);
+      meta.put("features", features.stream().map(FeaturesTask::describe).toList());
+      meta.put("correlation", correlations(db, Dataset.scan(out), features));
+      Json.write(ctx.outputDir().resolve(METADATA_FILE), meta);
+      ctx.output("rows", Long.toString(rows));
+      ctx.output("features", features.stream().map(Feature::name).collect(Collectors.joining(",")));
+      ctx.log().info("computed " + features.size() + " features on " + rows + " rows");
+    }
+  }
+
+  private static List<Feature> parse(Map<String, Object> cfg) {
+    try {
+      return FeatureCatalog.parse(cfg.get("features"));
+    } catch (IllegalArgumentException e) {
+      throw TaskFailure.nonRetryable(e.getMessage());
+    }
+  }
+
+  private static void checkColumns(List<Feature> features, Map<String, String> columns) {
+    List<String> missing = new ArrayList<>();
+    for (Feature f : features) {
+      for (String c : f.reads().keySet()) {
+        if (!columns.containsKey(c)) {
+          missing.add("'" + f.name() + "' needs column '" + c + "'");
+        }
+      }
+      if (columns.containsKey(f.name())) {
+        throw TaskFailure.nonRetryable(
+            "feature '" + f.name() + "' would overwrite the input column of that name: rename it");
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw TaskFailure.nonRetryable(
+          "the input lacks columns: "
+              + String.join("; ", missing)
+              + " (input columns: "
+              + String.join(", ", columns.keySet())
+              + ")");
+    }
+  }
+
+  static Map<String, Object> describe(Feature f) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", f.name());
+    m.put("kind", f.kind());
+    m.put("sql", f.sql());
+    Map<String, List<Integer>> reads = new LinkedHashMap<>();
+    f.reads().forEach((c, r) -> reads.put(c, List.of(r[0], r[1])));
+    m.put("reads", reads);
+    return m;
+  }
+
+  private static Map<String, Map<String, Double>> correlations(
+      Connection db, String data, List<Feature> features) throws SQLException {
+    List<String> names = features.stream().map(Feature::name).toList();
+    List<String> aggs = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      for (int j = i + 1; j < names.size(); j++) {
+        aggs.add(
+            "corr("
+                + Sql.ident(names.get(i))
+                + "::DOUBLE, "
+                + Sql.ident(names.get(j))
+                + "::DOUBLE) AS \"c"
+                + i
+                + "_"
+                + j
+                + "\"");
+      }
+    }
+    Map<String, Object> row =
+        aggs.isEmpty()
+            ? Map.of()
+            : Sql.row(db, "SELECT " + String.join(", ", aggs) + " FROM " + data);
+    Map<String, Map<String, Double>> matrix = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      Map<String, Double> r = new LinkedHashMap<>();
+      for (int j = 0; j < names.size(); j++) {
+        Object v = i == j ? (Object) 1.0 : row.get("c" + Math.min(i, j) + "_" + Math.max(i, j));
+        double d = v == null ? Double.NaN : ((Number) v).doubleValue();
+        r.put(names.get(j), Double.isNaN(d) ? null : d);
+      }
+      matrix.put(names.get(i), r);
+    }
+    return matrix;
+  }
+}

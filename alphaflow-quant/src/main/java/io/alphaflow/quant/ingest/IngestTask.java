@@ -1,0 +1,292 @@
+package io.alphaflow.quant.ingest;
+
+import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.task.Task;
+import io.alphaflow.core.task.TaskContext;
+import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.data.Configs;
+import io.alphaflow.quant.data.Dataset;
+import io.alphaflow.quant.data.Duck;
+import io.alphaflow.quant.data.FileHashes;
+import io.alphaflow.quant.data.Json;
+import io.alphaflow.quant.data.Sql;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+/**
+ * Type {@code ingest}: reads CSV or Parquet (one file, a glob, or a date-partitioned directory such
+ * as {@code raw/date=2024-03-01/}) into {@code data.parquet}, with timestamps converted to UTC,
+ * plus {@code metadata.json}: rows, columns, time range, and every source file with its size and
+ * SHA-256. Source order is kept, so {@code validate} can still see rows out of order.
+ */
+public final class IngestTask implements Task {
+  @Override
+  public String type() {
+    return "ingest";
+  }
+
+  @Override
+  public List<ConfigProblem> validate(Map<String, Object> config) {
+    List<ConfigProblem> problems =
+        new ArrayList<>(Configs.required(config, "path", "path: data/raw/*.csv"));
+    Object format = config.get("format");
+    if (format != null && !List.of("csv", "parquet").contains(String.valueOf(format))) {
+      problems.add(
+          new ConfigProblem("format", "unknown format '" + format + "'", "use csv or parquet"));
+    }
+    if (config.get("schema") != null && !(config.get("schema") instanceof Map<?, ?>)) {
+      problems.add(
+          new ConfigProblem(
+              "schema", "'schema' must map column names to types", "schema: {close: DOUBLE}"));
+    }
+    return problems;
+  }
+
+  @Override
+  public void execute(TaskContext ctx) throws Exception {
+    Map<String, Object> cfg = ctx.config();
+    String pattern = Configs.string(cfg, "path");
+    try (Connection db = Duck.open(cfg)) {
+      List<Path> files = expand(db, pattern);
+      CompletableFuture<List<Map<String, Object>>> sources =
+          CompletableFuture.supplyAsync(() -> describe(files));
+      String format = Configs.string(cfg, "format", formatOf(files.get(0)));
+      String scan = scan(cfg, files, format);
+      Map<String, String> found = readColumns(db, scan, files);
+      checkDelimiter(found, format, files.get(0));
+      String select = select(cfg, found);
+      Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
+      try {
+        Dataset.writeParquet(db, "SELECT " + select + " FROM " + scan, out);
+      } catch (SQLException e) {
+        throw TaskFailure.nonRetryable("cannot read " + pattern + ": " + firstLine(e), e);
+      }
+      String data = Dataset.scan(out);
+      long rows = Sql.count(db, data);
+      if (rows == 0) {
+        throw TaskFailure.nonRetryable(
+            pattern
+                + " has no data rows"
+                + (format.equals("csv") ? " (only a header, or empty)" : ""));
+      }
+      Map<String, Object> meta = new LinkedHashMap<>();
+      meta.put("rows", rows);
+      meta.put("columns", columnList(Sql.columns(db, data)));
+      String ts = (String) cfg.get("timestamp_column");
+      if (ts != null) {
+        Map<String, Object> range =
+            Sql.row(
+                db,
+                "SELECT min("
+                    + Sql.ident(ts)
+                    + ")::VARCHAR AS first, max("
+                    + Sql.ident(ts)
+                    + ")::VARCHAR AS last FROM "
+                    + data);
+        meta.put("time_range", range);
+        meta.put("timestamp_column", ts);
+        meta.put("timezone_of_source", Configs.string(cfg, "timezone", "UTC"));
+        meta.put("timestamps_stored_in", "UTC");
+      }
+      meta.put("format", format);
+      meta.put("source_files", sources.join());
+      meta.put("ingested_at", Instant.now().toString());
+      Json.write(ctx.outputDir().resolve(Dataset.METADATA_FILE), meta);
+      ctx.output("rows", Long.toString(rows));
+      ctx.log().info("ingested " + rows + " rows from " + files.size() + " file(s)");
+    }
+  }
+
+  private static List<Path> expand(Connection db, String pattern) throws SQLException {
+    Path p = Path.of(pattern);
+    String glob = Files.isDirectory(p) ? p.resolve("**").resolve("*.*").toString() : pattern;
+    List<Path> files = new ArrayList<>();
+    for (Map<String, Object> r :
+        Sql.rows(db, "SELECT file FROM glob(" + Sql.literal(glob) + ") ORDER BY file")) {
+      Path f = Path.of(String.valueOf(r.get("file")));
+      String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
+      if (name.endsWith(".csv") || name.endsWith(".csv.gz") || name.endsWith(".parquet")) {
+        files.add(f);
+      }
+    }
+    if (files.isEmpty()) {
+      throw TaskFailure.nonRetryable("no CSV or Parquet files match " + pattern);
+    }
+    for (Path f : files) {
+      try {
+        if (Files.size(f) == 0) {
+          throw TaskFailure.nonRetryable(f + " is empty (0 bytes)");
+        }
+      } catch (java.io.IOException e) {
+        throw TaskFailure.retryable("cannot read " + f + ": " + e.getMessage(), e);
+      }
+    }
+    return files;
+  }
+
+  private static String formatOf(Path file) {
+    return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".parquet")
+        ? "parquet"
+        : "csv";
+  }
+
+  private static String scan(Map<String, Object> cfg, List<Path> files, String format) {
+    String list =
+        files.stream()
+            .map(f -> Sql.literal(f.toAbsolutePath().toString()))
+            .collect(Collectors.joining(", ", "[", "]"));
+    boolean hive = files.stream().anyMatch(f -> f.toString().matches(".*/[^/=]+=[^/]+/.*"));
+    StringBuilder sb = new StringBuilder();
+    if (format.equals("parquet")) {
+      sb.append("read_parquet(").append(list).append(", union_by_name = true");
+    } else {
+      sb.append("read_csv(").append(list).append(", header = true, union_by_name = true");
+      Object delim = cfg.get("delimiter");
+      if (delim != null) {
+        sb.append(", delim = ").append(Sql.literal(String.valueOf(delim)));
+      }
+      Map<String, Object> schema = Configs.map(cfg, "schema");
+      if (!schema.isEmpty()) {
+        sb.append(
+            schema.entrySet().stream()
+                .map(
+                    e -> Sql.literal(e.getKey()) + ": " + Sql.literal(String.valueOf(e.getValue())))
+                .collect(Collectors.joining(", ", ", types = {", "}")));
+      }
+    }
+    if (hive) {
+      sb.append(", hive_partitioning = true");
+    }
+    return sb.append(")").toString();
+  }
+
+  private static Map<String, String> readColumns(Connection db, String scan, List<Path> files) {
+    try {
+      return Sql.columns(db, "SELECT * FROM " + scan);
+    } catch (SQLException e) {
+      throw TaskFailure.nonRetryable("cannot read " + files.get(0) + ": " + firstLine(e), e);
+    }
+  }
+
+  private static void checkDelimiter(Map<String, String> columns, String format, Path file) {
+    if (!format.equals("csv") || columns.size() != 1) {
+      return;
+    }
+    String only = columns.keySet().iterator().next();
+    for (String d : List.of(";", "\t", "|", ",")) {
+      if (only.contains(d)) {
+        throw TaskFailure.nonRetryable(
+            file
+                + ": every field landed in one column '"
+                + only
+                + "'; the delimiter looks like '"
+                + (d.equals("\t") ? "\\t" : d)
+                + "': set delimiter in the task config");
+      }
+    }
+  }
+
+  private static String select(Map<String, Object> cfg, Map<String, String> found) {
+    String ts = (String) cfg.get("timestamp_column");
+    String symbolCol = (String) cfg.get("symbol_column");
+    if (ts != null && !found.containsKey(ts)) {
+      throw TaskFailure.nonRetryable(
+          "timestamp_column '"
+              + ts
+              + "' is not in the data (columns: "
+              + String.join(", ", found.keySet())
+              + ")");
+    }
+    if (symbolCol != null && !found.containsKey(symbolCol)) {
+      throw TaskFailure.nonRetryable(
+          "symbol_column '"
+              + symbolCol
+              + "' is not in the data (columns: "
+              + String.join(", ", found.keySet())
+              + ")");
+    }
+    List<String> cols = new ArrayList<>();
+    for (Map.Entry<String, String> c : found.entrySet()) {
+      String name = c.getKey();
+      cols.add(
+          name.equals(ts)
+              ? toUtc(cfg, name, c.getValue()) + " AS " + Sql.ident(name)
+              : Sql.ident(name));
+    }
+    Object symbol = cfg.get("symbol");
+    if (symbol != null && symbolCol == null) {
+      cols.add(Sql.literal(String.valueOf(symbol)) + " AS symbol");
+    }
+    return String.join(", ", cols);
+  }
+
+  /** The timestamp column as a naive TIMESTAMP in UTC, whatever form it arrives in. */
+  private static String toUtc(Map<String, Object> cfg, String column, String type) {
+    String col = Sql.ident(column);
+    String zone = Sql.literal(Configs.string(cfg, "timezone", "UTC"));
+    String format = (String) cfg.get("timestamp_format");
+    String upper = type.toUpperCase(Locale.ROOT);
+    if (upper.startsWith("TIMESTAMP WITH TIME ZONE")) {
+      return "timezone('UTC', " + col + ")";
+    }
+    if (format != null) {
+      return "timezone('UTC', timezone("
+          + zone
+          + ", strptime("
+          + col
+          + "::VARCHAR, "
+          + Sql.literal(format)
+          + ")))";
+    }
+    String local = "timezone('UTC', timezone(" + zone + ", CAST(" + col + " AS TIMESTAMP)))";
+    if (upper.equals("VARCHAR")) {
+      // text with an offset or Z is an instant; text without one is local time in the zone
+      return "CASE WHEN regexp_matches("
+          + col
+          + ", '(Z|[+-][0-9]{2}:?[0-9]{2})$') THEN"
+          + " timezone('UTC', CAST("
+          + col
+          + " AS TIMESTAMPTZ)) ELSE "
+          + local
+          + " END";
+    }
+    return local;
+  }
+
+  private static List<Map<String, Object>> describe(List<Path> files) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Path f : files) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("path", f.toAbsolutePath().toString());
+      try {
+        m.put("size_bytes", Files.size(f));
+      } catch (java.io.IOException e) {
+        m.put("size_bytes", null);
+      }
+      m.put("sha256", FileHashes.sha256(f));
+      out.add(m);
+    }
+    return out;
+  }
+
+  private static List<Map<String, Object>> columnList(Map<String, String> columns) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    columns.forEach((k, v) -> out.add(Map.of("name", k, "type", v)));
+    return out;
+  }
+
+  static String firstLine(SQLException e) {
+    String m = e.getMessage() == null ? e.toString() : e.getMessage();
+    return m.lines().filter(l -> !l.isBlank()).limit(3).collect(Collectors.joining(" "));
+  }
+}

@@ -1,0 +1,244 @@
+package io.alphaflow.quant.labels;
+
+import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.flow.TaskSpec;
+import io.alphaflow.core.task.Task;
+import io.alphaflow.core.task.TaskContext;
+import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.data.Configs;
+import io.alphaflow.quant.data.Dataset;
+import io.alphaflow.quant.data.Duck;
+import io.alphaflow.quant.data.Json;
+import io.alphaflow.quant.data.Sql;
+import io.alphaflow.quant.features.Feature;
+import io.alphaflow.quant.features.FeatureCatalog;
+import io.alphaflow.quant.features.FeaturesTask;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Type {@code label}: a forward-looking target per row: {@code forward_return} (the return from t
+ * to t+horizon), {@code direction} (1 if that return is positive), {@code above_median} (1 if it is
+ * above the median of all forward returns) or {@code value} (the column at t+horizon). A label at t
+ * uses only rows after t (horizon 0 means the current value, for nowcasts). Rows without enough
+ * future are dropped. Leakage guard: a feature that reads the label's column at or after the
+ * label's time is an error naming the feature, found when the flow is loaded (from the upstream
+ * features task's config) and again at run time (from its feature_metadata.json).
+ */
+public final class LabelTask implements Task {
+  static final List<String> KINDS = List.of("forward_return", "direction", "above_median", "value");
+
+  @Override
+  public String type() {
+    return "label";
+  }
+
+  @Override
+  public List<ConfigProblem> validate(Map<String, Object> config) {
+    List<ConfigProblem> problems =
+        new ArrayList<>(Configs.required(config, "input", "input: ${tasks.features.output_dir}"));
+    problems.addAll(Configs.required(config, "column", "column: close"));
+    String kind = String.valueOf(config.getOrDefault("kind", "forward_return"));
+    if (!KINDS.contains(kind)) {
+      problems.add(
+          new ConfigProblem(
+              "kind",
+              "unknown label kind '" + kind + "'",
+              "use one of " + String.join(", ", KINDS)));
+    }
+    Object h = config.getOrDefault("horizon", 1);
+    try {
+      int horizon = Integer.parseInt(String.valueOf(h));
+      if (horizon < 0 || (horizon == 0 && !kind.equals("value"))) {
+        problems.add(
+            new ConfigProblem(
+                "horizon",
+                "horizon " + horizon + " does not look forward",
+                "a label uses rows after t: horizon >= 1 (0 only with kind: value)"));
+      }
+    } catch (NumberFormatException e) {
+      problems.add(
+          new ConfigProblem(
+              "horizon", "horizon must be a whole number of rows, was '" + h + "'", null));
+    }
+    return problems;
+  }
+
+  @Override
+  public List<ConfigProblem> validateInFlow(TaskSpec self, List<TaskSpec> upstream) {
+    String column = String.valueOf(self.config().get("column"));
+    int horizon = Integer.parseInt(String.valueOf(self.config().getOrDefault("horizon", 1)));
+    String name = String.valueOf(self.config().getOrDefault("name", "label"));
+    List<ConfigProblem> problems = new ArrayList<>();
+    for (TaskSpec t : upstream) {
+      if (!t.type().equals("features")) {
+        continue;
+      }
+      List<Feature> features;
+      try {
+        features = FeatureCatalog.parse(t.config().get("features"));
+      } catch (IllegalArgumentException e) {
+        continue; // reported on that task
+      }
+      for (String leak : LeakageGuard.leaks(features, column, start(horizon), name)) {
+        problems.add(
+            new ConfigProblem(
+                "column",
+                "leakage from task '" + t.id() + "': " + leak,
+                LeakageGuard.hint(horizon)));
+      }
+    }
+    return problems;
+  }
+
+  /** The first row offset whose value the label reveals. */
+  static int start(int horizon) {
+    return horizon == 0 ? 0 : 1;
+  }
+
+  @Override
+  public void execute(TaskContext ctx) throws Exception {
+    Map<String, Object> cfg = ctx.config();
+    Path input = Dataset.resolve(Configs.string(cfg, "input"));
+    String column = Configs.string(cfg, "column");
+    String kind = Configs.string(cfg, "kind", "forward_return");
+    int horizon = (int) Configs.integer(cfg, "horizon", 1);
+    String name = Configs.string(cfg, "name", "label");
+    checkLeakage(input, column, horizon, name);
+    try (Connection db = Duck.open(cfg)) {
+      String src = Dataset.scan(input);
+      Map<String, String> columns = Sql.columns(db, "SELECT * FROM " + src);
+      Map<String, Object> featureMeta = featureMetadata(input);
+      String ts = Configs.string(cfg, "time_column", (String) featureMeta.get("time_column"));
+      String symbol =
+          Configs.string(cfg, "symbol_column", (String) featureMeta.get("symbol_column"));
+      for (String c : new String[] {column, ts, symbol}) {
+        if (c != null && !columns.containsKey(c)) {
+          throw TaskFailure.nonRetryable(
+              "column '"
+                  + c
+                  + "' is not in "
+                  + input
+                  + " (columns: "
+                  + String.join(", ", columns.keySet())
+                  + ")");
+        }
+      }
+      if (columns.containsKey(name)) {
+        throw TaskFailure.nonRetryable(
+            "the input already has a column '" + name + "': set name to another label name");
+      }
+      String partition = symbol == null ? "" : "PARTITION BY " + Sql.ident(symbol) + " ";
+      String over =
+          " OVER (" + partition + "ORDER BY " + (ts == null ? "__row" : Sql.ident(ts)) + ")";
+      String c = Sql.ident(column);
+      String future = "lead(" + c + ", " + horizon + ")" + over;
+      String fwd = future + " / nullif(" + c + ", 0) - 1";
+      String base = ts == null ? "(SELECT *, row_number() OVER () AS __row FROM " + src + ")" : src;
+      Sql.exec(
+          db,
+          "CREATE TEMP TABLE labelled AS SELECT *, "
+              + (kind.equals("value") ? (horizon == 0 ? c : future) : fwd)
+              + " AS __target FROM "
+              + base);
+      Double median = null;
+      String label =
+          switch (kind) {
+            case "direction" -> "CAST(__target > 0 AS INTEGER)";
+            case "above_median" -> {
+              median =
+                  ((Number) Sql.row(db, "SELECT median(__target) AS m FROM labelled").get("m"))
+                      .doubleValue();
+              yield "CAST(__target > " + median + " AS INTEGER)";
+            }
+            default -> "__target";
+          };
+      long total = Sql.count(db, "labelled");
+      Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
+      String drop = ts == null ? "__target, __row" : "__target";
+      Dataset.writeParquet(
+          db,
+          "SELECT * EXCLUDE ("
+              + drop
+              + "), "
+              + label
+              + " AS "
+              + Sql.ident(name)
+              + " FROM labelled WHERE __target IS NOT NULL ORDER BY "
+              + (symbol == null ? "" : Sql.ident(symbol) + ", ")
+              + (ts == null ? "__row" : Sql.ident(ts)),
+          out);
+      long kept = Sql.count(db, Dataset.scan(out));
+      Map<String, Object> meta = new LinkedHashMap<>();
+      meta.put("input", input.toAbsolutePath().toString());
+      meta.put("label", Map.of("name", name, "kind", kind, "column", column, "horizon", horizon));
+      if (median != null) {
+        meta.put("median_threshold", median);
+        meta.put(
+            "note",
+            "above_median uses the median of the whole input; refit it per training window for backtests");
+      }
+      meta.put("rows_in", total);
+      meta.put("rows_out", kept);
+      meta.put("rows_dropped_without_future", total - kept);
+      if (!featureMeta.isEmpty()) {
+        meta.put("features", featureMeta.get("features"));
+      }
+      Json.write(ctx.outputDir().resolve(Dataset.METADATA_FILE), meta);
+      ctx.output("rows", Long.toString(kept));
+      ctx.output("label", name);
+      ctx.log()
+          .info(
+              "labelled "
+                  + kept
+                  + " rows ("
+                  + (total - kept)
+                  + " dropped at the end: no row "
+                  + horizon
+                  + " ahead)");
+    }
+  }
+
+  private static void checkLeakage(Path input, String column, int horizon, String name)
+      throws Exception {
+    Map<String, Object> meta = featureMetadata(input);
+    Object list = meta.get("features");
+    if (!(list instanceof List<?> items)) {
+      return;
+    }
+    List<Feature> features = new ArrayList<>();
+    for (Object o : items) {
+      Map<?, ?> m = (Map<?, ?>) o;
+      Map<String, int[]> reads = new LinkedHashMap<>();
+      ((Map<?, ?>) m.get("reads"))
+          .forEach(
+              (k, v) -> {
+                List<?> r = (List<?>) v;
+                reads.put(
+                    String.valueOf(k),
+                    new int[] {((Number) r.get(0)).intValue(), ((Number) r.get(1)).intValue()});
+              });
+      features.add(
+          new Feature(
+              String.valueOf(m.get("name")),
+              String.valueOf(m.get("kind")),
+              String.valueOf(m.get("sql")),
+              reads));
+    }
+    List<String> leaks = LeakageGuard.leaks(features, column, start(horizon), name);
+    if (!leaks.isEmpty()) {
+      throw TaskFailure.nonRetryable(
+          "leakage: " + String.join("; ", leaks) + " (" + LeakageGuard.hint(horizon) + ")");
+    }
+  }
+
+  private static Map<String, Object> featureMetadata(Path input) throws java.io.IOException {
+    Path meta = input.resolveSibling(FeaturesTask.METADATA_FILE);
+    return Files.exists(meta) ? Json.read(meta) : Map.of();
+  }
+}

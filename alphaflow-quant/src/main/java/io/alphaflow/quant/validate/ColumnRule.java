@@ -1,0 +1,72 @@
+package io.alphaflow.quant.validate;
+
+import io.alphaflow.core.task.TaskFailure;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** One column of a data contract: type family, nullability, range, null-rate limit. */
+record ColumnRule(
+    String name, String type, boolean nullable, Double min, Double max, Double maxNullRate) {
+
+  static final List<String> TYPES = List.of("timestamp", "date", "double", "int", "string", "bool");
+
+  static ColumnRule parse(String name, Object spec) {
+    if (!(spec instanceof Map<?, ?> m)) {
+      return new ColumnRule(
+          name, String.valueOf(spec).toLowerCase(Locale.ROOT), true, null, null, null);
+    }
+    Object type = m.get("type");
+    return new ColumnRule(
+        name,
+        type == null ? null : String.valueOf(type).toLowerCase(Locale.ROOT),
+        !Boolean.FALSE.equals(m.get("nullable")),
+        number(m.get("min"), name, "min"),
+        number(m.get("max"), name, "max"),
+        number(m.get("max_null_rate"), name, "max_null_rate"));
+  }
+
+  private static Double number(Object v, String column, String key) {
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Double.parseDouble(String.valueOf(v));
+    } catch (NumberFormatException e) {
+      throw TaskFailure.nonRetryable(
+          "contract for column '" + column + "': " + key + " must be a number, was '" + v + "'");
+    }
+  }
+
+  /** Whether a DuckDB column type belongs to this rule's type family. */
+  boolean accepts(String duckType) {
+    if (type == null) {
+      return true;
+    }
+    String t = duckType.toUpperCase(Locale.ROOT);
+    return switch (type) {
+      case "timestamp" -> t.startsWith("TIMESTAMP");
+      case "date" -> t.equals("DATE");
+      case "double" ->
+          t.equals("DOUBLE") || t.equals("FLOAT") || t.startsWith("DECIMAL") || isInteger(t);
+      case "int" -> isInteger(t);
+      case "string" -> t.equals("VARCHAR");
+      case "bool" -> t.equals("BOOLEAN");
+      default -> false;
+    };
+  }
+
+  private static boolean isInteger(String t) {
+    return List.of(
+            "TINYINT",
+            "SMALLINT",
+            "INTEGER",
+            "BIGINT",
+            "HUGEINT",
+            "UTINYINT",
+            "USMALLINT",
+            "UINTEGER",
+            "UBIGINT")
+        .contains(t);
+  }
+}

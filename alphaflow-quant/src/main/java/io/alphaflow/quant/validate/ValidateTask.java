@@ -1,0 +1,168 @@
+package io.alphaflow.quant.validate;
+
+import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.flow.Durations;
+import io.alphaflow.core.task.Task;
+import io.alphaflow.core.task.TaskContext;
+import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.data.Configs;
+import io.alphaflow.quant.data.Dataset;
+import io.alphaflow.quant.data.Duck;
+import io.alphaflow.quant.data.Json;
+import io.alphaflow.quant.data.Sql;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Type {@code validate}: checks a dataset against a data contract. Schema drift (a missing column,
+ * a changed type, an unexpected column when {@code strict}) fails at once with expected vs found.
+ * Row-level violations (nulls where not allowed, values out of range, duplicate keys, timestamps
+ * out of order) go to {@code quarantine.parquet} with a {@code reason} column and the good rows go
+ * on, unless the share of bad rows passes {@code max_bad_row_rate} or a column's null rate passes
+ * its {@code max_null_rate}. {@code metadata.json} carries the quality report.
+ */
+public final class ValidateTask implements Task {
+  public static final String QUARANTINE_FILE = "quarantine.parquet";
+
+  @Override
+  public String type() {
+    return "validate";
+  }
+
+  @Override
+  public List<ConfigProblem> validate(Map<String, Object> config) {
+    List<ConfigProblem> problems =
+        new ArrayList<>(Configs.required(config, "input", "input: ${tasks.ingest.output_dir}"));
+    Object columns = config.get("columns");
+    if (!(columns instanceof Map<?, ?> m) || m.isEmpty()) {
+      problems.add(
+          new ConfigProblem(
+              "", "missing 'columns', the contract", "columns: {close: {type: double, min: 0}}"));
+      return problems;
+    }
+    m.forEach(
+        (name, spec) -> {
+          Object type = spec instanceof Map<?, ?> s ? s.get("type") : spec;
+          if (type != null
+              && !ColumnRule.TYPES.contains(String.valueOf(type).toLowerCase(Locale.ROOT))) {
+            problems.add(
+                new ConfigProblem(
+                    "columns." + name + ".type",
+                    "unknown type '" + type + "'",
+                    "use one of " + String.join(", ", ColumnRule.TYPES)));
+          }
+        });
+    Object gap = config.get("max_gap");
+    if (gap != null) {
+      try {
+        Durations.parse(String.valueOf(gap));
+      } catch (IllegalArgumentException e) {
+        problems.add(new ConfigProblem("max_gap", "bad duration '" + gap + "'", Durations.HINT));
+      }
+    }
+    return problems;
+  }
+
+  @Override
+  public void execute(TaskContext ctx) throws Exception {
+    Map<String, Object> cfg = ctx.config();
+    Path input = Dataset.resolve(Configs.string(cfg, "input"));
+    List<ColumnRule> rules = new ArrayList<>();
+    Configs.map(cfg, "columns").forEach((k, v) -> rules.add(ColumnRule.parse(k, v)));
+    try (Connection db = Duck.open(cfg)) {
+      boolean parquet = input.getFileName().toString().endsWith(".parquet");
+      String src =
+          parquet
+              ? "read_parquet("
+                  + Sql.literal(input.toAbsolutePath().toString())
+                  + ", file_row_number = true)"
+              : "(SELECT row_number() OVER () - 1 AS file_row_number, * FROM "
+                  + Dataset.scan(input)
+                  + ")";
+      Map<String, String> found = Sql.columns(db, "SELECT * FROM " + src);
+      found.remove("file_row_number");
+      checkSchema(input, rules, found, Boolean.TRUE.equals(cfg.get("strict")));
+
+      RowChecks checks = RowChecks.build(cfg, rules, found);
+      Sql.exec(
+          db,
+          "CREATE TEMP TABLE checked AS SELECT *, "
+              + checks.reasonExpression()
+              + " AS reason FROM ("
+              + "SELECT *, "
+              + checks.flagColumns()
+              + " FROM "
+              + src
+              + ")");
+      String cols = found.keySet().stream().map(Sql::ident).collect(Collectors.joining(", "));
+      Path out = ctx.outputDir();
+      Dataset.writeParquet(
+          db,
+          "SELECT " + cols + " FROM checked WHERE reason = '' ORDER BY file_row_number",
+          out.resolve(Dataset.DATA_FILE));
+      Dataset.writeParquet(
+          db,
+          "SELECT file_row_number AS source_row, "
+              + cols
+              + ", reason FROM checked WHERE reason <> '' ORDER BY file_row_number",
+          out.resolve(QUARANTINE_FILE));
+
+      QualityReport report = QualityReport.compute(db, checks, rules, found, cfg);
+      Map<String, Object> meta = new LinkedHashMap<>();
+      meta.put("input", input.toAbsolutePath().toString());
+      meta.put("columns", found);
+      meta.put("quality", report.asMap());
+      Json.write(out.resolve(Dataset.METADATA_FILE), meta);
+      ctx.log().info(report.summary());
+      ctx.output("rows", Long.toString(report.validRows()));
+      ctx.output("quarantined", Long.toString(report.badRows()));
+      ctx.output("quality_score", String.format(Locale.ROOT, "%.6f", report.qualityScore()));
+      report.enforce(Configs.number(cfg, "max_bad_row_rate", 0.05));
+    }
+  }
+
+  private static void checkSchema(
+      Path input, List<ColumnRule> rules, Map<String, String> found, boolean strict) {
+    List<String[]> diff = new ArrayList<>();
+    for (ColumnRule r : rules) {
+      String t = found.get(r.name());
+      if (t == null) {
+        diff.add(new String[] {r.name(), r.type() == null ? "(any)" : r.type(), "(missing)"});
+      } else if (!r.accepts(t)) {
+        diff.add(new String[] {r.name(), r.type(), t});
+      }
+    }
+    if (strict) {
+      List<String> known = rules.stream().map(ColumnRule::name).toList();
+      found.forEach(
+          (name, t) -> {
+            if (!known.contains(name)) {
+              diff.add(new String[] {name, "(not in contract)", t});
+            }
+          });
+    }
+    if (diff.isEmpty()) {
+      return;
+    }
+    int w = Math.max(6, diff.stream().mapToInt(d -> d[0].length()).max().orElse(6));
+    StringBuilder sb =
+        new StringBuilder(
+            "schema drift in "
+                + input
+                + ": "
+                + diff.size()
+                + (diff.size() == 1 ? " column differs" : " columns differ")
+                + " from the contract\n");
+    sb.append(String.format("  %-" + w + "s  %-18s  %s%n", "column", "expected", "found"));
+    for (String[] d : diff) {
+      sb.append(String.format("  %-" + w + "s  %-18s  %s%n", d[0], d[1], d[2]));
+    }
+    throw TaskFailure.nonRetryable(sb.toString().stripTrailing());
+  }
+}
