@@ -190,7 +190,7 @@ public final class CleanTask implements Task {
             if (!lohi[1].isEmpty() && !lohi[1].equals("null")) {
               e = "least(" + e + ", " + lohi[1] + ")";
             }
-            exprs.add(e + " AS " + Sql.ident(c));
+            exprs.add("CAST(" + e + " AS " + columns.get(c) + ") AS " + Sql.ident(c));
             bounded.add(c);
           }
         }

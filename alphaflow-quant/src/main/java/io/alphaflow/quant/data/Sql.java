@@ -45,11 +45,15 @@ public final class Sql {
     return ((Number) row(c, "SELECT count(*) AS n FROM " + relation).get("n")).longValue();
   }
 
-  /** Column name → DuckDB type name of a relation or query, in order. */
+  /** Column name → DuckDB type name of a table expression or a SELECT, in order. */
   public static Map<String, String> columns(Connection c, String relation) throws SQLException {
     Map<String, String> out = new LinkedHashMap<>();
+    String query =
+        relation.stripLeading().toUpperCase(java.util.Locale.ROOT).startsWith("SELECT")
+            ? relation
+            : "SELECT * FROM " + relation;
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("DESCRIBE " + relation)) {
+        ResultSet rs = s.executeQuery("DESCRIBE " + query)) {
       while (rs.next()) {
         out.put(rs.getString("column_name"), rs.getString("column_type"));
       }

@@ -1,0 +1,145 @@
+package io.alphaflow.quant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
+
+import io.alphaflow.core.run.RunState;
+import io.alphaflow.core.testkit.TestFlows;
+import io.alphaflow.quant.data.Json;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FeaturesIT {
+  @TempDir Path dir;
+  private QuantRuns runs;
+
+  @BeforeEach
+  void setUp() {
+    runs = new QuantRuns(dir.resolve("home"));
+  }
+
+  @Test
+  void seed000FactorsMatchTheSeedsDefinitions() throws Exception {
+    var r =
+        runs.run(
+            """
+        name: f
+        tasks:
+          - {id: gen, type: synthetic_orderflow, config: {rows: 2000, seed: 7}}
+          - id: features
+            type: features
+            depends_on: [gen]
+            config: {input: "${tasks.gen.output_dir}", time_column: timestamp, features: [{preset: seed000}]}
+        """);
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+    String data = runs.file("features", "data.parquet");
+    List<Map<String, Object>> rows =
+        QuantRuns.query("SELECT * FROM " + data + " ORDER BY timestamp LIMIT 6");
+    assertThat(rows.get(0).get("S_LI_INITIATIVEBUYRATE_5min_ma")).isNull();
+    assertThat(rows.get(3).get("S_LI_INITIATIVEBUYRATE_5min_ma")).isNull();
+    double mean =
+        rows.subList(1, 6).stream()
+            .mapToDouble(x -> (Double) x.get("S_LI_INITIATIVEBUYRATE"))
+            .average()
+            .orElseThrow();
+    assertThat((Double) rows.get(5).get("S_LI_INITIATIVEBUYRATE_5min_ma"))
+        .isCloseTo(mean, offset(1e-12));
+    Map<String, Object> row = rows.get(2);
+    double buy = (Double) row.get("S_LI_INITIATIVEBUYRATE");
+    double sell = (Double) row.get("S_LI_INITIATIVESELLRATE");
+    assertThat((Double) row.get("buy_sell_ratio")).isCloseTo(buy / (sell + 1e-8), offset(1e-12));
+    assertThat(row.get("large_order_imbalance"))
+        .isEqualTo((Double) row.get("S_LI_LARGEBUYRATE") - (Double) row.get("S_LI_LARGESELLRATE"));
+    assertThat(row.get("high_activity")).isEqualTo(buy + sell > 0.7 ? 1 : 0);
+
+    Map<String, Object> meta = Json.read(runs.out("features").resolve("feature_metadata.json"));
+    assertThat((List<?>) meta.get("features")).hasSize(5);
+    Map<?, ?> corr = (Map<?, ?>) ((Map<?, ?>) meta.get("correlation")).get("buy_sell_ratio");
+    assertThat(corr.get("buy_sell_ratio")).isEqualTo(1.0);
+    assertThat((Double) corr.get("high_activity")).isBetween(-1.0, 1.0);
+  }
+
+  @Test
+  void seed001SetZscoreRsiAndSqlOnRealPrices() {
+    var r =
+        runs.run(
+            """
+        name: f
+        tasks:
+          - {id: ingest, type: ingest, config: {path: "%s", timestamp_column: date}}
+          - id: features
+            type: features
+            depends_on: [ingest]
+            config:
+              input: ${tasks.ingest.output_dir}
+              time_column: date
+              features:
+                - {preset: seed001, column: close, lags: 2}
+                - {fn: zscore, column: close, window: 20}
+                - {fn: rsi, column: close, window: 14}
+                - {name: range_pct, sql: "(high - low) / close"}
+        """
+                .formatted(QuantRuns.data("msft_daily_ohlcv.csv")));
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+    String data = runs.file("features", "data.parquet");
+    List<Map<String, Object>> rows = QuantRuns.query("SELECT * FROM " + data + " ORDER BY date");
+    assertThat(rows).hasSize(249);
+    double ma20 =
+        rows.subList(0, 20).stream()
+            .mapToDouble(x -> (Double) x.get("close"))
+            .average()
+            .orElseThrow();
+    assertThat(rows.get(18).get("close_ma_20")).isNull();
+    assertThat((Double) rows.get(19).get("close_ma_20")).isCloseTo(ma20, offset(1e-9));
+    assertThat(rows.get(5).get("close_lag_2")).isEqualTo(rows.get(3).get("close"));
+    assertThat((Double) rows.get(1).get("close_ret_1"))
+        .isCloseTo(
+            (Double) rows.get(1).get("close") / (Double) rows.get(0).get("close") - 1,
+            offset(1e-12));
+    assertThat((Double) rows.get(1).get("close_logret_1"))
+        .isCloseTo(
+            Math.log((Double) rows.get(1).get("close") / (Double) rows.get(0).get("close")),
+            offset(1e-12));
+    assertThat(rows.get(19).get("close_vol_20")).isNull();
+    assertThat((Double) rows.get(20).get("close_vol_20")).isPositive();
+    assertThat(rows.get(13).get("close_rsi_14")).isNull();
+    assertThat(rows.stream().skip(14).map(x -> (Double) x.get("close_rsi_14")))
+        .allSatisfy(v -> assertThat(v).isBetween(0.0, 100.0));
+    assertThat((Double) rows.get(30).get("range_pct")).isPositive();
+  }
+
+  @Test
+  void aLookAheadSqlFeatureIsRefusedWhenTheFlowLoads() {
+    assertThatThrownBy(
+            () ->
+                TestFlows.parse(
+                    """
+        name: f
+        tasks:
+          - id: features
+            type: features
+            config: {input: x, features: [{name: peek, sql: "lead(close) OVER (ORDER BY date)"}]}
+        """))
+        .hasMessageContaining("feature 'peek' looks ahead");
+  }
+
+  @Test
+  void missingInputColumnsAreNamed() {
+    runs.run(
+        """
+        name: f
+        tasks:
+          - {id: ingest, type: ingest, config: {path: "%s"}}
+          - {id: features, type: features, depends_on: [ingest], retry: {max_attempts: 1},
+             config: {input: "${tasks.ingest.output_dir}", features: [{preset: seed000}]}}
+        """
+            .formatted(QuantRuns.data("msft_daily_ohlcv.csv")));
+    assertThat(runs.task("features").error())
+        .contains("'buy_sell_ratio' needs column 'S_LI_INITIATIVEBUYRATE'");
+  }
+}

@@ -1,0 +1,127 @@
+package io.alphaflow.quant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.alphaflow.core.run.RunState;
+import io.alphaflow.quant.data.FileHashes;
+import io.alphaflow.quant.data.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestIT {
+  @TempDir Path dir;
+  private QuantRuns runs;
+
+  @BeforeEach
+  void setUp() {
+    runs = new QuantRuns(dir.resolve("home"));
+  }
+
+  private String ingest(String path, String extra) {
+    return "name: ingest\ntasks:\n  - id: ingest\n    type: ingest\n    retry: {max_attempts: 1}\n    config: {path: \""
+        + path
+        + "\""
+        + extra
+        + "}\n";
+  }
+
+  @Test
+  void dailyCsvBecomesParquetWithMetadataAndLineage() throws Exception {
+    Path msft = QuantRuns.data("msft_daily_ohlcv.csv");
+    assertThat(runs.run(ingest(msft.toString(), ", timestamp_column: date, symbol: MSFT")).state())
+        .isEqualTo(RunState.SUCCEEDED);
+
+    assertThat(QuantRuns.scalar("SELECT count(*) FROM " + runs.file("ingest", "data.parquet")))
+        .isEqualTo(249L);
+    Map<String, Object> first =
+        QuantRuns.query("SELECT * FROM " + runs.file("ingest", "data.parquet") + " LIMIT 1").get(0);
+    assertThat(first.get("date").toString()).startsWith("2000-09-27");
+    assertThat(first.get("close")).isEqualTo(60.625);
+    assertThat(first.get("symbol")).isEqualTo("MSFT");
+
+    Map<String, Object> meta = Json.read(runs.out("ingest").resolve("metadata.json"));
+    assertThat(meta.get("rows")).isEqualTo(249);
+    assertThat(((Map<?, ?>) meta.get("time_range")).get("first").toString())
+        .startsWith("2000-09-27");
+    Map<?, ?> source = (Map<?, ?>) ((List<?>) meta.get("source_files")).get(0);
+    assertThat(source.get("sha256")).isEqualTo(FileHashes.sha256(msft));
+    assertThat(source.get("size_bytes")).isEqualTo((int) Files.size(msft));
+    assertThat(runs.task("ingest").outputs()).containsEntry("rows", "249");
+  }
+
+  @Test
+  void isoUtcTimestampsStayInUtcAndLocalOnesAreConverted() throws Exception {
+    runs.run(
+        ingest(QuantRuns.data("usdchf_30min.csv").toString(), ", timestamp_column: timestamp"));
+    assertThat(
+            QuantRuns.scalar(
+                "SELECT min(timestamp)::VARCHAR FROM " + runs.file("ingest", "data.parquet")))
+        .isEqualTo("1996-03-31 22:00:00");
+
+    Path local = dir.resolve("ny.csv");
+    Files.writeString(local, "timestamp,price\n2024-03-01 09:30:00,100\n2024-07-01 09:30:00,101\n");
+    runs.run(ingest(local.toString(), ", timestamp_column: timestamp, timezone: America/New_York"));
+    assertThat(
+            QuantRuns.query(
+                "SELECT timestamp::VARCHAR AS t FROM " + runs.file("ingest", "data.parquet")))
+        .extracting(r -> r.get("t"))
+        .containsExactly("2024-03-01 14:30:00", "2024-07-01 13:30:00");
+  }
+
+  @Test
+  void dateGlobAndPartitionedDirectoriesAreRead() throws Exception {
+    for (String day : List.of("2024-03-01", "2024-03-04")) {
+      Path p = dir.resolve("raw").resolve("date=" + day);
+      Files.createDirectories(p);
+      Files.writeString(
+          p.resolve("ticks.csv"), "ts,price\n" + day + " 10:00:00,1.5\n" + day + " 10:01:00,1.6\n");
+    }
+    runs.run(ingest(dir.resolve("raw").toString(), ", timestamp_column: ts"));
+    assertThat(runs.task("ingest").state().name()).isEqualTo("SUCCEEDED");
+    assertThat(
+            QuantRuns.query(
+                "SELECT date::VARCHAR AS d, count(*) AS n FROM "
+                    + runs.file("ingest", "data.parquet")
+                    + " GROUP BY 1 ORDER BY 1"))
+        .extracting(r -> r.get("d") + "=" + r.get("n"))
+        .containsExactly("2024-03-01=2", "2024-03-04=2");
+  }
+
+  @Test
+  void badFilesFailWithAReasonAndLeaveNoOutput() throws Exception {
+    Path empty = Files.writeString(dir.resolve("empty.csv"), "");
+    Path header = Files.writeString(dir.resolve("header.csv"), "timestamp,price\n");
+    Path semicolons =
+        Files.writeString(dir.resolve("semi.csv"), "timestamp;price\n2024-01-01;1\n2024-01-02;2\n");
+    Path text =
+        Files.writeString(
+            dir.resolve("text.csv"), "timestamp,price\n2024-01-01,1\n2024-01-02,abc\n");
+
+    assertThat(failure(ingest(empty.toString(), ""))).contains("is empty (0 bytes)");
+    assertThat(failure(ingest(header.toString(), ""))).contains("has no data rows");
+    assertThat(runs.run(ingest(semicolons.toString(), "")).state())
+        .as("the sniffer finds ';' itself")
+        .isEqualTo(RunState.SUCCEEDED);
+    assertThat(failure(ingest(semicolons.toString(), ", delimiter: ','")))
+        .contains("delimiter looks like ';'");
+    assertThat(failure(ingest(text.toString(), ", schema: {price: DOUBLE}"))).contains("abc");
+    assertThat(failure(ingest(dir.resolve("nope-*.csv").toString(), "")))
+        .contains("no CSV or Parquet files match");
+    assertThat(
+            failure(
+                ingest(
+                    QuantRuns.data("msft_daily_ohlcv.csv").toString(), ", timestamp_column: when")))
+        .contains("timestamp_column 'when' is not in the data");
+  }
+
+  private String failure(String yaml) {
+    assertThat(runs.run(yaml).state()).isEqualTo(RunState.FAILED);
+    assertThat(runs.out("ingest")).doesNotExist();
+    return runs.task("ingest").error();
+  }
+}

@@ -1,0 +1,124 @@
+package io.alphaflow.quant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
+
+import io.alphaflow.core.flow.InvalidFlowException;
+import io.alphaflow.core.run.RunState;
+import io.alphaflow.core.testkit.TestFlows;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LabelIT {
+  @TempDir Path dir;
+  private QuantRuns runs;
+
+  @BeforeEach
+  void setUp() {
+    runs = new QuantRuns(dir.resolve("home"));
+  }
+
+  private String flow(String labelConfig) {
+    return """
+        name: l
+        tasks:
+          - {id: ingest, type: ingest, config: {path: "%s", timestamp_column: date}}
+          - id: features
+            type: features
+            depends_on: [ingest]
+            config: {input: "${tasks.ingest.output_dir}", time_column: date, features: [{fn: ma, column: close, window: 5}]}
+          - id: label
+            type: label
+            depends_on: [features]
+            config: {input: "${tasks.features.output_dir}", %s}
+        """
+        .formatted(QuantRuns.data("msft_daily_ohlcv.csv"), labelConfig);
+  }
+
+  @Test
+  void forwardReturnAtTUsesOnlyLaterRowsAndTheLastRowsAreDropped() {
+    var r = runs.run(flow("column: close, horizon: 2"));
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+    List<Map<String, Object>> rows =
+        QuantRuns.query(
+            "SELECT close, label FROM " + runs.file("label", "data.parquet") + " ORDER BY date");
+    List<Map<String, Object>> prices =
+        QuantRuns.query(
+            "SELECT close FROM " + runs.file("ingest", "data.parquet") + " ORDER BY date");
+    assertThat(rows).hasSize(247);
+    for (int t : new int[] {0, 100, 246}) {
+      double expected =
+          (Double) prices.get(t + 2).get("close") / (Double) prices.get(t).get("close") - 1;
+      assertThat((Double) rows.get(t).get("label")).isCloseTo(expected, offset(1e-12));
+    }
+    assertThat(runs.task("label").outputs()).containsEntry("rows", "247");
+  }
+
+  @Test
+  void directionAndAboveMedianAreBinary() {
+    runs.run(flow("column: close, kind: direction"));
+    assertThat(
+            QuantRuns.query(
+                "SELECT DISTINCT label FROM " + runs.file("label", "data.parquet") + " ORDER BY 1"))
+        .extracting(m -> m.get("label"))
+        .containsExactly(0, 1);
+    runs.run(flow("column: close, kind: above_median"));
+    double share =
+        ((Number) QuantRuns.scalar("SELECT avg(label) FROM " + runs.file("label", "data.parquet")))
+            .doubleValue();
+    assertThat(share).isCloseTo(0.5, offset(0.01));
+  }
+
+  @Test
+  void aLabelThatDoesNotLookForwardIsRefused() {
+    assertThatThrownBy(() -> TestFlows.parse(flow("column: close, horizon: 0")))
+        .hasMessageContaining("does not look forward");
+  }
+
+  /** Seed 000 regresses S_LI_INITIATIVESELLRATE on features built from it: the guard names them. */
+  @Test
+  void seed000sLeakIsAValidationErrorNamingTheFeatures() throws Exception {
+    String seed000 = Files.readString(Path.of("..", "examples", "hft_factor_leakage.yaml"));
+    InvalidFlowException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            InvalidFlowException.class, () -> TestFlows.parse(seed000));
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage())
+        .contains(
+            "leakage from task 'features': feature 'buy_sell_ratio' reads S_LI_INITIATIVESELLRATE at t+0")
+        .contains(
+            "feature 'S_LI_INITIATIVESELLRATE_5min_ma' reads S_LI_INITIATIVESELLRATE at t-4..t+0")
+        .contains("feature 'high_activity'")
+        .doesNotContain("large_order_imbalance");
+  }
+
+  @Test
+  void theGuardAlsoHoldsWhenTheLabelRunsAlone() {
+    runs.run(
+        """
+        name: f
+        tasks:
+          - {id: gen, type: synthetic_orderflow, config: {rows: 500}}
+          - {id: features, type: features, depends_on: [gen],
+             config: {input: "${tasks.gen.output_dir}", time_column: timestamp, features: [{preset: seed000}]}}
+        """);
+    Path features = runs.out("features");
+    var r =
+        runs.run(
+            """
+        name: alone
+        tasks:
+          - {id: label, type: label, retry: {max_attempts: 1},
+             config: {input: "%s", column: S_LI_INITIATIVESELLRATE, kind: value, horizon: 0}}
+        """
+                .formatted(features));
+    assertThat(r.state()).isEqualTo(RunState.FAILED);
+    assertThat(runs.task("label").error()).contains("leakage: feature 'buy_sell_ratio'");
+  }
+}

@@ -1,0 +1,82 @@
+package io.alphaflow.quant;
+
+import io.alphaflow.core.execution.Engine;
+import io.alphaflow.core.execution.RunResult;
+import io.alphaflow.core.flow.Flow;
+import io.alphaflow.core.run.TaskRunRecord;
+import io.alphaflow.core.store.memory.InMemoryStore;
+import io.alphaflow.core.testkit.TestFlows;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs quant flows on the real engine (in-memory store, real DuckDB) and reads their outputs. */
+final class QuantRuns {
+  private final Path home;
+  private RunResult last;
+
+  QuantRuns(Path home) {
+    this.home = home;
+  }
+
+  /** The shared data sets, by name, relative to the module directory tests run in. */
+  static Path data(String file) {
+    return Path.of("..", "..", "shared", "data", file).toAbsolutePath().normalize();
+  }
+
+  RunResult run(String yaml) {
+    return run(yaml, Map.of());
+  }
+
+  RunResult run(String yaml, Map<String, String> params) {
+    Flow flow = TestFlows.parse(yaml);
+    try (InMemoryStore store = new InMemoryStore();
+        Engine engine = Engine.builder(store).tasks(TestFlows.registry()).home(home).build()) {
+      last = engine.run(flow, params);
+      return last;
+    }
+  }
+
+  TaskRunRecord task(String id) {
+    return last.tasks().stream().filter(t -> t.taskId().equals(id)).findFirst().orElseThrow();
+  }
+
+  Path out(String taskId) {
+    return home.resolve("outputs").resolve(last.runId()).resolve(taskId);
+  }
+
+  /** Rows of a query over the outputs (use {@code '<task>'} placeholders via {@link #file}). */
+  static List<Map<String, Object>> query(String sql) {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      List<Map<String, Object>> out = new ArrayList<>();
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        for (int i = 1; i <= n; i++) {
+          r.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+        }
+        out.add(r);
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new AssertionError(sql, e);
+    }
+  }
+
+  static Object scalar(String sql) {
+    return query(sql).get(0).values().iterator().next();
+  }
+
+  String file(String taskId, String name) {
+    return "'" + out(taskId).resolve(name) + "'";
+  }
+}

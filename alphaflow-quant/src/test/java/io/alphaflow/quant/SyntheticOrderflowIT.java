@@ -1,0 +1,39 @@
+package io.alphaflow.quant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.alphaflow.quant.data.FileHashes;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SyntheticOrderflowIT {
+  @TempDir Path dir;
+
+  @Test
+  void sameSeedSameFileWithSeed000RangesAndSchema() {
+    String yaml =
+        "name: g\ntasks: [{id: gen, type: synthetic_orderflow, config: {rows: 50000, seed: 11, format: csv}}]\n";
+    QuantRuns a = new QuantRuns(dir.resolve("a"));
+    QuantRuns b = new QuantRuns(dir.resolve("b"));
+    a.run(yaml);
+    b.run(yaml);
+    assertThat(FileHashes.sha256(a.out("gen").resolve("data.csv")))
+        .isEqualTo(FileHashes.sha256(b.out("gen").resolve("data.csv")));
+
+    Map<String, Object> s =
+        QuantRuns.query(
+                "SELECT count(*) AS n, min(S_LI_INITIATIVEBUYRATE) AS lo, max(S_LI_INITIATIVEBUYRATE) AS hi,"
+                    + " min(S_LI_LARGESELLRATE) AS llo, max(S_LI_LARGESELLRATE) AS lhi, count(DISTINCT timestamp) AS ts FROM read_csv("
+                    + a.file("gen", "data.csv")
+                    + ")")
+            .get(0);
+    assertThat(s.get("n")).isEqualTo(50000L);
+    assertThat(s.get("ts")).isEqualTo(50000L);
+    assertThat((Double) s.get("lo")).isBetween(0.3, 0.31);
+    assertThat((Double) s.get("hi")).isBetween(0.69, 0.7);
+    assertThat((Double) s.get("llo")).isBetween(0.1, 0.11);
+    assertThat((Double) s.get("lhi")).isBetween(0.29, 0.3);
+  }
+}

@@ -1,0 +1,159 @@
+package io.alphaflow.quant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.alphaflow.core.run.RunState;
+import io.alphaflow.quant.data.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValidateIT {
+  @TempDir Path dir;
+  private QuantRuns runs;
+
+  @BeforeEach
+  void setUp() {
+    runs = new QuantRuns(dir.resolve("home"));
+  }
+
+  private String flow(Path csv, String contract) {
+    return """
+        name: v
+        tasks:
+          - {id: ingest, type: ingest, config: {path: "%s", timestamp_column: ts}}
+          - id: validate
+            type: validate
+            depends_on: [ingest]
+            retry: {max_attempts: 1}
+            config:
+              input: ${tasks.ingest.output_dir}
+              timestamp_column: ts
+        %s
+        """
+        .formatted(csv, contract.indent(6));
+  }
+
+  /** 100 good 1-minute rows, then a duplicate, an out-of-order row, a NaN burst and an outlier. */
+  private Path dirtyCsv(int nanBurst) throws Exception {
+    StringBuilder sb = new StringBuilder("ts,price,volume\n");
+    java.time.LocalDateTime t0 = java.time.LocalDateTime.parse("2024-03-01T10:00:00");
+    for (int i = 0; i < 100; i++) {
+      sb.append(t0.plusMinutes(i).toString().replace('T', ' '))
+          .append(":00,")
+          .append(100 + i)
+          .append(".5,")
+          .append(10 + i)
+          .append('\n');
+    }
+    sb.append("2024-03-01 10:05:00,105.5,15\n"); // duplicate timestamp
+    sb.append("2024-03-01 09:00:00,99,1\n"); // out of order
+    for (int i = 0; i < nanBurst; i++) {
+      sb.append("2024-03-01 12:").append(String.format("%02d", i)).append(":00,nan,5\n");
+    }
+    sb.append("2024-03-01 13:00:00,100000,5\n"); // out of range
+    return Files.writeString(dir.resolve("dirty.csv"), sb.toString());
+  }
+
+  private static final String CONTRACT =
+      """
+      columns:
+        ts: {type: timestamp, nullable: false}
+        price: {type: double, nullable: false, min: 0, max: 1000}
+        volume: {type: int, min: 0}
+      unique_key: [ts]
+      max_bad_row_rate: 0.2
+      """;
+
+  @Test
+  void badRowsAreQuarantinedWithReasonsAndGoodRowsGoOn() throws Exception {
+    var result = runs.run(flow(dirtyCsv(3), CONTRACT));
+    assertThat(result.state())
+        .as(result.error() + " / " + runs.task("validate").error())
+        .isEqualTo(RunState.SUCCEEDED);
+
+    assertThat(QuantRuns.scalar("SELECT count(*) FROM " + runs.file("validate", "data.parquet")))
+        .isEqualTo(100L);
+    assertThat(
+            QuantRuns.query(
+                "SELECT reason FROM "
+                    + runs.file("validate", "quarantine.parquet")
+                    + " ORDER BY source_row"))
+        .extracting(r -> r.get("reason"))
+        .containsExactly(
+            "duplicate key (ts); timestamp out of order",
+            "timestamp out of order",
+            "null price",
+            "null price",
+            "null price",
+            "price out of range [0, 1000]");
+    Map<?, ?> quality =
+        (Map<?, ?>) Json.read(runs.out("validate").resolve("metadata.json")).get("quality");
+    assertThat(quality.get("rows_quarantined")).isEqualTo(6);
+    assertThat((Double) quality.get("quality_score"))
+        .isCloseTo(100.0 / 106, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(((Map<?, ?>) quality.get("violations")).get("null price")).isEqualTo(3);
+    assertThat(runs.task("validate").outputs()).containsEntry("quarantined", "6");
+  }
+
+  @Test
+  void aNanBurstPastTheThresholdFailsTheTaskAndSaysWhy() throws Exception {
+    assertThat(runs.run(flow(dirtyCsv(40), CONTRACT)).state()).isEqualTo(RunState.FAILED);
+    assertThat(runs.task("validate").error())
+        .contains("data quality check failed")
+        .contains("above max_bad_row_rate 20.00%")
+        .contains("null price (40)");
+    assertThat(runs.out("validate")).doesNotExist();
+  }
+
+  @Test
+  void schemaDriftFailsAtOnceWithExpectedVersusFound() throws Exception {
+    Path csv =
+        Files.writeString(dir.resolve("drift.csv"), "ts,price,extra\n2024-03-01 10:00:00,abc,1\n");
+    assertThat(
+            runs.run(
+                    flow(
+                        csv,
+                        """
+        columns:
+          ts: {type: timestamp}
+          price: {type: double}
+          volume: {type: int}
+        strict: true
+        """))
+                .state())
+        .isEqualTo(RunState.FAILED);
+    assertThat(runs.task("validate").error())
+        .contains("schema drift")
+        .containsPattern("price\\s+double\\s+VARCHAR")
+        .containsPattern("volume\\s+int\\s+\\(missing\\)")
+        .containsPattern("extra\\s+\\(not in contract\\)\\s+BIGINT");
+  }
+
+  @Test
+  void nullRateAboveTheColumnLimitFails() throws Exception {
+    Path csv = QuantRuns.data("spi_sectors_daily.csv");
+    String yaml =
+        """
+        name: v
+        tasks:
+          - {id: ingest, type: ingest, config: {path: "%s", timestamp_column: date}}
+          - id: validate
+            type: validate
+            depends_on: [ingest]
+            retry: {max_attempts: 1}
+            config:
+              input: ${tasks.ingest.output_dir}
+              timestamp_column: date
+              columns:
+                spi: {type: double, max_null_rate: 0.001}
+        """
+            .formatted(csv);
+    assertThat(runs.run(yaml).state()).isEqualTo(RunState.FAILED);
+    assertThat(runs.task("validate").error())
+        .contains("column spi is 0.72% null, above its max_null_rate 0.10%");
+  }
+}
