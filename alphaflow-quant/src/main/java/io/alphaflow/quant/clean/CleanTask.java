@@ -216,7 +216,7 @@ public final class CleanTask implements Task {
       }
       Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
       Dataset.writeParquet(db, finalQuery, out);
-      long rowsOut = Sql.count(db, Dataset.scan(out));
+      long rowsOut = Dataset.rows(db, out);
       Map<String, Object> meta = new LinkedHashMap<>();
       meta.put("input", input.toAbsolutePath().toString());
       meta.put("rows_in", rowsIn);

@@ -112,7 +112,7 @@ public final class FeaturesTask implements Task {
         throw TaskFailure.nonRetryable(
             "computing features failed: " + e.getMessage().lines().findFirst().orElse(""), e);
       }
-      long rows = Sql.count(db, Dataset.scan(out));
+      long rows = Dataset.rows(db, out);
       Map<String, Object> meta = new LinkedHashMap<>();
       meta.put("input", input.toAbsolutePath().toString());
       meta.put("rows", rows);

@@ -72,7 +72,7 @@ public final class IngestTask implements Task {
         throw TaskFailure.nonRetryable("cannot read " + pattern + ": " + firstLine(e), e);
       }
       String data = Dataset.scan(out);
-      long rows = Sql.count(db, data);
+      long rows = Dataset.rows(db, out);
       if (rows == 0) {
         throw TaskFailure.nonRetryable(
             pattern
@@ -248,7 +248,11 @@ public final class IngestTask implements Task {
           + Sql.literal(format)
           + ")))";
     }
-    String local = "timezone('UTC', timezone(" + zone + ", CAST(" + col + " AS TIMESTAMP)))";
+    boolean utc = Configs.string(cfg, "timezone", "UTC").equalsIgnoreCase("UTC");
+    String local =
+        utc
+            ? "CAST(" + col + " AS TIMESTAMP)"
+            : "timezone('UTC', timezone(" + zone + ", CAST(" + col + " AS TIMESTAMP)))";
     if (upper.equals("VARCHAR")) {
       // text with an offset or Z is an instant; text without one is local time in the zone
       return "CASE WHEN regexp_matches("

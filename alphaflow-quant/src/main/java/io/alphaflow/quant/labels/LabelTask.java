@@ -173,7 +173,7 @@ public final class LabelTask implements Task {
               + (symbol == null ? "" : Sql.ident(symbol) + ", ")
               + (ts == null ? "__row" : Sql.ident(ts)),
           out);
-      long kept = Sql.count(db, Dataset.scan(out));
+      long kept = Dataset.rows(db, out);
       Map<String, Object> meta = new LinkedHashMap<>();
       meta.put("input", input.toAbsolutePath().toString());
       meta.put("label", Map.of("name", name, "kind", kind, "column", column, "horizon", horizon));

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Counts per rule, null rates, gaps and the quality score of a validated dataset. */
+/**
+ * Counts per rule, null rates, gaps and the quality score of a validated dataset, from one scan of
+ * the source ({@code src}) plus the small tables of cross-row violations.
+ */
 final class QualityReport {
   private final long rows;
   private final long bad;
@@ -43,12 +46,16 @@ final class QualityReport {
       RowChecks checks,
       List<ColumnRule> columns,
       Map<String, String> found,
-      Map<String, Object> cfg)
+      Map<String, Object> cfg,
+      java.nio.file.Path quarantine)
       throws SQLException {
-    StringBuilder q =
-        new StringBuilder("SELECT count(*) AS rows, count(*) FILTER (WHERE reason <> '') AS bad");
-    for (RowChecks.Rule r : checks.rules()) {
-      q.append(", count(*) FILTER (WHERE ").append(r.flag()).append(") AS ").append(r.flag());
+    StringBuilder q = new StringBuilder("SELECT count(*) AS rows");
+    List<RowChecks.Inline> inline = checks.inline();
+    for (int i = 0; i < inline.size(); i++) {
+      q.append(", count(*) FILTER (WHERE ")
+          .append(inline.get(i).condition())
+          .append(") AS r")
+          .append(i);
     }
     for (String c : found.keySet()) {
       String col = Sql.ident(c);
@@ -61,10 +68,17 @@ final class QualityReport {
           .append(" THEN 1.0 ELSE 0.0 END) AS ")
           .append(Sql.ident("null:" + c));
     }
-    Map<String, Object> row = Sql.row(db, q.append(" FROM checked").toString());
+    Map<String, Object> row = Sql.row(db, q.append(" FROM src").toString());
     Map<String, Long> violations = new LinkedHashMap<>();
-    for (RowChecks.Rule r : checks.rules()) {
-      violations.merge(r.reason(), ((Number) row.get(r.flag())).longValue(), Long::sum);
+    for (int i = 0; i < inline.size(); i++) {
+      violations.merge(inline.get(i).reason(), ((Number) row.get("r" + i)).longValue(), Long::sum);
+    }
+    for (RowChecks.Across a : checks.across()) {
+      violations.put(a.reason(), 0L);
+    }
+    for (Map<String, Object> r :
+        Sql.rows(db, "SELECT reason, count(*) AS n FROM flagged GROUP BY 1")) {
+      violations.put(String.valueOf(r.get("reason")), ((Number) r.get("n")).longValue());
     }
     Map<String, Double> nullRates = new LinkedHashMap<>();
     for (String c : found.keySet()) {
@@ -75,6 +89,9 @@ final class QualityReport {
     columns.stream()
         .filter(c -> c.maxNullRate() != null)
         .forEach(c -> limits.put(c.name(), c.maxNullRate()));
+    String quarantined =
+        "read_parquet(" + Sql.literal(quarantine.toAbsolutePath().toString()) + ")";
+    long bad = Sql.count(db, quarantined);
     Long gaps = null;
     Object maxGap = cfg.get("max_gap");
     String ts = (String) cfg.get("timestamp_column");
@@ -94,7 +111,7 @@ final class QualityReport {
                               + partition
                               + "ORDER BY "
                               + Sql.ident(ts)
-                              + ") AS d FROM checked WHERE reason = '')"
+                              + ") AS d FROM src)"
                               + " WHERE d > to_microseconds("
                               + micros
                               + ")")
@@ -102,17 +119,9 @@ final class QualityReport {
               .longValue();
     }
     List<Map<String, Object>> samples =
-        Sql.rows(
-            db,
-            "SELECT file_row_number AS source_row, reason FROM checked WHERE reason <> '' ORDER BY file_row_number LIMIT 5");
+        Sql.rows(db, "SELECT source_row, reason FROM " + quarantined + " LIMIT 5");
     return new QualityReport(
-        ((Number) row.get("rows")).longValue(),
-        ((Number) row.get("bad")).longValue(),
-        violations,
-        nullRates,
-        limits,
-        gaps,
-        samples);
+        ((Number) row.get("rows")).longValue(), bad, violations, nullRates, limits, gaps, samples);
   }
 
   long validRows() {

@@ -7,27 +7,37 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** The row-level rules of a contract as SQL: one boolean flag column per rule, and its reason. */
+/**
+ * The row-level rules of a contract as SQL. Rules on one row (nulls, ranges) are predicates
+ * evaluated in the scan; rules across rows (duplicate keys, order) are queries that list the bad
+ * rows' numbers, which are few, so the good rows stream out in source order without a sort.
+ */
 final class RowChecks {
-  record Rule(String flag, String condition, String reason) {}
+  /** A predicate on one row. */
+  record Inline(String condition, String reason) {}
 
-  private final List<Rule> rules;
+  /** A query returning {@code file_row_number, reason} of the rows breaking a cross-row rule. */
+  record Across(String query, String reason) {}
 
-  private RowChecks(List<Rule> rules) {
-    this.rules = rules;
+  private final List<Inline> inline;
+  private final List<Across> across;
+
+  private RowChecks(List<Inline> inline, List<Across> across) {
+    this.inline = inline;
+    this.across = across;
   }
 
   static RowChecks build(
-      Map<String, Object> cfg, List<ColumnRule> columns, Map<String, String> found) {
-    List<Rule> rules = new ArrayList<>();
+      Map<String, Object> cfg, List<ColumnRule> columns, Map<String, String> found, String src) {
+    List<Inline> inline = new ArrayList<>();
     for (ColumnRule c : columns) {
       String col = Sql.ident(c.name());
-      String missing =
-          isFloat(found.get(c.name()))
-              ? "(" + col + " IS NULL OR isnan(" + col + "))"
-              : col + " IS NULL";
+      boolean floating = isFloat(found.get(c.name()));
       if (!c.nullable()) {
-        rules.add(new Rule("_null_" + rules.size(), missing, "null " + c.name()));
+        inline.add(
+            new Inline(
+                floating ? "(" + col + " IS NULL OR isnan(" + col + "))" : col + " IS NULL",
+                "null " + c.name()));
       }
       if (c.min() != null || c.max() != null) {
         List<String> cond = new ArrayList<>();
@@ -44,65 +54,86 @@ final class RowChecks {
                 + (c.max() == null ? "inf" : fmt(c.max()))
                 + "]";
         // NaN sorts above every number in DuckDB; it is reported as null, not as out of range
-        String notNan = isFloat(found.get(c.name())) ? "NOT isnan(" + col + ") AND " : "";
-        rules.add(
-            new Rule(
-                "_range_" + rules.size(),
+        String notNan = floating ? "NOT isnan(" + col + ") AND " : "";
+        inline.add(
+            new Inline(
                 "coalesce(" + notNan + "(" + String.join(" OR ", cond) + "), false)",
                 c.name() + " out of range " + range));
       }
     }
-    String ts = (String) cfg.get("timestamp_column");
-    String symbol = (String) cfg.get("symbol_column");
-    String partition = symbol == null ? "" : "PARTITION BY " + Sql.ident(symbol) + " ";
+    List<Across> across = new ArrayList<>();
     Object key = cfg.get("unique_key");
     if (key instanceof List<?> k && !k.isEmpty()) {
-      String cols =
-          k.stream().map(o -> Sql.ident(String.valueOf(o))).collect(Collectors.joining(", "));
-      rules.add(
-          new Rule(
-              "_dup_" + rules.size(),
-              "row_number() OVER (PARTITION BY " + cols + " ORDER BY file_row_number) > 1",
-              "duplicate key ("
-                  + k.stream().map(String::valueOf).collect(Collectors.joining(", "))
-                  + ")"));
+      List<String> cols = k.stream().map(o -> Sql.ident(String.valueOf(o))).toList();
+      String reason =
+          "duplicate key ("
+              + k.stream().map(String::valueOf).collect(Collectors.joining(", "))
+              + ")";
+      String on =
+          cols.stream()
+              .map(c -> "s." + c + " IS NOT DISTINCT FROM d." + c)
+              .collect(Collectors.joining(" AND "));
+      across.add(
+          new Across(
+              "SELECT s.file_row_number, "
+                  + Sql.literal(reason)
+                  + " AS reason FROM "
+                  + src
+                  + " s JOIN (SELECT "
+                  + String.join(", ", cols)
+                  + ", min(file_row_number) AS first FROM "
+                  + src
+                  + " GROUP BY ALL HAVING count(*) > 1) d ON "
+                  + on
+                  + " WHERE s.file_row_number > d.first",
+              reason));
     }
+    String ts = (String) cfg.get("timestamp_column");
     if (ts != null && !Boolean.FALSE.equals(cfg.get("monotonic"))) {
-      rules.add(
-          new Rule(
-              "_order_" + rules.size(),
-              "coalesce("
+      String symbol = (String) cfg.get("symbol_column");
+      String partition = symbol == null ? "" : "PARTITION BY " + Sql.ident(symbol) + " ";
+      String reason = "timestamp out of order";
+      across.add(
+          new Across(
+              "SELECT file_row_number, "
+                  + Sql.literal(reason)
+                  + " AS reason FROM (SELECT file_row_number, "
                   + Sql.ident(ts)
-                  + " < max("
+                  + " AS t, lag("
                   + Sql.ident(ts)
                   + ") OVER ("
                   + partition
-                  + "ORDER BY file_row_number ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false)",
-              "timestamp out of order"));
+                  + "ORDER BY file_row_number) AS prev FROM "
+                  + src
+                  + ") WHERE t < prev",
+              reason));
     }
-    return new RowChecks(rules);
+    return new RowChecks(inline, across);
   }
 
-  List<Rule> rules() {
-    return rules;
+  List<Inline> inline() {
+    return inline;
   }
 
-  String flagColumns() {
-    if (rules.isEmpty()) {
-      return "false AS _no_rules";
-    }
-    return rules.stream()
-        .map(r -> "(" + r.condition() + ") AS " + r.flag())
-        .collect(Collectors.joining(", "));
+  List<Across> across() {
+    return across;
   }
 
-  String reasonExpression() {
-    if (rules.isEmpty()) {
+  /** True for a row breaking any one-row rule. */
+  String anyInline() {
+    return inline.isEmpty()
+        ? "false"
+        : inline.stream().map(Inline::condition).collect(Collectors.joining(" OR "));
+  }
+
+  /** The reasons of the one-row rules a row breaks, joined by "; " (empty when none). */
+  String inlineReasons() {
+    if (inline.isEmpty()) {
       return "''";
     }
     return "concat_ws('; ', "
-        + rules.stream()
-            .map(r -> "CASE WHEN " + r.flag() + " THEN " + Sql.literal(r.reason()) + " END")
+        + inline.stream()
+            .map(r -> "CASE WHEN " + r.condition() + " THEN " + Sql.literal(r.reason()) + " END")
             .collect(Collectors.joining(", "))
         + ")";
   }

@@ -77,7 +77,7 @@ public final class ValidateTask implements Task {
     Configs.map(cfg, "columns").forEach((k, v) -> rules.add(ColumnRule.parse(k, v)));
     try (Connection db = Duck.open(cfg)) {
       boolean parquet = input.getFileName().toString().endsWith(".parquet");
-      String src =
+      String srcScan =
           parquet
               ? "read_parquet("
                   + Sql.literal(input.toAbsolutePath().toString())
@@ -85,35 +85,53 @@ public final class ValidateTask implements Task {
               : "(SELECT row_number() OVER () - 1 AS file_row_number, * FROM "
                   + Dataset.scan(input)
                   + ")";
-      Map<String, String> found = Sql.columns(db, "SELECT * FROM " + src);
+      Map<String, String> found = Sql.columns(db, "SELECT * FROM " + srcScan);
       found.remove("file_row_number");
       checkSchema(input, rules, found, Boolean.TRUE.equals(cfg.get("strict")));
 
-      RowChecks checks = RowChecks.build(cfg, rules, found);
+      Sql.exec(db, "CREATE VIEW src AS SELECT * FROM " + srcScan);
+      RowChecks checks = RowChecks.build(cfg, rules, found, "src");
+      String across =
+          checks.across().isEmpty()
+              ? "SELECT NULL::BIGINT AS file_row_number, NULL::VARCHAR AS reason WHERE false"
+              : checks.across().stream()
+                  .map(RowChecks.Across::query)
+                  .collect(Collectors.joining(" UNION ALL "));
+      Sql.exec(db, "CREATE TEMP TABLE flagged AS " + across);
       Sql.exec(
           db,
-          "CREATE TEMP TABLE checked AS SELECT *, "
-              + checks.reasonExpression()
-              + " AS reason FROM ("
-              + "SELECT *, "
-              + checks.flagColumns()
-              + " FROM "
-              + src
-              + ")");
+          "CREATE TEMP TABLE across_bad AS SELECT file_row_number, string_agg(reason, '; ' ORDER BY reason) AS reason"
+              + " FROM flagged GROUP BY 1");
+      boolean anyAcross = Sql.count(db, "across_bad") > 0;
       String cols = found.keySet().stream().map(Sql::ident).collect(Collectors.joining(", "));
       Path out = ctx.outputDir();
+      // the common case streams the good rows out in source order; only a cross-row hit needs a
+      // sort
       Dataset.writeParquet(
           db,
-          "SELECT " + cols + " FROM checked WHERE reason = '' ORDER BY file_row_number",
+          "SELECT "
+              + cols
+              + " FROM src WHERE NOT ("
+              + checks.anyInline()
+              + ")"
+              + (anyAcross
+                  ? " AND file_row_number NOT IN (SELECT file_row_number FROM across_bad) ORDER BY file_row_number"
+                  : ""),
           out.resolve(Dataset.DATA_FILE));
       Dataset.writeParquet(
           db,
-          "SELECT file_row_number AS source_row, "
-              + cols
-              + ", reason FROM checked WHERE reason <> '' ORDER BY file_row_number",
+          "SELECT src.file_row_number AS source_row, "
+              + qualified(found)
+              + ", concat_ws('; ', nullif("
+              + checks.inlineReasons()
+              + ", ''), a.reason) AS reason FROM src LEFT JOIN across_bad a USING (file_row_number)"
+              + " WHERE ("
+              + checks.anyInline()
+              + ") OR a.reason IS NOT NULL ORDER BY source_row",
           out.resolve(QUARANTINE_FILE));
 
-      QualityReport report = QualityReport.compute(db, checks, rules, found, cfg);
+      QualityReport report =
+          QualityReport.compute(db, checks, rules, found, cfg, out.resolve(QUARANTINE_FILE));
       Map<String, Object> meta = new LinkedHashMap<>();
       meta.put("input", input.toAbsolutePath().toString());
       meta.put("columns", found);
@@ -125,6 +143,12 @@ public final class ValidateTask implements Task {
       ctx.output("quality_score", String.format(Locale.ROOT, "%.6f", report.qualityScore()));
       report.enforce(Configs.number(cfg, "max_bad_row_rate", 0.05));
     }
+  }
+
+  private static String qualified(Map<String, String> found) {
+    return found.keySet().stream()
+        .map(c -> "src." + Sql.ident(c))
+        .collect(Collectors.joining(", "));
   }
 
   private static void checkSchema(
