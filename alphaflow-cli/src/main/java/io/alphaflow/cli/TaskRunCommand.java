@@ -74,16 +74,19 @@ final class TaskRunCommand implements Callable<Integer> {
     }
     List<ConfigProblem> problems = tasks.validate(type, config);
     if (!problems.isEmpty()) {
-      ConfigProblem p = problems.get(0);
       throw new InvalidInputException(
           "task "
               + type
-              + " config"
-              + (p.path().isEmpty() ? "" : " '" + p.path() + "'")
-              + ": "
-              + p.message()
-              + (p.hint() == null ? "" : " (" + p.hint() + ")"));
+              + " config: "
+              + problems.stream()
+                  .map(
+                      p ->
+                          (p.path().isEmpty() ? "" : "'" + p.path() + "': ")
+                              + p.message()
+                              + (p.hint() == null ? "" : " (" + p.hint() + ")"))
+                  .collect(java.util.stream.Collectors.joining("; ")));
     }
+    // a throwaway state directory: the outputs move to --output, the logs stay only on failure
     Path home = Files.createTempDirectory("alphaflow-task-");
     TaskDefaults once =
         new TaskDefaults(
@@ -100,14 +103,19 @@ final class TaskRunCommand implements Callable<Integer> {
             List.of(new TaskSpec(type, type, null, config, List.of(), null, null, null, null)),
             null,
             null);
+    boolean keepLogs = false;
     try (InMemoryStore store = new InMemoryStore();
         Engine engine = Engine.builder(store).tasks(tasks).home(home).build()) {
       RunResult result = engine.run(flow, Map.of());
       TaskRunRecord task = result.tasks().get(0);
-      PrintWriter err = spec.commandLine().getErr();
       if (result.state() != RunState.SUCCEEDED) {
+        PrintWriter err = spec.commandLine().getErr();
         err.println("alphaflow task " + type + ": " + task.error());
-        copyLog(home, result.runId(), err);
+        Path log = home.resolve("logs").resolve(result.runId());
+        keepLogs = Files.isDirectory(log);
+        if (keepLogs) {
+          err.println("task log: " + log);
+        }
         return ExitCode.RUN_FAILED.code();
       }
       place(home.resolve("outputs").resolve(result.runId()).resolve(type));
@@ -116,6 +124,19 @@ final class TaskRunCommand implements Callable<Integer> {
           .println(
               type + ": ok -> " + output + (task.outputs().isEmpty() ? "" : " " + task.outputs()));
       return ExitCode.OK.code();
+    } finally {
+      deleteTree(keepLogs ? home.resolve("outputs") : home);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 
@@ -156,13 +177,6 @@ final class TaskRunCommand implements Callable<Integer> {
                 : name.equals("data.parquet") ? output : dir.resolve(stem + "." + name);
         Files.move(f, target, StandardCopyOption.REPLACE_EXISTING);
       }
-    }
-  }
-
-  private static void copyLog(Path home, String runId, PrintWriter err) throws IOException {
-    Path log = home.resolve("logs").resolve(runId);
-    if (Files.isDirectory(log)) {
-      err.println("task log: " + log);
     }
   }
 }

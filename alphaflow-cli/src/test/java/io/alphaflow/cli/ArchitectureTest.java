@@ -35,6 +35,17 @@ class ArchitectureTest {
   }
 
   @Test
+  void quantTasksKnowNoStoreAndNoCli() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.alphaflow.quant..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.alphaflow.store..", "io.alphaflow.cli..", "picocli..")
+        .check(CLASSES);
+  }
+
+  @Test
   void storesDoNotDependOnTheCli() {
     noClasses()
         .that()

@@ -183,4 +183,86 @@ class CliIT {
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("MAX_CONCURRENT_TASKS='many'");
   }
+
+  @Test
+  void standaloneTaskRunsOneTypeWithTheSeedsExitCodes() throws Exception {
+    Path gen = flow("gen.yaml", "rows: 2000\nseed: 3\n");
+    Cli.Result ok =
+        cli.run(
+            "task",
+            "synthetic_orderflow",
+            "--output",
+            dir.resolve("gen").toString(),
+            "--config",
+            gen.toString());
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
+    assertThat(dir.resolve("gen/data.parquet")).exists();
+
+    Path features =
+        flow("features.yaml", "features: [{preset: seed000}]\ntime_column: timestamp\n");
+    Cli.Result f =
+        cli.run(
+            "task",
+            "features",
+            "--input",
+            dir.resolve("gen").toString(),
+            "--output",
+            dir.resolve("out/features.parquet").toString(),
+            "--config",
+            features.toString(),
+            "--log-level",
+            "WARN");
+    assertThat(f.exitCode()).as(f.err()).isZero();
+    assertThat(dir.resolve("out/features.parquet")).exists();
+    assertThat(dir.resolve("out/features.feature_metadata.json")).exists();
+
+    Cli.Result failed =
+        cli.run(
+            "task",
+            "features",
+            "--input",
+            Cli.repo("examples/data/msft_daily_ohlcv.csv").toString(),
+            "--output",
+            dir.resolve("bad").toString(),
+            "--config",
+            features.toString());
+    assertThat(failed.exitCode()).isEqualTo(1);
+    assertThat(failed.err().lines().findFirst().orElse(""))
+        .contains("needs column 'S_LI_INITIATIVEBUYRATE'");
+    assertThat(dir.resolve("bad")).doesNotExist();
+
+    Path broken = flow("broken-features.yaml", "features: [{fn: ma, column: close}]\n");
+    Cli.Result usage =
+        cli.run(
+            "task",
+            "features",
+            "--output",
+            dir.resolve("x").toString(),
+            "--config",
+            broken.toString());
+    assertThat(usage.exitCode()).isEqualTo(2);
+    assertThat(usage.err()).contains("'window' must be a whole number");
+    assertThat(cli.run("task", "featurez", "--output", "x").err())
+        .contains("unknown task type 'featurez'");
+  }
+
+  @Test
+  void seed000FactorPipelineRunsAndItsLeakyTwinIsRefused() {
+    Cli.Result run =
+        cli.run(
+            "run",
+            Cli.repo("examples/hft_factor_features.yaml").toString(),
+            "--param",
+            "rows=20000",
+            "--json");
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    assertThat(run.json().get("tasks"))
+        .extracting(t -> t.get("state").asText())
+        .containsOnly("SUCCEEDED");
+
+    Cli.Result leaky = cli.run("validate", Cli.repo("examples/hft_factor_leakage.yaml").toString());
+    assertThat(leaky.exitCode()).isEqualTo(2);
+    assertThat(leaky.err())
+        .contains("feature 'buy_sell_ratio' reads S_LI_INITIATIVESELLRATE at t+0");
+  }
 }

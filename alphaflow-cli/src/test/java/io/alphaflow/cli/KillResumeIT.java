@@ -42,7 +42,7 @@ class KillResumeIT {
         yaml.append("    depends_on: [").append(previous).append("]\n");
       }
       yaml.append(
-          "    config:\n      command: [\"sh\", \"-c\", \"sleep 0.3; echo $TASK >> \\\"$SIDE\\\"\"]\n");
+          "    config:\n      command: [\"sh\", \"-c\", \"sleep 0.5; echo $TASK >> \\\"$SIDE\\\"\"]\n");
       yaml.append("      env: {TASK: ").append(t).append(", SIDE: \"${params.side}\"}\n");
       previous = t;
     }
@@ -102,10 +102,18 @@ class KillResumeIT {
 
   private static String waitUntilSucceeded(Path home, int count, Process child) throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    while (Instant.now().isBefore(deadline)) {
-      assertThat(child.isAlive()).as("the child run ended before it could be killed").isTrue();
-      if (Files.exists(home.resolve("state.db"))) {
-        try (SqliteStore store = SqliteStore.open(home.resolve("state.db"))) {
+    SqliteStore store = null;
+    try {
+      while (Instant.now().isBefore(deadline)) {
+        assertThat(child.isAlive()).as("the child run ended before it could be killed").isTrue();
+        if (store == null && Files.exists(home.resolve("state.db"))) {
+          try {
+            store = SqliteStore.open(home.resolve("state.db"));
+          } catch (RuntimeException e) {
+            // the child may be creating the schema right now; look again
+          }
+        }
+        if (store != null) {
           List<RunRecord> runs = store.recentRuns(1);
           if (!runs.isEmpty()) {
             List<TaskRunRecord> tasks = store.taskRuns(runs.get(0).runId());
@@ -115,12 +123,14 @@ class KillResumeIT {
               return runs.get(0).runId();
             }
           }
-        } catch (RuntimeException e) {
-          // the child may be creating the schema right now; look again
         }
+        Thread.sleep(10);
       }
-      Thread.sleep(20);
+      throw new AssertionError("the child run did not get far enough in 60s");
+    } finally {
+      if (store != null) {
+        store.close();
+      }
     }
-    throw new AssertionError("the child run did not get far enough in 60s");
   }
 }
