@@ -18,7 +18,7 @@ public final class Duck {
   /**
    * The default limit; a task's {@code memory_limit} or ALPHAFLOW_DUCKDB_MEMORY_LIMIT overrides.
    */
-  public static final String DEFAULT_MEMORY_LIMIT = "2GB";
+  public static final String DEFAULT_MEMORY_LIMIT = "1GB";
 
   private Duck() {}
 
