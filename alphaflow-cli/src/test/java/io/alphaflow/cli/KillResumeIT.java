@@ -64,7 +64,7 @@ class KillResumeIT {
             .redirectOutput(dir.resolve("child.log").toFile())
             .start();
 
-    String runId = waitUntilSucceeded(home, succeededBeforeKill, child);
+    String runId = waitUntilSucceeded(home, succeededBeforeKill, child, dir.resolve("child.log"));
     new ProcessBuilder("kill", "-9", Long.toString(child.pid())).start().waitFor();
     assertThat(child.waitFor()).isEqualTo(137);
 
@@ -100,12 +100,16 @@ class KillResumeIT {
     }
   }
 
-  private static String waitUntilSucceeded(Path home, int count, Process child) throws Exception {
+  private static String waitUntilSucceeded(Path home, int count, Process child, Path childLog)
+      throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     SqliteStore store = null;
     try {
       while (Instant.now().isBefore(deadline)) {
-        assertThat(child.isAlive()).as("the child run ended before it could be killed").isTrue();
+        if (!child.isAlive()) {
+          throw new AssertionError(
+              "the child run ended before it could be killed:\n" + Files.readString(childLog));
+        }
         if (store == null && Files.exists(home.resolve("state.db"))) {
           try {
             store = SqliteStore.open(home.resolve("state.db"));

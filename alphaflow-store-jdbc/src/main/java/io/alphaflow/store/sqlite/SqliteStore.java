@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 
 /**
  * The embedded default store: one SQLite file in WAL mode, migrated by Flyway on open. Commits use
@@ -57,7 +58,8 @@ public final class SqliteStore implements Store {
     try {
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
-      String url = "jdbc:sqlite:" + file.toAbsolutePath();
+      // busy_timeout in the URL so Flyway's own connection waits for a concurrent writer too
+      String url = "jdbc:sqlite:" + file.toAbsolutePath() + "?busy_timeout=10000";
       migrate(url);
       Connection c = DriverManager.getConnection(url);
       try (Statement s = c.createStatement()) {
@@ -76,13 +78,33 @@ public final class SqliteStore implements Store {
     }
   }
 
+  /**
+   * Brings the schema up to date. Two processes opening a brand-new store at once can race on
+   * creating it; the loser sees the winner's tables on a second look.
+   */
   private static void migrate(String url) {
-    Flyway.configure()
-        .dataSource(url, null, null)
-        .locations("classpath:db/migration/sqlite")
-        .loggers("slf4j")
-        .load()
-        .migrate();
+    Flyway flyway =
+        Flyway.configure()
+            .dataSource(url, null, null)
+            .locations("classpath:db/migration/sqlite")
+            .loggers("slf4j")
+            .load();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        flyway.migrate();
+        return;
+      } catch (FlywayException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+        try {
+          Thread.sleep(50L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   public Path file() {

@@ -55,4 +55,21 @@ class SqliteStoreTest extends StoreContractTest {
       assertThat(reader.recentRuns(5)).extracting(RunRecord::runId).containsExactly("r1");
     }
   }
+
+  @Test
+  void manyOpenersRacingOnABrandNewFileAllSucceed() throws Exception {
+    Path fresh = dir.resolve("race").resolve("state.db");
+    java.util.List<java.util.concurrent.Future<?>> opens = new java.util.ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+      for (int i = 0; i < 4; i++) {
+        opens.add(pool.submit(() -> SqliteStore.open(fresh).close()));
+      }
+      for (var f : opens) {
+        f.get();
+      }
+    }
+    try (SqliteStore s = SqliteStore.open(fresh)) {
+      assertThat(s.recentRuns(1)).isEmpty();
+    }
+  }
 }
