@@ -6,14 +6,11 @@ import io.alphaflow.core.flow.Flow;
 import io.alphaflow.core.run.TaskRunRecord;
 import io.alphaflow.core.store.memory.InMemoryStore;
 import io.alphaflow.core.testkit.TestFlows;
+import io.alphaflow.quant.data.Sql;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,19 +51,8 @@ final class QuantRuns {
 
   /** Rows of a query over the outputs (use {@code '<task>'} placeholders via {@link #file}). */
   static List<Map<String, Object>> query(String sql) {
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      List<Map<String, Object>> out = new ArrayList<>();
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        for (int i = 1; i <= n; i++) {
-          r.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-        }
-        out.add(r);
-      }
-      return out;
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      return Sql.rows(c, sql);
     } catch (SQLException e) {
       throw new AssertionError(sql, e);
     }

@@ -131,14 +131,7 @@ public final class CleanTask implements Task {
                 default -> col;
               });
         }
-        fill.keySet().stream()
-            .filter(c -> !columns.containsKey(c))
-            .findFirst()
-            .ifPresent(
-                c -> {
-                  throw TaskFailure.nonRetryable(
-                      "fill names column '" + c + "', which is not in the input");
-                });
+        fill.keySet().forEach(c -> Configs.requireColumns(columns, "the input", "fill", c));
         Sql.exec(
             db,
             "CREATE TEMP TABLE t2 AS SELECT "

@@ -1,7 +1,7 @@
 package io.alphaflow.quant.clean;
 
 import io.alphaflow.core.flow.Durations;
-import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Sql;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,10 +37,7 @@ final class Resample {
     Object price = spec.get("price");
     if (price != null) {
       String p = Sql.ident(String.valueOf(price));
-      if (!columns.containsKey(String.valueOf(price))) {
-        throw TaskFailure.nonRetryable(
-            "resample.price names column '" + price + "', which is not in the input");
-      }
+      Configs.requireColumns(columns, "the input", "resample.price", String.valueOf(price));
       select.add("first(" + p + " ORDER BY " + t + ", __row) AS open");
       select.add("max(" + p + ") AS high");
       select.add("min(" + p + ") AS low");

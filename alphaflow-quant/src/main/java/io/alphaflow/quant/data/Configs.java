@@ -59,4 +59,25 @@ public final class Configs {
         ? List.of(new ConfigProblem("", "missing '" + key + "'", "e.g. " + example))
         : List.of();
   }
+
+  /**
+   * Fails naming the first config key whose column is not among {@code columns}; {@code keyed}
+   * alternates config key and column name (a null column is skipped).
+   */
+  public static void requireColumns(Map<String, String> columns, String where, String... keyed) {
+    for (int i = 0; i + 1 < keyed.length; i += 2) {
+      String column = keyed[i + 1];
+      if (column != null && !columns.containsKey(column)) {
+        throw TaskFailure.nonRetryable(
+            keyed[i]
+                + " '"
+                + column
+                + "' is not in "
+                + where
+                + " (columns: "
+                + String.join(", ", columns.keySet())
+                + ")");
+      }
+    }
+  }
 }

@@ -56,18 +56,7 @@ public final class FeaturesTask implements Task {
       checkColumns(features, columns);
       String ts = (String) cfg.get("time_column");
       String symbol = (String) cfg.get("symbol_column");
-      for (String c : new String[] {ts, symbol}) {
-        if (c != null && !columns.containsKey(c)) {
-          throw TaskFailure.nonRetryable(
-              "column '"
-                  + c
-                  + "' is not in "
-                  + input
-                  + " (columns: "
-                  + String.join(", ", columns.keySet())
-                  + ")");
-        }
-      }
+      Configs.requireColumns(columns, input.toString(), "time_column", ts, "symbol_column", symbol);
       boolean ordered = ts != null;
       String base = ordered ? src : "(SELECT *, row_number() OVER () AS __row FROM " + src + ")";
       String order = ordered ? Sql.ident(ts) : "__row";

@@ -199,22 +199,7 @@ public final class IngestTask implements Task {
   private static String select(Map<String, Object> cfg, Map<String, String> found) {
     String ts = (String) cfg.get("timestamp_column");
     String symbolCol = (String) cfg.get("symbol_column");
-    if (ts != null && !found.containsKey(ts)) {
-      throw TaskFailure.nonRetryable(
-          "timestamp_column '"
-              + ts
-              + "' is not in the data (columns: "
-              + String.join(", ", found.keySet())
-              + ")");
-    }
-    if (symbolCol != null && !found.containsKey(symbolCol)) {
-      throw TaskFailure.nonRetryable(
-          "symbol_column '"
-              + symbolCol
-              + "' is not in the data (columns: "
-              + String.join(", ", found.keySet())
-              + ")");
-    }
+    Configs.requireColumns(found, "the data", "timestamp_column", ts, "symbol_column", symbolCol);
     List<String> cols = new ArrayList<>();
     for (Map.Entry<String, String> c : found.entrySet()) {
       String name = c.getKey();

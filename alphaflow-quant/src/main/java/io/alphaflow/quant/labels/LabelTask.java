@@ -117,18 +117,8 @@ public final class LabelTask implements Task {
       String ts = Configs.string(cfg, "time_column", (String) featureMeta.get("time_column"));
       String symbol =
           Configs.string(cfg, "symbol_column", (String) featureMeta.get("symbol_column"));
-      for (String c : new String[] {column, ts, symbol}) {
-        if (c != null && !columns.containsKey(c)) {
-          throw TaskFailure.nonRetryable(
-              "column '"
-                  + c
-                  + "' is not in "
-                  + input
-                  + " (columns: "
-                  + String.join(", ", columns.keySet())
-                  + ")");
-        }
-      }
+      Configs.requireColumns(
+          columns, input.toString(), "column", column, "time_column", ts, "symbol_column", symbol);
       if (columns.containsKey(name)) {
         throw TaskFailure.nonRetryable(
             "the input already has a column '" + name + "': set name to another label name");
