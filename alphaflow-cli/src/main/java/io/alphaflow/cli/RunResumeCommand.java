@@ -28,6 +28,11 @@ final class RunResumeCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "RUN", description = "The run id.")
   String runId;
 
+  @picocli.CommandLine.Option(
+      names = "--force",
+      description = "Take the run over even if its recorded process looks alive (a reused pid).")
+  boolean force;
+
   @Override
   public Integer call() {
     try (Workspace ws = new Workspace(common)) {
@@ -47,7 +52,7 @@ final class RunResumeCommand implements Callable<Integer> {
           spec.commandLine().getErr(),
           tasks.size(),
           succeeded,
-          () -> engine.resume(runId));
+          () -> engine.resume(runId, force));
     }
   }
 }

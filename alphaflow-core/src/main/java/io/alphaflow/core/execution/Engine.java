@@ -106,6 +106,14 @@ public final class Engine implements AutoCloseable {
    * tasks with a fresh retry budget. Refuses a run another live process is executing.
    */
   public RunResult resume(String runId) {
+    return resume(runId, false);
+  }
+
+  /**
+   * As {@link #resume(String)}; with {@code takeOver}, resumes even if the recorded owner looks
+   * alive (a reused pid, a host whose clock is off). The claim itself stays atomic.
+   */
+  public RunResult resume(String runId, boolean takeOver) {
     RunRecord run = parts.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
     if (run.state() == RunState.SUCCEEDED) {
       return new RunResult(runId, run.state(), run.error(), parts.store().taskRuns(runId));
@@ -116,16 +124,22 @@ public final class Engine implements AutoCloseable {
     }
     Flow flow =
         loader().parse(run.flowFile() == null ? run.flowName() : run.flowFile(), run.flowSource());
-    return execute(flow, runId);
+    return execute(flow, runId, takeOver);
   }
 
   private RunResult execute(Flow flow, String runId) {
+    return execute(flow, runId, false);
+  }
+
+  private RunResult execute(Flow flow, String runId, boolean takeOver) {
     if (!active.add(runId)) {
       throw new ConflictException("run " + runId + " is already executing in this process");
     }
     try {
       RunRecord run = parts.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
-      checkNotOwnedElsewhere(run);
+      if (!takeOver) {
+        checkNotOwnedElsewhere(run);
+      }
       if (!parts.store().claimRun(runId, run.owner(), parts.owner(), parts.clock().instant())) {
         throw new ConflictException(
             "run "
@@ -154,7 +168,8 @@ public final class Engine implements AutoCloseable {
               + owner
               + " (last heartbeat "
               + run.heartbeatAt()
-              + "); wait for it to end, or stop that process first");
+              + "); wait for it to end, or stop that process first (resume --force takes the run"
+              + " over if you are sure it is gone)");
     }
   }
 

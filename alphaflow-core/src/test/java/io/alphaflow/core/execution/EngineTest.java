@@ -383,6 +383,32 @@ class EngineTest {
   }
 
   @Test
+  void aRunOwnedByALiveProcessIsNotResumedUnlessForced() {
+    RunResult first =
+        run(
+            "name: owned\ntasks: [{id: bad, type: flaky, retry: {max_attempts: 1}, config: {fail_times: 1}}]\n");
+    String parent = Long.toString(ProcessHandle.current().parent().orElseThrow().pid());
+    store.commit(
+        new io.alphaflow.core.store.StoreBatch(
+            store
+                .findRun(first.runId())
+                .orElseThrow()
+                .withState(RunState.RUNNING, java.time.Instant.now(), null)
+                .withOwner(parent + "@" + Owner.self().host(), java.time.Instant.now()),
+            List.of(),
+            List.of()));
+
+    assertThatThrownBy(() -> engine.resume(first.runId()))
+        .isInstanceOf(io.alphaflow.core.ConflictException.class)
+        .hasMessageContaining("is being executed by process " + parent)
+        .hasMessageContaining("--force");
+    RunResult forced = engine.resume(first.runId(), true);
+    assertThat(forced.state()).isEqualTo(RunState.FAILED); // a crash resume keeps final failures
+    assertThat(store.findRun(first.runId()).orElseThrow().owner())
+        .isEqualTo(Owner.self().toString());
+  }
+
+  @Test
   void settingsFromUpperLayersBeatTheFlowButNotTheTask() {
     try (Engine e =
         Engine.builder(store)
