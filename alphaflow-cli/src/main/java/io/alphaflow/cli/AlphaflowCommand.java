@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       RunListCommand.class,
       RunResumeCommand.class,
       DemoCommand.class,
-      TaskRunCommand.class
+      TaskRunCommand.class,
+      RunCancelCommand.class
     })
 final class AlphaflowCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

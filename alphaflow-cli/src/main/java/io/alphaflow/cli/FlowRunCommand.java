@@ -66,7 +66,7 @@ final class FlowRunCommand implements Callable<Integer> {
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    cmd.addAll(List.of("resume", runId, "--quiet", "--home", common.home.toString()));
+    cmd.addAll(List.of("resume", runId, "--created", "--quiet", "--home", common.home.toString()));
     if (runOptions.maxConcurrentTasks != null) {
       cmd.addAll(List.of("--max-concurrent-tasks", runOptions.maxConcurrentTasks.toString()));
     }

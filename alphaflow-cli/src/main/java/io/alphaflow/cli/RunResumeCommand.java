@@ -33,6 +33,12 @@ final class RunResumeCommand implements Callable<Integer> {
       description = "Take the run over even if its recorded process looks alive (a reused pid).")
   boolean force;
 
+  @picocli.CommandLine.Option(
+      names = "--created",
+      hidden = true,
+      description = "Start a run stored by run --detach.")
+  boolean created;
+
   @Override
   public Integer call() {
     try (Workspace ws = new Workspace(common)) {
@@ -52,7 +58,7 @@ final class RunResumeCommand implements Callable<Integer> {
           spec.commandLine().getErr(),
           tasks.size(),
           succeeded,
-          () -> engine.resume(runId, force));
+          () -> created ? engine.startCreated(runId) : engine.resume(runId, force));
     }
   }
 }

@@ -265,4 +265,38 @@ class CliIT {
     assertThat(leaky.err())
         .contains("feature 'buy_sell_ratio' reads S_LI_INITIATIVESELLRATE at t+0");
   }
+
+  @Test
+  void cancelStopsADetachedRunAndKillsItsProcess() throws Exception {
+    Path marker = dir.resolve("marker-" + System.nanoTime());
+    Path f =
+        flow(
+            "long.yaml",
+            """
+        name: long
+        tasks:
+          - {id: wait, type: shell, config: {command: ["sh", "-c", "touch \\"$M\\"; exec sleep 47"], env: {M: "%s"}}}
+          - {id: after, type: noop, depends_on: [wait]}
+        """
+                .formatted(marker));
+    String runId = cli.run("run", f.toString(), "--detach", "--json").json().get("run_id").asText();
+    for (int i = 0; i < 300 && !Files.exists(marker); i++) {
+      Thread.sleep(50);
+    }
+    assertThat(marker).exists();
+
+    Cli.Result cancel = cli.run("cancel", runId, "--reason", "wrong params", "--wait", "--json");
+
+    assertThat(cancel.exitCode()).as(cancel.err()).isZero();
+    assertThat(cancel.json().get("state").asText()).isEqualTo("CANCELLED");
+    JsonNode status = cli.run("status", runId, "--json").json();
+    assertThat(status.get("error").asText()).isEqualTo("cancelled: wrong params");
+    assertThat(status.get("tasks"))
+        .extracting(t -> t.get("state").asText())
+        .containsOnly("CANCELLED");
+    Thread.sleep(300);
+    assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse("")))
+        .noneMatch(c -> c.equals("sleep 47"));
+    assertThat(cli.run("cancel", runId).out()).contains("had already ended: CANCELLED");
+  }
 }

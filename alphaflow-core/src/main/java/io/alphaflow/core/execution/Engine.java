@@ -2,7 +2,9 @@ package io.alphaflow.core.execution;
 
 import io.alphaflow.core.ConflictException;
 import io.alphaflow.core.NotFoundException;
+import io.alphaflow.core.event.Event;
 import io.alphaflow.core.event.EventBus;
+import io.alphaflow.core.event.EventType;
 import io.alphaflow.core.execution.internal.EngineParts;
 import io.alphaflow.core.execution.internal.RunLoop;
 import io.alphaflow.core.flow.Flow;
@@ -11,8 +13,11 @@ import io.alphaflow.core.flow.Params;
 import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.run.RunState;
 import io.alphaflow.core.run.TaskRunRecord;
+import io.alphaflow.core.run.TaskState;
 import io.alphaflow.core.settings.Settings;
+import io.alphaflow.core.store.CancelRequest;
 import io.alphaflow.core.store.Store;
+import io.alphaflow.core.store.StoreBatch;
 import io.alphaflow.core.task.TaskRegistry;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -118,20 +123,78 @@ public final class Engine implements AutoCloseable {
     if (run.state() == RunState.SUCCEEDED) {
       return new RunResult(runId, run.state(), run.error(), parts.store().taskRuns(runId));
     }
-    if (run.flowSource() == null) {
+    Flow flow = flowOf(run);
+    parts.store().clearCancelRequest(runId);
+    return execute(flow, runId, takeOver, false);
+  }
+
+  /**
+   * Executes a run stored by {@link #create} that nobody has started yet (a detached run's
+   * background process). Refuses one that was cancelled or started meanwhile.
+   */
+  public RunResult startCreated(String runId) {
+    RunRecord run = parts.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
+    if (run.owner() != null || run.state() != RunState.RUNNING) {
       throw new ConflictException(
-          "run " + runId + " has no stored flow definition, so it cannot be resumed");
+          "run "
+              + runId
+              + " was started or cancelled before its background process came up ("
+              + run.state()
+              + ")");
     }
-    Flow flow =
-        loader().parse(run.flowFile() == null ? run.flowName() : run.flowFile(), run.flowSource());
-    return execute(flow, runId, takeOver);
+    return execute(flowOf(run), runId, false, true);
+  }
+
+  /**
+   * Asks a run to stop: its running attempts are cancelled (their processes killed) and nothing
+   * else starts; the run ends CANCELLED. A run no live process is executing is marked at once.
+   * Returns the run's state after the request (unchanged for a run that had already ended).
+   */
+  public RunState cancel(String runId, String reason) {
+    RunRecord run = parts.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
+    if (run.state().isTerminal()) {
+      return run.state();
+    }
+    Instant now = parts.clock().instant();
+    parts.store().requestCancel(runId, new CancelRequest(reason, now));
+    boolean live =
+        active.contains(runId)
+            || (run.owner() != null
+                && !run.owner().equals(parts.owner())
+                && Owner.parse(run.owner()).mayBeAlive(run.heartbeatAt(), now, STALE_AFTER));
+    if (live) {
+      return RunState.RUNNING;
+    }
+    String why = "cancelled: " + (reason == null || reason.isBlank() ? "cancelled" : reason);
+    List<TaskRunRecord> tasks = new java.util.ArrayList<>();
+    List<Event> events = new java.util.ArrayList<>();
+    for (TaskRunRecord t : parts.store().taskRuns(runId)) {
+      if (!t.state().isTerminal()) {
+        tasks.add(t.toBuilder().state(TaskState.CANCELLED).endedAt(now).error(why).build());
+        events.add(new Event(runId, EventType.TASK_CANCELLED, t.taskId(), t.attempt(), now, why));
+      }
+    }
+    events.add(new Event(runId, EventType.WORKFLOW_CANCELLED, null, 0, now, why));
+    parts
+        .store()
+        .commit(new StoreBatch(run.withState(RunState.CANCELLED, now, why), tasks, events));
+    return RunState.CANCELLED;
   }
 
   private RunResult execute(Flow flow, String runId) {
-    return execute(flow, runId, false);
+    return execute(flow, runId, false, false);
   }
 
-  private RunResult execute(Flow flow, String runId, boolean takeOver) {
+  private Flow flowOf(RunRecord run) {
+    if (run.flowSource() == null) {
+      throw new ConflictException(
+          "run " + run.runId() + " has no stored flow definition, so it cannot be resumed");
+    }
+    return loader()
+        .parse(run.flowFile() == null ? run.flowName() : run.flowFile(), run.flowSource());
+  }
+
+  private RunResult execute(Flow flow, String runId, boolean takeOver, boolean mustBeFresh) {
     if (!active.add(runId)) {
       throw new ConflictException("run " + runId + " is already executing in this process");
     }
@@ -149,6 +212,9 @@ public final class Engine implements AutoCloseable {
                 + "'");
       }
       run = parts.store().findRun(runId).orElseThrow();
+      if (mustBeFresh && run.state() != RunState.RUNNING) {
+        throw new ConflictException("run " + runId + " was cancelled before it started");
+      }
       return new RunLoop(parts, flow, settings, run, parts.store().taskRuns(runId)).execute();
     } finally {
       active.remove(runId);

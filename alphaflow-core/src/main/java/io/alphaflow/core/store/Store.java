@@ -30,6 +30,15 @@ public interface Store extends AutoCloseable {
 
   Optional<RunRecord> findRun(String runId);
 
+  /** Records a request to cancel a run; a later request replaces an earlier one. */
+  void requestCancel(String runId, CancelRequest request);
+
+  /** The latest cancel request for a run, if any. */
+  Optional<CancelRequest> cancelRequest(String runId);
+
+  /** Forgets a run's cancel request (the user resumed it on purpose). */
+  void clearCancelRequest(String runId);
+
   /** The most recent runs, newest first. */
   List<RunRecord> recentRuns(int limit);
 

@@ -409,6 +409,55 @@ class EngineTest {
   }
 
   @Test
+  void cancellingARunStopsItsRunningTaskAndSkipsTheRest() throws Exception {
+    var flow =
+        TestFlows.parse(
+            """
+            name: cancel_me
+            tasks:
+              - {id: long, type: shell, config: {command: ["sleep", "30"]}}
+              - {id: next, type: noop, depends_on: [long]}
+            """);
+    String runId = engine.create(flow, Map.of());
+    var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      var result = pool.submit(() -> engine.resume(runId));
+      while (store.taskRuns(runId).get(0).state() != TaskState.RUNNING) {
+        Thread.sleep(10);
+      }
+      long started = System.nanoTime();
+
+      assertThat(engine.cancel(runId, "market halted")).isEqualTo(RunState.RUNNING);
+
+      RunResult r = result.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+      assertThat(r.state()).isEqualTo(RunState.CANCELLED);
+      assertThat(r.error()).isEqualTo("cancelled: market halted");
+      assertThat(r.tasks()).extracting(TaskRunRecord::state).containsOnly(TaskState.CANCELLED);
+      assertThat(store.events(runId))
+          .extracting(Event::type)
+          .contains(EventType.WORKFLOW_CANCELLED);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRunNobodyExecutesIsCancelledAtOnceAndAResumeRunsItAgain() {
+    var flow = TestFlows.parse("name: idle\ntasks: [{id: a, type: record}]\n");
+    String runId = engine.create(flow, Map.of());
+
+    assertThat(engine.cancel(runId, "not today")).isEqualTo(RunState.CANCELLED);
+    assertThatThrownBy(() -> engine.startCreated(runId))
+        .hasMessageContaining(
+            "was started or cancelled before its background process came up (CANCELLED)");
+    assertThat(engine.cancel(runId, "again")).isEqualTo(RunState.CANCELLED);
+
+    assertThat(engine.resume(runId).state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(RecordTask.starts(runId)).containsExactly("a");
+  }
+
+  @Test
   void settingsFromUpperLayersBeatTheFlowButNotTheTask() {
     try (Engine e =
         Engine.builder(store)

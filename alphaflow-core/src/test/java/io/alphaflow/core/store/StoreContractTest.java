@@ -127,6 +127,20 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void theLatestCancelRequestWins() {
+    store.createRun(aRun("r1", t0), List.of(), List.of());
+    assertThat(store.cancelRequest("r1")).isEmpty();
+
+    store.requestCancel("r1", new CancelRequest("first", t0));
+    store.requestCancel("r1", new CancelRequest("market halted", t0.plusSeconds(5)));
+
+    assertThat(store.cancelRequest("r1"))
+        .contains(new CancelRequest("market halted", t0.plusSeconds(5)));
+    store.clearCancelRequest("r1");
+    assertThat(store.cancelRequest("r1")).isEmpty();
+  }
+
+  @Test
   void unknownRunIsEmptyNotAnError() {
     assertThat(store.findRun("nope")).isEmpty();
     assertThat(store.taskRuns("nope")).isEmpty();

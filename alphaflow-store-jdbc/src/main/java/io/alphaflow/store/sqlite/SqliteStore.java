@@ -10,6 +10,7 @@ import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.run.RunState;
 import io.alphaflow.core.run.TaskRunRecord;
 import io.alphaflow.core.run.TaskState;
+import io.alphaflow.core.store.CancelRequest;
 import io.alphaflow.core.store.Store;
 import io.alphaflow.core.store.StoreBatch;
 import java.io.IOException;
@@ -221,6 +222,49 @@ public final class SqliteStore implements Store {
           won[0] = ps.executeUpdate() == 1;
         });
     return won[0];
+  }
+
+  @Override
+  public void requestCancel(String runId, CancelRequest request) {
+    inTransaction(
+        () -> {
+          PreparedStatement ps =
+              statement(
+                  "INSERT INTO run_requests (run_id, kind, reason, requested_at) VALUES (?, 'cancel', ?, ?)"
+                      + " ON CONFLICT (run_id, kind) DO UPDATE SET reason = excluded.reason,"
+                      + " requested_at = excluded.requested_at");
+          ps.setString(1, runId);
+          ps.setString(2, request.reason());
+          setTime(ps, 3, request.at());
+          ps.executeUpdate();
+        });
+  }
+
+  @Override
+  public Optional<CancelRequest> cancelRequest(String runId) {
+    return read(
+        () -> {
+          PreparedStatement ps =
+              statement(
+                  "SELECT reason, requested_at FROM run_requests WHERE run_id = ? AND kind = 'cancel'");
+          ps.setString(1, runId);
+          try (ResultSet rs = ps.executeQuery()) {
+            return rs.next()
+                ? Optional.of(new CancelRequest(rs.getString("reason"), time(rs, "requested_at")))
+                : Optional.empty();
+          }
+        });
+  }
+
+  @Override
+  public void clearCancelRequest(String runId) {
+    inTransaction(
+        () -> {
+          PreparedStatement ps =
+              statement("DELETE FROM run_requests WHERE run_id = ? AND kind = 'cancel'");
+          ps.setString(1, runId);
+          ps.executeUpdate();
+        });
   }
 
   @Override

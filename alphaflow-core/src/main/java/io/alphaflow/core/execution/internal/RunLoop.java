@@ -65,6 +65,10 @@ public final class RunLoop {
   private Instant nextHeartbeat;
   private Completion woke;
   private String stopReason;
+  private String cancelReason;
+  private Instant nextControlPoll;
+
+  private static final Duration CONTROL_POLL = Duration.ofMillis(250);
 
   private record Ready(int priority, long seq, String taskId) {}
 
@@ -101,6 +105,7 @@ public final class RunLoop {
   /** Runs until every task has ended; returns the run's outcome. */
   public RunResult execute() {
     Instant now = parts.clock().instant();
+    nextControlPoll = now;
     boolean resumed = prepare(now);
     run = run.withState(RunState.RUNNING, now, null).withOwner(parts.owner(), now);
     batch.run(run);
@@ -134,6 +139,9 @@ public final class RunLoop {
       fireRetries(now);
       if (flowDeadline != null && !now.isBefore(flowDeadline)) {
         timeOutFlow(now);
+      }
+      if (!now.isBefore(nextControlPoll)) {
+        pollControl(now);
       }
       if (!now.isBefore(nextHeartbeat)) {
         run = run.withOwner(parts.owner(), now);
@@ -423,23 +431,51 @@ public final class RunLoop {
 
   private void timeOutFlow(Instant now) {
     String why = "flow timed out after " + Durations.format(flowTimeout);
-    for (Map.Entry<String, Running> e : new ArrayList<>(running.entrySet())) {
-      running.remove(e.getKey());
+    stopEverything(
+        why, (id, r) -> fail(r, new Failure(FailureKind.TIMEOUT, why, null, true), now), now);
+    stopReason = why;
+    flowDeadline = null;
+  }
+
+  /** Acts on a cancel request; an explicit resume clears old ones before the loop starts. */
+  private void pollControl(Instant now) {
+    nextControlPoll = now.plus(CONTROL_POLL);
+    if (cancelReason != null) {
+      return;
+    }
+    parts
+        .store()
+        .cancelRequest(run.runId())
+        .ifPresent(
+            c -> {
+              cancelReason = c.reason();
+              String why = "cancelled: " + c.reason();
+              stopEverything(why, (id, r) -> cancel(r, why, now), now);
+            });
+  }
+
+  /** Stops running attempts ({@code running} says how each ends) and cancels all that waits. */
+  private void stopEverything(
+      String why, java.util.function.BiConsumer<String, TaskRunRecord> running, Instant now) {
+    for (Map.Entry<String, Running> e : new ArrayList<>(this.running.entrySet())) {
+      this.running.remove(e.getKey());
       stop(e.getValue(), why);
-      fail(records.get(e.getKey()), new Failure(FailureKind.TIMEOUT, why, null, true), now);
+      running.accept(e.getKey(), records.get(e.getKey()));
     }
     ready.clear();
     retries.clear();
     for (String id : dag.topologicalOrder()) {
       TaskRunRecord r = records.get(id);
       if (!r.state().isTerminal()) {
-        update(r.toBuilder().state(TaskState.CANCELLED).endedAt(now).error(why).build());
-        event(EventType.TASK_CANCELLED, id, r.attempt(), why);
-        settle(id);
+        cancel(r, why, now);
       }
     }
-    stopReason = why;
-    flowDeadline = null;
+  }
+
+  private void cancel(TaskRunRecord r, String why, Instant now) {
+    update(r.toBuilder().state(TaskState.CANCELLED).endedAt(now).error(why).build());
+    event(EventType.TASK_CANCELLED, r.taskId(), r.attempt(), why);
+    settle(r.taskId());
   }
 
   private static void stop(Running s, String why) {
@@ -510,7 +546,11 @@ public final class RunLoop {
             .map(id -> id + " (" + records.get(id).state() + ")")
             .toList();
     String took = Durations.format(Duration.between(run.createdAt(), now));
-    if (failedTasks.isEmpty()) {
+    if (cancelReason != null) {
+      String why = "cancelled: " + cancelReason;
+      run = run.withState(RunState.CANCELLED, now, why);
+      event(EventType.WORKFLOW_CANCELLED, null, 0, why);
+    } else if (failedTasks.isEmpty()) {
       run = run.withState(RunState.SUCCEEDED, now, null);
       event(
           EventType.WORKFLOW_COMPLETED,
@@ -542,7 +582,7 @@ public final class RunLoop {
   }
 
   private void waitForWork(Instant now) {
-    Instant wake = nextHeartbeat;
+    Instant wake = nextControlPoll.isBefore(nextHeartbeat) ? nextControlPoll : nextHeartbeat;
     for (Running s : running.values()) {
       if (s.deadline() != null && s.deadline().isBefore(wake)) {
         wake = s.deadline();

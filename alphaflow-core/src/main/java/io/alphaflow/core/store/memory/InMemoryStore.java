@@ -3,6 +3,7 @@ package io.alphaflow.core.store.memory;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.run.TaskRunRecord;
+import io.alphaflow.core.store.CancelRequest;
 import io.alphaflow.core.store.Store;
 import io.alphaflow.core.store.StoreBatch;
 import java.time.Instant;
@@ -19,6 +20,7 @@ public final class InMemoryStore implements Store {
   private final Map<String, RunRecord> runs = new LinkedHashMap<>();
   private final Map<String, Map<String, TaskRunRecord>> taskRuns = new LinkedHashMap<>();
   private final Map<String, List<Event>> events = new LinkedHashMap<>();
+  private final Map<String, CancelRequest> cancels = new LinkedHashMap<>();
 
   @Override
   public synchronized void createRun(RunRecord run, List<TaskRunRecord> tasks, List<Event> evs) {
@@ -50,6 +52,21 @@ public final class InMemoryStore implements Store {
     }
     runs.put(runId, run.withOwner(newOwner, at));
     return true;
+  }
+
+  @Override
+  public synchronized void requestCancel(String runId, CancelRequest request) {
+    cancels.put(runId, request);
+  }
+
+  @Override
+  public synchronized Optional<CancelRequest> cancelRequest(String runId) {
+    return Optional.ofNullable(cancels.get(runId));
+  }
+
+  @Override
+  public synchronized void clearCancelRequest(String runId) {
+    cancels.remove(runId);
   }
 
   @Override
