@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       RunResumeCommand.class,
       DemoCommand.class,
       TaskRunCommand.class,
-      RunCancelCommand.class
+      RunCancelCommand.class,
+      ArtifactLineageCommand.class
     })
 final class AlphaflowCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -9,7 +9,8 @@ import java.util.Objects;
 /**
  * One task of one run as stored. {@code attempt} counts attempts started so far; {@code
  * attemptFloor} is how many of those a resume forgave, so the retry budget counts {@code attempt -
- * attemptFloor}. {@code outputs} are the named values the task published.
+ * attemptFloor}. {@code outputs} are the named values the task published; {@code artifact} is the
+ * content hash of the files it produced, if any.
  */
 public record TaskRunRecord(
     String runId,
@@ -22,7 +23,8 @@ public record TaskRunRecord(
     Instant nextAttemptAt,
     Integer exitCode,
     String error,
-    Map<String, String> outputs) {
+    Map<String, String> outputs,
+    String artifact) {
 
   public TaskRunRecord {
     Objects.requireNonNull(runId, "runId");
@@ -33,7 +35,7 @@ public record TaskRunRecord(
 
   public static TaskRunRecord pending(String runId, String taskId) {
     return new TaskRunRecord(
-        runId, taskId, TaskState.PENDING, 0, 0, null, null, null, null, null, Map.of());
+        runId, taskId, TaskState.PENDING, 0, 0, null, null, null, null, null, Map.of(), null);
   }
 
   /** Attempts that count against the retry budget. */
@@ -57,6 +59,7 @@ public record TaskRunRecord(
     private Integer exitCode;
     private String error;
     private Map<String, String> outputs;
+    private String artifact;
 
     private Builder(TaskRunRecord r) {
       from = r;
@@ -69,6 +72,7 @@ public record TaskRunRecord(
       exitCode = r.exitCode;
       error = r.error;
       outputs = r.outputs;
+      artifact = r.artifact;
     }
 
     public Builder state(TaskState s) {
@@ -116,6 +120,11 @@ public record TaskRunRecord(
       return this;
     }
 
+    public Builder artifact(String hash) {
+      artifact = hash;
+      return this;
+    }
+
     public TaskRunRecord build() {
       if (state != from.state) {
         from.state.moveTo(state, from.taskId);
@@ -131,7 +140,8 @@ public record TaskRunRecord(
           nextAttemptAt,
           exitCode,
           error,
-          outputs);
+          outputs,
+          artifact);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.alphaflow.core.store;
 
+import io.alphaflow.core.artifact.Artifact;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.run.TaskRunRecord;
@@ -47,6 +48,12 @@ public interface Store extends AutoCloseable {
 
   /** A run's events in the order they happened. */
   List<Event> events(String runId);
+
+  /** The artifact with this hash, or with a hash starting with this prefix if only one does. */
+  Optional<Artifact> findArtifact(String hashOrPrefix);
+
+  /** Artifacts made from {@code hash} (it is among their inputs). */
+  List<Artifact> consumersOf(String hash);
 
   @Override
   void close();

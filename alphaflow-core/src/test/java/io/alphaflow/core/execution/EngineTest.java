@@ -114,13 +114,35 @@ class EngineTest {
     assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(byId(r).get("flaky").attempt()).isEqualTo(3);
     Path out = home.resolve("outputs").resolve(r.runId()).resolve("flaky");
-    assertThat(out.resolve("result.txt")).hasContent("done on attempt 3");
+    assertThat(out.resolve("result.txt")).hasContent("done on attempt 3 by flaky");
     assertThat(out.resolve("attempt-1.part")).doesNotExist();
     try (var siblings = Files.list(out.getParent())) {
       assertThat(siblings.map(p -> p.getFileName().toString())).containsExactly("flaky");
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
     }
+  }
+
+  @Test
+  void filesATaskWritesBecomeAHashedArtifactWithLineageAndACheckpointMarker() throws Exception {
+    RunResult r =
+        run(
+            """
+            name: lineage
+            tasks:
+              - {id: raw, type: flaky}
+              - {id: marker, type: noop, depends_on: [raw]}
+              - {id: derived, type: flaky, depends_on: [marker, raw]}
+            """);
+    Map<String, TaskRunRecord> t = byId(r);
+    String raw = t.get("raw").artifact();
+    assertThat(raw).hasSize(64);
+    assertThat(t.get("marker").artifact()).isNull();
+    assertThat(store.findArtifact(t.get("derived").artifact()).orElseThrow().inputs())
+        .containsExactly(raw);
+    Path dir = home.resolve("outputs").resolve(r.runId()).resolve("raw");
+    assertThat(io.alphaflow.core.artifact.ContentHash.of(dir).hash()).isEqualTo(raw);
+    assertThat(dir.resolve(".ok")).content().contains(raw);
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.alphaflow.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alphaflow.core.artifact.Artifact;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.event.EventType;
 import io.alphaflow.core.run.RunRecord;
@@ -138,6 +139,33 @@ public abstract class StoreContractTest {
         .contains(new CancelRequest("market halted", t0.plusSeconds(5)));
     store.clearCancelRequest("r1");
     assertThat(store.cancelRequest("r1")).isEmpty();
+  }
+
+  @Test
+  void artifactsAreFoundByHashPrefixAndByWhatTheyWereMadeFrom() {
+    store.createRun(aRun("r1", t0), List.of(), List.of());
+    Artifact raw =
+        new Artifact(
+            "aa11" + "0".repeat(60), "r1", "ingest", "ingest", "/o/ingest", 10, 1, t0, List.of());
+    Artifact clean =
+        new Artifact(
+            "aa22" + "0".repeat(60),
+            "r1",
+            "clean",
+            "clean",
+            "/o/clean",
+            8,
+            1,
+            t0,
+            List.of(raw.hash()));
+    store.commit(new StoreBatch(null, List.of(), List.of(), List.of(raw, clean)));
+    store.commit(new StoreBatch(null, List.of(), List.of(), List.of(raw))); // made again: kept once
+
+    assertThat(store.findArtifact("aa22")).contains(clean);
+    assertThat(store.findArtifact("aa")).as("ambiguous prefix").isEmpty();
+    assertThat(store.findArtifact(raw.hash())).contains(raw);
+    assertThat(store.consumersOf(raw.hash())).containsExactly(clean);
+    assertThat(store.consumersOf(clean.hash())).isEmpty();
   }
 
   @Test

@@ -27,6 +27,8 @@ public final class FlakyTask implements Task {
       int code = ((Number) ctx.config().getOrDefault("exit_code", 1)).intValue();
       throw TaskFailure.exitCode(code, "simulated exit code " + code);
     }
-    Files.writeString(ctx.outputDir().resolve("result.txt"), "done on attempt " + ctx.attempt());
+    Files.writeString(
+        ctx.outputDir().resolve("result.txt"),
+        "done on attempt " + ctx.attempt() + " by " + ctx.taskId());
   }
 }

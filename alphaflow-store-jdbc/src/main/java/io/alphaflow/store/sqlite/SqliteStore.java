@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alphaflow.core.AlphaflowException;
+import io.alphaflow.core.artifact.Artifact;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.event.EventType;
 import io.alphaflow.core.run.RunRecord;
@@ -134,6 +135,7 @@ public final class SqliteStore implements Store {
           }
           updateTaskRuns(batch.taskRuns());
           insertEvents(batch.events());
+          insertArtifacts(batch.artifacts());
         });
   }
 
@@ -174,8 +176,8 @@ public final class SqliteStore implements Store {
     PreparedStatement ps =
         statement(
             "INSERT INTO task_runs (run_id, task_id, seq, state, attempt, attempt_floor,"
-                + " started_at, ended_at, next_attempt_at, exit_code, error, outputs)"
-                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+                + " started_at, ended_at, next_attempt_at, exit_code, error, outputs, artifact)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
     int seq = 0;
     for (TaskRunRecord t : taskRuns) {
       ps.setString(1, t.runId());
@@ -194,12 +196,12 @@ public final class SqliteStore implements Store {
     PreparedStatement ps =
         statement(
             "UPDATE task_runs SET state=?, attempt=?, attempt_floor=?, started_at=?,"
-                + " ended_at=?, next_attempt_at=?, exit_code=?, error=?, outputs=?"
+                + " ended_at=?, next_attempt_at=?, exit_code=?, error=?, outputs=?, artifact=?"
                 + " WHERE run_id=? AND task_id=?");
     for (TaskRunRecord t : taskRuns) {
       bindTaskFields(ps, 1, t);
-      ps.setString(10, t.runId());
-      ps.setString(11, t.taskId());
+      ps.setString(11, t.runId());
+      ps.setString(12, t.taskId());
       ps.addBatch();
     }
     ps.executeBatch();
@@ -300,7 +302,8 @@ public final class SqliteStore implements Store {
                       time(rs, "next_attempt_at"),
                       (Integer) rs.getObject("exit_code"),
                       rs.getString("error"),
-                      map(rs.getString("outputs"))));
+                      map(rs.getString("outputs")),
+                      rs.getString("artifact")));
             }
           }
           return out;
@@ -372,6 +375,106 @@ public final class SqliteStore implements Store {
         });
   }
 
+  private void insertArtifacts(List<Artifact> artifacts) throws SQLException {
+    if (artifacts.isEmpty()) {
+      return;
+    }
+    PreparedStatement ps =
+        statement(
+            "INSERT INTO artifacts (hash, run_id, task_id, task_type, path, size_bytes, files,"
+                + " created_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (hash) DO NOTHING");
+    PreparedStatement in =
+        statement(
+            "INSERT INTO artifact_inputs (hash, input_hash) VALUES (?,?) ON CONFLICT DO NOTHING");
+    for (Artifact a : artifacts) {
+      ps.setString(1, a.hash());
+      ps.setString(2, a.runId());
+      ps.setString(3, a.taskId());
+      ps.setString(4, a.taskType());
+      ps.setString(5, a.path());
+      ps.setLong(6, a.sizeBytes());
+      ps.setInt(7, a.files());
+      setTime(ps, 8, a.createdAt());
+      ps.addBatch();
+      for (String input : a.inputs()) {
+        in.setString(1, a.hash());
+        in.setString(2, input);
+        in.addBatch();
+      }
+    }
+    ps.executeBatch();
+    in.executeBatch();
+  }
+
+  @Override
+  public Optional<Artifact> findArtifact(String hashOrPrefix) {
+    List<Artifact> found =
+        queryArtifacts(
+            "SELECT * FROM artifacts WHERE hash >= ? AND hash < ? || 'g' LIMIT 2",
+            hashOrPrefix,
+            hashOrPrefix);
+    return found.size() == 1 ? Optional.of(found.get(0)) : Optional.empty();
+  }
+
+  @Override
+  public List<Artifact> consumersOf(String hash) {
+    return queryArtifacts(
+        "SELECT a.* FROM artifacts a JOIN artifact_inputs i ON i.hash = a.hash"
+            + " WHERE i.input_hash = ? ORDER BY a.created_at",
+        hash);
+  }
+
+  private List<Artifact> queryArtifacts(String sql, String... args) {
+    return read(
+        () -> {
+          PreparedStatement ps = statement(sql);
+          for (int i = 0; i < args.length; i++) {
+            ps.setString(i + 1, args[i]);
+          }
+          List<Artifact> out = new ArrayList<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(
+                  new Artifact(
+                      rs.getString("hash"),
+                      rs.getString("run_id"),
+                      rs.getString("task_id"),
+                      rs.getString("task_type"),
+                      rs.getString("path"),
+                      rs.getLong("size_bytes"),
+                      rs.getInt("files"),
+                      time(rs, "created_at"),
+                      List.of()));
+            }
+          }
+          PreparedStatement inputs =
+              statement(
+                  "SELECT input_hash FROM artifact_inputs WHERE hash = ? ORDER BY input_hash");
+          List<Artifact> withInputs = new ArrayList<>();
+          for (Artifact a : out) {
+            inputs.setString(1, a.hash());
+            List<String> hashes = new ArrayList<>();
+            try (ResultSet rs = inputs.executeQuery()) {
+              while (rs.next()) {
+                hashes.add(rs.getString(1));
+              }
+            }
+            withInputs.add(
+                new Artifact(
+                    a.hash(),
+                    a.runId(),
+                    a.taskId(),
+                    a.taskType(),
+                    a.path(),
+                    a.sizeBytes(),
+                    a.files(),
+                    a.createdAt(),
+                    hashes));
+          }
+          return withInputs;
+        });
+  }
+
   private void insertEvents(List<Event> events) throws SQLException {
     if (events.isEmpty()) {
       return;
@@ -407,6 +510,7 @@ public final class SqliteStore implements Store {
     }
     ps.setString(first + 7, t.error());
     ps.setString(first + 8, json(t.outputs()));
+    ps.setString(first + 9, t.artifact());
   }
 
   /** Prepared once per connection: parsing SQL costs more than a small write. */

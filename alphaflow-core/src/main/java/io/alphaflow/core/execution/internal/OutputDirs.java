@@ -1,5 +1,6 @@
 package io.alphaflow.core.execution.internal;
 
+import io.alphaflow.core.artifact.ContentHash;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
@@ -23,6 +24,19 @@ final class OutputDirs {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(staging, target);
     }
+  }
+
+  /** Writes the checkpoint marker: only a directory with one holds complete, hashed files. */
+  static void markComplete(Path dir, ContentHash.Result files) throws IOException {
+    Files.writeString(
+        dir.resolve(ContentHash.MARKER),
+        "{\"hash\": \""
+            + files.hash()
+            + "\", \"size_bytes\": "
+            + files.sizeBytes()
+            + ", \"files\": "
+            + files.files()
+            + "}\n");
   }
 
   static void delete(Path dir) throws IOException {

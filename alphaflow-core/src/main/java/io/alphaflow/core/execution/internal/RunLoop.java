@@ -1,5 +1,7 @@
 package io.alphaflow.core.execution.internal;
 
+import io.alphaflow.core.artifact.Artifact;
+import io.alphaflow.core.artifact.ContentHash;
 import io.alphaflow.core.dag.Dag;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.event.EventType;
@@ -331,7 +333,17 @@ public final class RunLoop {
     TaskRunRecord r = records.get(c.taskId());
     if (c.succeeded()) {
       values.succeeded(c.taskId(), c.outputs());
-      update(r.toBuilder().state(TaskState.SUCCEEDED).endedAt(now).outputs(c.outputs()).build());
+      String hash = c.files() == null ? null : c.files().hash();
+      if (hash != null) {
+        batch.artifact(artifactOf(c.taskId(), c.files(), now));
+      }
+      update(
+          r.toBuilder()
+              .state(TaskState.SUCCEEDED)
+              .endedAt(now)
+              .outputs(c.outputs())
+              .artifact(hash)
+              .build());
       event(
           EventType.TASK_COMPLETED,
           c.taskId(),
@@ -341,6 +353,27 @@ public final class RunLoop {
     } else {
       failed(r, c.failure(), now);
     }
+  }
+
+  /** Lineage: the artifacts of the tasks this one depends on directly. */
+  private Artifact artifactOf(String taskId, ContentHash.Result files, Instant now) {
+    List<String> inputs = new ArrayList<>();
+    for (String u : dag.upstreamOf(taskId)) {
+      String h = records.get(u).artifact();
+      if (h != null && !inputs.contains(h)) {
+        inputs.add(h);
+      }
+    }
+    return new Artifact(
+        files.hash(),
+        run.runId(),
+        taskId,
+        specs.get(taskId).type(),
+        parts.outputDir(run.runId(), taskId).toAbsolutePath().toString(),
+        files.sizeBytes(),
+        files.files(),
+        now,
+        inputs);
   }
 
   private void failed(TaskRunRecord r, Failure failure, Instant now) {

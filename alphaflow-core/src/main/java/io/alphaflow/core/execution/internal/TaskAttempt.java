@@ -1,5 +1,6 @@
 package io.alphaflow.core.execution.internal;
 
+import io.alphaflow.core.artifact.ContentHash;
 import io.alphaflow.core.retry.Failure;
 import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskFailure;
@@ -45,10 +46,13 @@ final class TaskAttempt implements Runnable {
       if (ctx.cancellation().isCancelled()) {
         failure = Failure.error("cancelled: " + ctx.cancellation().reason(), true);
       } else {
+        ContentHash.Result files = null;
         if (ctx.usedOutputDir()) {
+          files = ContentHash.of(ctx.stagingDir());
           OutputDirs.publish(ctx.stagingDir(), outputTarget);
+          OutputDirs.markComplete(outputTarget, files);
         }
-        report.accept(new Completion(taskId, attempt, ctx.outputs(), null));
+        report.accept(new Completion(taskId, attempt, ctx.outputs(), files, null));
         return;
       }
     } catch (TaskFailure e) {
@@ -61,7 +65,7 @@ final class TaskAttempt implements Runnable {
       log(ctx, "attempt " + attempt + " threw", e);
     }
     cleanUp(ctx);
-    report.accept(new Completion(taskId, attempt, Map.of(), failure));
+    report.accept(new Completion(taskId, attempt, Map.of(), null, failure));
   }
 
   private static String reason(AttemptContext ctx) {

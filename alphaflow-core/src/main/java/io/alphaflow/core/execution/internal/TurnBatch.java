@@ -1,5 +1,6 @@
 package io.alphaflow.core.execution.internal;
 
+import io.alphaflow.core.artifact.Artifact;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.event.EventBus;
 import io.alphaflow.core.run.RunRecord;
@@ -21,6 +22,7 @@ final class TurnBatch {
   private final Map<String, TaskRunRecord> tasks = new LinkedHashMap<>();
   private final List<Event> events = new ArrayList<>();
   private final List<Runnable> afterCommit = new ArrayList<>();
+  private final List<Artifact> artifacts = new ArrayList<>();
   private RunRecord run;
 
   TurnBatch(Store store, EventBus bus) {
@@ -36,6 +38,10 @@ final class TurnBatch {
     events.add(e);
   }
 
+  void artifact(Artifact a) {
+    artifacts.add(a);
+  }
+
   void run(RunRecord r) {
     run = r;
   }
@@ -47,10 +53,11 @@ final class TurnBatch {
 
   /** Commits, then acts: starts attempts, then tells listeners. */
   void flush() {
-    if (tasks.isEmpty() && events.isEmpty() && run == null) {
+    if (tasks.isEmpty() && events.isEmpty() && run == null && artifacts.isEmpty()) {
       return;
     }
-    store.commit(new StoreBatch(run, List.copyOf(tasks.values()), events));
+    store.commit(new StoreBatch(run, List.copyOf(tasks.values()), events, artifacts));
+    artifacts.clear();
     List<Event> published = List.copyOf(events);
     List<Runnable> actions = List.copyOf(afterCommit);
     tasks.clear();

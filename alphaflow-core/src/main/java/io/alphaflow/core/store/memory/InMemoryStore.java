@@ -1,5 +1,6 @@
 package io.alphaflow.core.store.memory;
 
+import io.alphaflow.core.artifact.Artifact;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.run.TaskRunRecord;
@@ -21,6 +22,7 @@ public final class InMemoryStore implements Store {
   private final Map<String, Map<String, TaskRunRecord>> taskRuns = new LinkedHashMap<>();
   private final Map<String, List<Event>> events = new LinkedHashMap<>();
   private final Map<String, CancelRequest> cancels = new LinkedHashMap<>();
+  private final Map<String, Artifact> artifacts = new LinkedHashMap<>();
 
   @Override
   public synchronized void createRun(RunRecord run, List<TaskRunRecord> tasks, List<Event> evs) {
@@ -41,6 +43,19 @@ public final class InMemoryStore implements Store {
     }
     batch.taskRuns().forEach(t -> taskRuns.get(t.runId()).put(t.taskId(), t));
     batch.events().forEach(e -> events.get(e.runId()).add(e));
+    batch.artifacts().forEach(a -> artifacts.putIfAbsent(a.hash(), a));
+  }
+
+  @Override
+  public synchronized Optional<Artifact> findArtifact(String hashOrPrefix) {
+    List<Artifact> found =
+        artifacts.values().stream().filter(a -> a.hash().startsWith(hashOrPrefix)).toList();
+    return found.size() == 1 ? Optional.of(found.get(0)) : Optional.empty();
+  }
+
+  @Override
+  public synchronized List<Artifact> consumersOf(String hash) {
+    return artifacts.values().stream().filter(a -> a.inputs().contains(hash)).toList();
   }
 
   @Override
