@@ -259,6 +259,17 @@ class CliIT {
     assertThat(run.json().get("tasks"))
         .extracting(t -> t.get("state").asText())
         .containsOnly("SUCCEEDED");
+    String runId = run.json().get("run_id").asText();
+    String lineage = cli.run("lineage", runId + "/features").out();
+    assertThat(lineage)
+        .containsPattern("<- \\w{12}  validate \\(validate\\) of run " + runId)
+        .containsPattern("<- \\w{12}  ingest \\(ingest\\)")
+        .containsPattern("<- \\w{12}  generate \\(synthetic_orderflow\\)")
+        .containsPattern("-> \\w{12}  label \\(label\\)");
+    assertThat(cli.run("lineage", runId + "/label", "--format", "dot").out())
+        .contains("digraph lineage")
+        .contains("->");
+    assertThat(cli.run("lineage", "ffffffffffff").err()).contains("no single artifact matches");
 
     Cli.Result leaky = cli.run("validate", Cli.repo("examples/hft_factor_leakage.yaml").toString());
     assertThat(leaky.exitCode()).isEqualTo(2);
