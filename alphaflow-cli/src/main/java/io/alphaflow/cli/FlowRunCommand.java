@@ -56,7 +56,7 @@ final class FlowRunCommand implements Callable<Integer> {
           spec.commandLine().getErr(),
           flow.tasks().size(),
           0,
-          () -> engine.run(flow, params));
+          () -> engine.run(flow, params, runOptions.cachePolicy()));
     }
   }
 
@@ -67,12 +67,7 @@ final class FlowRunCommand implements Callable<Integer> {
     cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     cmd.addAll(List.of("resume", runId, "--created", "--quiet", "--home", common.home.toString()));
-    if (runOptions.maxConcurrentTasks != null) {
-      cmd.addAll(List.of("--max-concurrent-tasks", runOptions.maxConcurrentTasks.toString()));
-    }
-    if (runOptions.workflowTimeout != null) {
-      cmd.addAll(List.of("--workflow-timeout", runOptions.workflowTimeout));
-    }
+    cmd.addAll(runOptions.asArguments());
     Path log = common.home.resolve("logs").resolve(runId).resolve("detached.log");
     Files.createDirectories(log.getParent());
     new ProcessBuilder(cmd)

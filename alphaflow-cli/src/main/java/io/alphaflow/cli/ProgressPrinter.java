@@ -24,6 +24,7 @@ final class ProgressPrinter implements EventListener {
           case WORKFLOW_STARTED, WORKFLOW_RESUMED -> "run " + e.runId() + ": " + e.message();
           case TASK_STARTED -> "  > " + e.taskId() + " started (" + e.message() + ")";
           case TASK_COMPLETED -> counted("ok", e);
+          case TASK_CACHED -> counted("cached", e);
           case TASK_FAILED, TASK_TIMED_OUT -> counted("FAILED", e);
           case TASK_UPSTREAM_FAILED, TASK_SKIPPED, TASK_CANCELLED ->
               counted(e.type().name().substring(5), e);

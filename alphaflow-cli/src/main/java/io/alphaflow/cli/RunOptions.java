@@ -26,6 +26,35 @@ final class RunOptions {
   @Option(names = "--quiet", description = "No progress lines.")
   boolean quiet;
 
+  @Option(names = "--force", description = "Recompute every task; reuse no cached result.")
+  boolean forceAll;
+
+  @Option(
+      names = "--force-task",
+      paramLabel = "ID",
+      description = "Recompute this task even if a cached result exists; repeatable.")
+  java.util.Set<String> forceTasks = new java.util.LinkedHashSet<>();
+
+  io.alphaflow.core.execution.CachePolicy cachePolicy() {
+    return new io.alphaflow.core.execution.CachePolicy(forceAll, forceTasks);
+  }
+
+  /** The flags again, for a background process that continues this run. */
+  java.util.List<String> asArguments() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    if (maxConcurrentTasks != null) {
+      out.addAll(java.util.List.of("--max-concurrent-tasks", maxConcurrentTasks.toString()));
+    }
+    if (workflowTimeout != null) {
+      out.addAll(java.util.List.of("--workflow-timeout", workflowTimeout));
+    }
+    if (forceAll) {
+      out.add("--force");
+    }
+    forceTasks.forEach(t -> out.addAll(java.util.List.of("--force-task", t)));
+    return out;
+  }
+
   Settings toSettings() {
     Duration timeout = workflowTimeout == null ? null : Durations.parse(workflowTimeout);
     return new Settings(maxConcurrentTasks, timeout, TaskDefaults.EMPTY, null);

@@ -29,9 +29,9 @@ final class RunResumeCommand implements Callable<Integer> {
   String runId;
 
   @picocli.CommandLine.Option(
-      names = "--force",
+      names = "--take-over",
       description = "Take the run over even if its recorded process looks alive (a reused pid).")
-  boolean force;
+  boolean takeOver;
 
   @picocli.CommandLine.Option(
       names = "--created",
@@ -58,7 +58,10 @@ final class RunResumeCommand implements Callable<Integer> {
           spec.commandLine().getErr(),
           tasks.size(),
           succeeded,
-          () -> created ? engine.startCreated(runId) : engine.resume(runId, force));
+          () ->
+              created
+                  ? engine.startCreated(runId, runOptions.cachePolicy())
+                  : engine.resume(runId, takeOver, runOptions.cachePolicy()));
     }
   }
 }

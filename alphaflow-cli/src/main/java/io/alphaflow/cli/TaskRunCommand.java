@@ -100,7 +100,8 @@ final class TaskRunCommand implements Callable<Integer> {
             null,
             once,
             List.of(),
-            List.of(new TaskSpec(type, type, null, config, List.of(), null, null, null, null)),
+            List.of(
+                new TaskSpec(type, type, null, config, List.of(), null, null, null, null, false)),
             null,
             null);
     boolean keepLogs = false;

@@ -101,8 +101,13 @@ public final class Engine implements AutoCloseable {
 
   /** Runs {@code flow} to the end on the calling thread. */
   public RunResult run(Flow flow, Map<String, String> params) {
+    return run(flow, params, CachePolicy.USE);
+  }
+
+  /** Runs {@code flow} to the end on the calling thread, reusing cached results as allowed. */
+  public RunResult run(Flow flow, Map<String, String> params, CachePolicy cache) {
     String runId = create(flow, params);
-    return execute(flow, runId);
+    return execute(flow, runId, false, false, cache);
   }
 
   /**
@@ -119,13 +124,18 @@ public final class Engine implements AutoCloseable {
    * alive (a reused pid, a host whose clock is off). The claim itself stays atomic.
    */
   public RunResult resume(String runId, boolean takeOver) {
+    return resume(runId, takeOver, CachePolicy.USE);
+  }
+
+  /** As {@link #resume(String, boolean)}, with a cache policy for the tasks that run again. */
+  public RunResult resume(String runId, boolean takeOver, CachePolicy cache) {
     RunRecord run = parts.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
     if (run.state() == RunState.SUCCEEDED) {
       return new RunResult(runId, run.state(), run.error(), parts.store().taskRuns(runId));
     }
     Flow flow = flowOf(run);
     parts.store().clearCancelRequest(runId);
-    return execute(flow, runId, takeOver, false);
+    return execute(flow, runId, takeOver, false, cache);
   }
 
   /**
@@ -133,6 +143,11 @@ public final class Engine implements AutoCloseable {
    * background process). Refuses one that was cancelled or started meanwhile.
    */
   public RunResult startCreated(String runId) {
+    return startCreated(runId, CachePolicy.USE);
+  }
+
+  /** As {@link #startCreated(String)}, with a cache policy. */
+  public RunResult startCreated(String runId, CachePolicy cache) {
     RunRecord run = parts.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
     if (run.owner() != null || run.state() != RunState.RUNNING) {
       throw new ConflictException(
@@ -142,7 +157,7 @@ public final class Engine implements AutoCloseable {
               + run.state()
               + ")");
     }
-    return execute(flowOf(run), runId, false, true);
+    return execute(flowOf(run), runId, false, true, cache);
   }
 
   /**
@@ -181,10 +196,6 @@ public final class Engine implements AutoCloseable {
     return RunState.CANCELLED;
   }
 
-  private RunResult execute(Flow flow, String runId) {
-    return execute(flow, runId, false, false);
-  }
-
   private Flow flowOf(RunRecord run) {
     if (run.flowSource() == null) {
       throw new ConflictException(
@@ -194,7 +205,8 @@ public final class Engine implements AutoCloseable {
         .parse(run.flowFile() == null ? run.flowName() : run.flowFile(), run.flowSource());
   }
 
-  private RunResult execute(Flow flow, String runId, boolean takeOver, boolean mustBeFresh) {
+  private RunResult execute(
+      Flow flow, String runId, boolean takeOver, boolean mustBeFresh, CachePolicy cache) {
     if (!active.add(runId)) {
       throw new ConflictException("run " + runId + " is already executing in this process");
     }
@@ -215,7 +227,8 @@ public final class Engine implements AutoCloseable {
       if (mustBeFresh && run.state() != RunState.RUNNING) {
         throw new ConflictException("run " + runId + " was cancelled before it started");
       }
-      return new RunLoop(parts, flow, settings, run, parts.store().taskRuns(runId)).execute();
+      return new RunLoop(parts, flow, settings, run, parts.store().taskRuns(runId), cache)
+          .execute();
     } finally {
       active.remove(runId);
     }
@@ -234,7 +247,7 @@ public final class Engine implements AutoCloseable {
               + owner
               + " (last heartbeat "
               + run.heartbeatAt()
-              + "); wait for it to end, or stop that process first (resume --force takes the run"
+              + "); wait for it to end, or stop that process first (resume --take-over takes the run"
               + " over if you are sure it is gone)");
     }
   }

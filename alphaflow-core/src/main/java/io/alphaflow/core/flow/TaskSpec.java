@@ -20,7 +20,8 @@ public record TaskSpec(
     Priority priority,
     Duration timeout,
     RetrySpec retry,
-    TriggerRule triggerRule) {
+    TriggerRule triggerRule,
+    Boolean cache) {
 
   public TaskSpec {
     Objects.requireNonNull(id, "id");
@@ -45,6 +46,7 @@ public record TaskSpec(
         retry.over(defaults.retry()),
         triggerRule != null
             ? triggerRule
-            : defaults.triggerRule() != null ? defaults.triggerRule() : TriggerRule.ALL_SUCCESS);
+            : defaults.triggerRule() != null ? defaults.triggerRule() : TriggerRule.ALL_SUCCESS,
+        cache);
   }
 }

@@ -10,7 +10,8 @@ import java.util.Objects;
  * One task of one run as stored. {@code attempt} counts attempts started so far; {@code
  * attemptFloor} is how many of those a resume forgave, so the retry budget counts {@code attempt -
  * attemptFloor}. {@code outputs} are the named values the task published; {@code artifact} is the
- * content hash of the files it produced, if any.
+ * content hash of the files it produced, if any; {@code cacheKey} identifies its inputs for result
+ * reuse (null when the task is not cached).
  */
 public record TaskRunRecord(
     String runId,
@@ -24,7 +25,8 @@ public record TaskRunRecord(
     Integer exitCode,
     String error,
     Map<String, String> outputs,
-    String artifact) {
+    String artifact,
+    String cacheKey) {
 
   public TaskRunRecord {
     Objects.requireNonNull(runId, "runId");
@@ -35,7 +37,7 @@ public record TaskRunRecord(
 
   public static TaskRunRecord pending(String runId, String taskId) {
     return new TaskRunRecord(
-        runId, taskId, TaskState.PENDING, 0, 0, null, null, null, null, null, Map.of(), null);
+        runId, taskId, TaskState.PENDING, 0, 0, null, null, null, null, null, Map.of(), null, null);
   }
 
   /** Attempts that count against the retry budget. */
@@ -60,6 +62,7 @@ public record TaskRunRecord(
     private String error;
     private Map<String, String> outputs;
     private String artifact;
+    private String cacheKey;
 
     private Builder(TaskRunRecord r) {
       from = r;
@@ -73,6 +76,7 @@ public record TaskRunRecord(
       error = r.error;
       outputs = r.outputs;
       artifact = r.artifact;
+      cacheKey = r.cacheKey;
     }
 
     public Builder state(TaskState s) {
@@ -125,6 +129,11 @@ public record TaskRunRecord(
       return this;
     }
 
+    public Builder cacheKey(String key) {
+      cacheKey = key;
+      return this;
+    }
+
     public TaskRunRecord build() {
       if (state != from.state) {
         from.state.moveTo(state, from.taskId);
@@ -141,7 +150,8 @@ public record TaskRunRecord(
           exitCode,
           error,
           outputs,
-          artifact);
+          artifact,
+          cacheKey);
     }
   }
 }

@@ -15,6 +15,8 @@ public enum TaskState {
   RETRYING,
   AWAITING_APPROVAL,
   SUCCEEDED,
+  /** Not run: an earlier run made the same result from the same inputs, and it is reused. */
+  SKIPPED_CACHED,
   FAILED,
   TIMED_OUT,
   SKIPPED,
@@ -29,10 +31,18 @@ public enum TaskState {
           Map.entry(
               RUNNING,
               EnumSet.of(
-                  SUCCEEDED, FAILED, TIMED_OUT, RETRYING, AWAITING_APPROVAL, CANCELLED, PENDING)),
+                  SUCCEEDED,
+                  SKIPPED_CACHED,
+                  FAILED,
+                  TIMED_OUT,
+                  RETRYING,
+                  AWAITING_APPROVAL,
+                  CANCELLED,
+                  PENDING)),
           Map.entry(RETRYING, EnumSet.of(QUEUED, FAILED, CANCELLED)),
           Map.entry(AWAITING_APPROVAL, EnumSet.of(QUEUED, SUCCEEDED, FAILED, CANCELLED)),
           Map.entry(SUCCEEDED, EnumSet.noneOf(TaskState.class)),
+          Map.entry(SKIPPED_CACHED, EnumSet.noneOf(TaskState.class)),
           // a resumed run gives tasks that did not succeed a fresh start
           Map.entry(FAILED, EnumSet.of(PENDING)),
           Map.entry(TIMED_OUT, EnumSet.of(PENDING)),
@@ -42,7 +52,8 @@ public enum TaskState {
 
   public boolean isTerminal() {
     return switch (this) {
-      case SUCCEEDED, FAILED, TIMED_OUT, SKIPPED, UPSTREAM_FAILED, CANCELLED -> true;
+      case SUCCEEDED, SKIPPED_CACHED, FAILED, TIMED_OUT, SKIPPED, UPSTREAM_FAILED, CANCELLED ->
+          true;
       case PENDING, QUEUED, RUNNING, RETRYING, AWAITING_APPROVAL -> false;
     };
   }
@@ -51,7 +62,15 @@ public enum TaskState {
   public boolean isFailure() {
     return switch (this) {
       case FAILED, TIMED_OUT, UPSTREAM_FAILED, CANCELLED -> true;
-      case PENDING, QUEUED, RUNNING, RETRYING, AWAITING_APPROVAL, SUCCEEDED, SKIPPED -> false;
+      case PENDING,
+          QUEUED,
+          RUNNING,
+          RETRYING,
+          AWAITING_APPROVAL,
+          SUCCEEDED,
+          SKIPPED_CACHED,
+          SKIPPED ->
+          false;
     };
   }
 

@@ -46,6 +46,9 @@ public interface Store extends AutoCloseable {
   /** A run's task runs in the order they were created. */
   List<TaskRunRecord> taskRuns(String runId);
 
+  /** The most recent task run that succeeded with this cache key, if any. */
+  Optional<TaskRunRecord> latestSucceededWithCacheKey(String cacheKey);
+
   /** A run's events in the order they happened. */
   List<Event> events(String runId);
 

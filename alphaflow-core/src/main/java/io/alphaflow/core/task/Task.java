@@ -36,6 +36,30 @@ public interface Task {
     return List.of();
   }
 
+  /**
+   * Whether the same config, params and input artifacts always give the same result. Tasks of an
+   * idempotent type are cached by default: a task whose cache key already produced a successful
+   * result is not run again (SKIPPED_CACHED) and reuses it. A flow's {@code cache:} overrides.
+   */
+  default boolean idempotent() {
+    return false;
+  }
+
+  /**
+   * What identifies this task's work, from its resolved config: by default the config itself. A
+   * type whose config names external files returns their content hashes instead of their paths, so
+   * renamed but identical data still hits the cache.
+   */
+  default Object cacheIdentity(Map<String, Object> resolvedConfig) throws Exception {
+    return resolvedConfig;
+  }
+
+  /** Part of the cache key: a new version of the code makes new results. */
+  default String codeVersion() {
+    String v = getClass().getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
   /** Does the work of one attempt. */
   void execute(TaskContext context) throws Exception;
 }

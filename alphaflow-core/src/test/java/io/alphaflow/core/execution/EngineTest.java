@@ -423,7 +423,7 @@ class EngineTest {
     assertThatThrownBy(() -> engine.resume(first.runId()))
         .isInstanceOf(io.alphaflow.core.ConflictException.class)
         .hasMessageContaining("is being executed by process " + parent)
-        .hasMessageContaining("--force");
+        .hasMessageContaining("--take-over");
     RunResult forced = engine.resume(first.runId(), true);
     assertThat(forced.state()).isEqualTo(RunState.FAILED); // a crash resume keeps final failures
     assertThat(store.findRun(first.runId()).orElseThrow().owner())

@@ -29,6 +29,11 @@ public final class CleanTask implements Task {
   static final List<String> FILLS = List.of("ffill", "zero", "mean", "drop");
 
   @Override
+  public boolean idempotent() {
+    return true;
+  }
+
+  @Override
   public String type() {
     return "clean";
   }

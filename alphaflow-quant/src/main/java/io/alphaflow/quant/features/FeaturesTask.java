@@ -28,6 +28,11 @@ public final class FeaturesTask implements Task {
   public static final String METADATA_FILE = "feature_metadata.json";
 
   @Override
+  public boolean idempotent() {
+    return true;
+  }
+
+  @Override
   public String type() {
     return "features";
   }

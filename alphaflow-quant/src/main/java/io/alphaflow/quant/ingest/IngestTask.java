@@ -31,6 +31,11 @@ import java.util.stream.Collectors;
  */
 public final class IngestTask implements Task {
   @Override
+  public boolean idempotent() {
+    return true;
+  }
+
+  @Override
   public String type() {
     return "ingest";
   }
@@ -50,6 +55,23 @@ public final class IngestTask implements Task {
               "schema", "'schema' must map column names to types", "schema: {close: DOUBLE}"));
     }
     return problems;
+  }
+
+  /**
+   * The source files' content hashes (with their {@code key=value} partition directories, which
+   * become columns) stand for the path: renamed but identical data hits the cache.
+   */
+  @Override
+  public Object cacheIdentity(Map<String, Object> resolvedConfig) throws Exception {
+    Map<String, Object> identity = new LinkedHashMap<>(resolvedConfig);
+    try (Connection db = Duck.open(resolvedConfig)) {
+      identity.put(
+          "path",
+          expand(db, Configs.string(resolvedConfig, "path")).stream()
+              .map(f -> partitionsOf(f) + FileHashes.sha256(f))
+              .toList());
+    }
+    return identity;
   }
 
   @Override
@@ -132,6 +154,19 @@ public final class IngestTask implements Task {
       }
     }
     return files;
+  }
+
+  private static String partitionsOf(Path file) {
+    StringBuilder sb = new StringBuilder();
+    Path parent = file.getParent();
+    if (parent != null) {
+      for (Path segment : parent) {
+        if (segment.toString().contains("=")) {
+          sb.append(segment).append('/');
+        }
+      }
+    }
+    return sb.toString();
   }
 
   private static String formatOf(Path file) {

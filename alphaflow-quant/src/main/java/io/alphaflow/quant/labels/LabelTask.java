@@ -34,6 +34,11 @@ public final class LabelTask implements Task {
   static final List<String> KINDS = List.of("forward_return", "direction", "above_median", "value");
 
   @Override
+  public boolean idempotent() {
+    return true;
+  }
+
+  @Override
   public String type() {
     return "label";
   }

@@ -23,6 +23,11 @@ import java.util.Map;
  */
 public final class SyntheticOrderflowTask implements Task {
   @Override
+  public boolean idempotent() {
+    return true;
+  }
+
+  @Override
   public String type() {
     return "synthetic_orderflow";
   }

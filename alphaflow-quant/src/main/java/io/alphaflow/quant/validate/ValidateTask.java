@@ -31,6 +31,11 @@ public final class ValidateTask implements Task {
   public static final String QUARANTINE_FILE = "quarantine.parquet";
 
   @Override
+  public boolean idempotent() {
+    return true;
+  }
+
+  @Override
   public String type() {
     return "validate";
   }

@@ -176,8 +176,8 @@ public final class SqliteStore implements Store {
     PreparedStatement ps =
         statement(
             "INSERT INTO task_runs (run_id, task_id, seq, state, attempt, attempt_floor,"
-                + " started_at, ended_at, next_attempt_at, exit_code, error, outputs, artifact)"
-                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                + " started_at, ended_at, next_attempt_at, exit_code, error, outputs, artifact, cache_key)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     int seq = 0;
     for (TaskRunRecord t : taskRuns) {
       ps.setString(1, t.runId());
@@ -196,12 +196,12 @@ public final class SqliteStore implements Store {
     PreparedStatement ps =
         statement(
             "UPDATE task_runs SET state=?, attempt=?, attempt_floor=?, started_at=?,"
-                + " ended_at=?, next_attempt_at=?, exit_code=?, error=?, outputs=?, artifact=?"
+                + " ended_at=?, next_attempt_at=?, exit_code=?, error=?, outputs=?, artifact=?, cache_key=?"
                 + " WHERE run_id=? AND task_id=?");
     for (TaskRunRecord t : taskRuns) {
       bindTaskFields(ps, 1, t);
-      ps.setString(11, t.runId());
-      ps.setString(12, t.taskId());
+      ps.setString(12, t.runId());
+      ps.setString(13, t.taskId());
       ps.addBatch();
     }
     ps.executeBatch();
@@ -283,10 +283,24 @@ public final class SqliteStore implements Store {
 
   @Override
   public List<TaskRunRecord> taskRuns(String runId) {
+    return queryTaskRuns("SELECT * FROM task_runs WHERE run_id = ? ORDER BY seq", runId);
+  }
+
+  @Override
+  public Optional<TaskRunRecord> latestSucceededWithCacheKey(String cacheKey) {
+    return queryTaskRuns(
+            "SELECT * FROM task_runs WHERE cache_key = ? AND state = 'SUCCEEDED'"
+                + " ORDER BY ended_at DESC LIMIT 1",
+            cacheKey)
+        .stream()
+        .findFirst();
+  }
+
+  private List<TaskRunRecord> queryTaskRuns(String sql, String arg) {
     return read(
         () -> {
-          PreparedStatement ps = statement("SELECT * FROM task_runs WHERE run_id = ? ORDER BY seq");
-          ps.setString(1, runId);
+          PreparedStatement ps = statement(sql);
+          ps.setString(1, arg);
           List<TaskRunRecord> out = new ArrayList<>();
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -303,7 +317,8 @@ public final class SqliteStore implements Store {
                       (Integer) rs.getObject("exit_code"),
                       rs.getString("error"),
                       map(rs.getString("outputs")),
-                      rs.getString("artifact")));
+                      rs.getString("artifact"),
+                      rs.getString("cache_key")));
             }
           }
           return out;
@@ -511,6 +526,7 @@ public final class SqliteStore implements Store {
     ps.setString(first + 7, t.error());
     ps.setString(first + 8, json(t.outputs()));
     ps.setString(first + 9, t.artifact());
+    ps.setString(first + 10, t.cacheKey());
   }
 
   /** Prepared once per connection: parsing SQL costs more than a small write. */

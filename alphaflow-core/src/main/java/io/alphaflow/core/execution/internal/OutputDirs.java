@@ -39,6 +39,16 @@ final class OutputDirs {
             + "}\n");
   }
 
+  /** Whether {@code dir} holds complete files with this hash (its marker says so). */
+  static boolean isComplete(Path dir, String hash) {
+    try {
+      Path marker = dir.resolve(ContentHash.MARKER);
+      return Files.isRegularFile(marker) && Files.readString(marker).contains(hash);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   static void delete(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;

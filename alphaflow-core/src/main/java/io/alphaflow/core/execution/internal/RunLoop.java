@@ -5,6 +5,7 @@ import io.alphaflow.core.artifact.ContentHash;
 import io.alphaflow.core.dag.Dag;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.event.EventType;
+import io.alphaflow.core.execution.CachePolicy;
 import io.alphaflow.core.execution.RunResult;
 import io.alphaflow.core.flow.Durations;
 import io.alphaflow.core.flow.Flow;
@@ -19,6 +20,8 @@ import io.alphaflow.core.run.TaskRunRecord;
 import io.alphaflow.core.run.TaskState;
 import io.alphaflow.core.settings.Settings;
 import io.alphaflow.core.task.Cancellation;
+import io.alphaflow.core.task.Task;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -59,6 +62,7 @@ public final class RunLoop {
   private final Deque<String> settled = new ArrayDeque<>();
   private final Set<String> startedStages = new HashSet<>();
   private final TurnBatch batch;
+  private final CachePolicy cachePolicy;
   private final TemplateValues values;
   private RunRecord run;
   private long readySeq;
@@ -84,8 +88,10 @@ public final class RunLoop {
       Flow flow,
       Settings settings,
       RunRecord run,
-      List<TaskRunRecord> taskRuns) {
+      List<TaskRunRecord> taskRuns,
+      CachePolicy cachePolicy) {
     this.parts = parts;
+    this.cachePolicy = cachePolicy;
     this.flow = flow;
     this.run = run;
     Settings effective = settings.over(Settings.of(flow));
@@ -205,7 +211,11 @@ public final class RunLoop {
         }
         case SUCCEEDED -> {
           terminal++;
-          values.succeeded(id, r.outputs());
+          values.succeeded(id, r.outputs(), null);
+        }
+        case SKIPPED_CACHED -> {
+          terminal++;
+          values.succeeded(id, r.outputs(), reusableDir(r));
         }
         case PENDING, AWAITING_APPROVAL -> {}
       }
@@ -299,6 +309,7 @@ public final class RunLoop {
             attempt,
             () -> context(spec, attempt, cancellation),
             parts.outputDir(run.runId(), id),
+            cacheFor(spec),
             completions::add);
     Future<?> future = parts.workers().submit(work);
     running.computeIfPresent(
@@ -332,7 +343,11 @@ public final class RunLoop {
     running.remove(c.taskId());
     TaskRunRecord r = records.get(c.taskId());
     if (c.succeeded()) {
-      values.succeeded(c.taskId(), c.outputs());
+      if (c.hit() != null) {
+        reuse(r, c, now);
+        return;
+      }
+      values.succeeded(c.taskId(), c.outputs(), null);
       String hash = c.files() == null ? null : c.files().hash();
       if (hash != null) {
         batch.artifact(artifactOf(c.taskId(), c.files(), now));
@@ -343,6 +358,7 @@ public final class RunLoop {
               .endedAt(now)
               .outputs(c.outputs())
               .artifact(hash)
+              .cacheKey(c.cacheKey())
               .build());
       event(
           EventType.TASK_COMPLETED,
@@ -353,6 +369,89 @@ public final class RunLoop {
     } else {
       failed(r, c.failure(), now);
     }
+  }
+
+  private void reuse(TaskRunRecord r, Completion c, Instant now) {
+    TaskRunRecord from = c.hit().from();
+    values.succeeded(r.taskId(), from.outputs(), c.hit().dir());
+    update(
+        r.toBuilder()
+            .state(TaskState.SKIPPED_CACHED)
+            .endedAt(now)
+            .outputs(from.outputs())
+            .artifact(from.artifact())
+            .cacheKey(c.cacheKey())
+            .build());
+    event(
+        EventType.TASK_CACHED,
+        r.taskId(),
+        c.attempt(),
+        "reused the result of task '"
+            + from.taskId()
+            + "' in run "
+            + from.runId()
+            + (from.artifact() == null
+                ? ""
+                : " (artifact " + from.artifact().substring(0, 12) + ")"));
+    settle(r.taskId());
+  }
+
+  /**
+   * How the attempt finds its cache key and an earlier result; null when the task is not cached
+   * ({@code cache: false}, or a type that is not idempotent and no {@code cache: true}).
+   */
+  private TaskAttempt.Cache cacheFor(TaskSpec spec) {
+    Task task = parts.tasks().get(spec.type());
+    if (!(spec.cache() != null ? spec.cache() : task.idempotent())) {
+      return null;
+    }
+    Map<String, String> upstream = new HashMap<>();
+    for (String u : dag.upstreamOf(spec.id())) {
+      String hash = records.get(u).artifact();
+      if (hash != null) {
+        upstream.put(values.dirOf(u), hash);
+      }
+    }
+    boolean forced = cachePolicy.forced(spec.id());
+    Map<String, String> params = run.params();
+    return new TaskAttempt.Cache() {
+      @Override
+      public String key(Map<String, Object> resolvedConfig) throws Exception {
+        return CacheKeys.key(task, resolvedConfig, params, upstream);
+      }
+
+      @Override
+      public Completion.CacheHit lookup(String key) {
+        if (forced) {
+          return null;
+        }
+        return parts
+            .store()
+            .latestSucceededWithCacheKey(key)
+            .map(
+                from -> {
+                  if (from.artifact() == null) {
+                    return new Completion.CacheHit(from, null);
+                  }
+                  String dir = reusableDir(from);
+                  return dir == null ? null : new Completion.CacheHit(from, dir);
+                })
+            .orElse(null);
+      }
+    };
+  }
+
+  /** Where a result's files still are, checked against its checkpoint marker; else null. */
+  private String reusableDir(TaskRunRecord r) {
+    if (r.artifact() == null) {
+      return null;
+    }
+    return parts
+        .store()
+        .findArtifact(r.artifact())
+        .map(Artifact::path)
+        .filter(p -> OutputDirs.isComplete(Path.of(p), r.artifact()))
+        .orElse(null);
   }
 
   /** Lineage: the artifacts of the tasks this one depends on directly. */
@@ -369,7 +468,7 @@ public final class RunLoop {
         run.runId(),
         taskId,
         specs.get(taskId).type(),
-        parts.outputDir(run.runId(), taskId).toAbsolutePath().toString(),
+        values.dirOf(taskId),
         files.sizeBytes(),
         files.files(),
         now,

@@ -11,14 +11,24 @@ import java.util.function.Supplier;
 
 /**
  * Runs one attempt on a worker thread and turns whatever happens into a {@link Completion}: the one
- * place where task exceptions become values.
+ * place where task exceptions become values. For a cached task it first computes the cache key and,
+ * unless the run forces the task, reuses an earlier result made from the same inputs.
  */
 final class TaskAttempt implements Runnable {
+  /** How a cached task finds its key and an earlier result; null for tasks that are not cached. */
+  interface Cache {
+    String key(Map<String, Object> resolvedConfig) throws Exception;
+
+    /** A reusable earlier result for the key, or null (also when the run forces the task). */
+    Completion.CacheHit lookup(String key);
+  }
+
   private final Task task;
   private final Supplier<AttemptContext> context;
   private final Path outputTarget;
   private final String taskId;
   private final int attempt;
+  private final Cache cache;
   private final Consumer<Completion> report;
 
   TaskAttempt(
@@ -27,21 +37,33 @@ final class TaskAttempt implements Runnable {
       int attempt,
       Supplier<AttemptContext> context,
       Path outputTarget,
+      Cache cache,
       Consumer<Completion> report) {
     this.task = task;
     this.taskId = taskId;
     this.attempt = attempt;
     this.context = context;
     this.outputTarget = outputTarget;
+    this.cache = cache;
     this.report = report;
   }
 
   @Override
   public void run() {
     AttemptContext ctx = null;
+    String key = null;
     Failure failure;
     try {
       ctx = context.get();
+      if (cache != null) {
+        key = cache.key(ctx.config());
+        Completion.CacheHit hit = cache.lookup(key);
+        if (hit != null) {
+          report.accept(
+              new Completion(taskId, attempt, hit.from().outputs(), null, null, key, hit));
+          return;
+        }
+      }
       task.execute(ctx);
       if (ctx.cancellation().isCancelled()) {
         failure = Failure.error("cancelled: " + ctx.cancellation().reason(), true);
@@ -52,7 +74,7 @@ final class TaskAttempt implements Runnable {
           OutputDirs.publish(ctx.stagingDir(), outputTarget);
           OutputDirs.markComplete(outputTarget, files);
         }
-        report.accept(new Completion(taskId, attempt, ctx.outputs(), files, null));
+        report.accept(new Completion(taskId, attempt, ctx.outputs(), files, null, key, null));
         return;
       }
     } catch (TaskFailure e) {
@@ -65,7 +87,7 @@ final class TaskAttempt implements Runnable {
       log(ctx, "attempt " + attempt + " threw", e);
     }
     cleanUp(ctx);
-    report.accept(new Completion(taskId, attempt, Map.of(), null, failure));
+    report.accept(new Completion(taskId, attempt, Map.of(), null, failure, key, null));
   }
 
   private static String reason(AttemptContext ctx) {

@@ -14,6 +14,7 @@ final class TemplateValues {
   private final String flowName;
   private final Map<String, String> params;
   private final Map<String, Map<String, String>> outputs = new ConcurrentHashMap<>();
+  private final Map<String, String> dirs = new ConcurrentHashMap<>();
 
   TemplateValues(EngineParts parts, String runId, String flowName, Map<String, String> params) {
     this.parts = parts;
@@ -22,8 +23,17 @@ final class TemplateValues {
     this.params = params;
   }
 
-  void succeeded(String taskId, Map<String, String> published) {
+  /** {@code dir}: where the task's files are when not in this run (a reused result), or null. */
+  void succeeded(String taskId, Map<String, String> published, String dir) {
     outputs.put(taskId, published);
+    if (dir != null) {
+      dirs.put(taskId, dir);
+    }
+  }
+
+  /** The absolute output directory of a task of this run, or of the result it reused. */
+  String dirOf(String taskId) {
+    return dirs.getOrDefault(taskId, parts.outputDir(runId, taskId).toAbsolutePath().toString());
   }
 
   String value(String expression, String taskId, int attempt) {
@@ -47,7 +57,7 @@ final class TemplateValues {
     }
     String[] segments = expression.split("\\.", 4); // tasks.ID.outputs.NAME or tasks.ID.output_dir
     if (segments.length == 3) {
-      return parts.outputDir(runId, segments[1]).toAbsolutePath().toString();
+      return dirOf(segments[1]);
     }
     Map<String, String> published = outputs.get(segments[1]);
     String v = published == null ? null : published.get(segments[3]);

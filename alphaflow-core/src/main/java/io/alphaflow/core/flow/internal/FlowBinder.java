@@ -109,7 +109,8 @@ final class FlowBinder {
         enumOr(t.path("priority"), Priority::valueOf, null),
         duration(t.get("timeout")),
         retry(t.path("retry")),
-        enumOr(t.path("trigger_rule"), TriggerRule::fromYaml, null));
+        enumOr(t.path("trigger_rule"), TriggerRule::fromYaml, null),
+        bool(t.get("cache")));
   }
 
   static RetrySpec retry(JsonNode r) {

@@ -4,6 +4,7 @@ import io.alphaflow.core.artifact.Artifact;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.run.TaskRunRecord;
+import io.alphaflow.core.run.TaskState;
 import io.alphaflow.core.store.CancelRequest;
 import io.alphaflow.core.store.Store;
 import io.alphaflow.core.store.StoreBatch;
@@ -100,6 +101,14 @@ public final class InMemoryStore implements Store {
   @Override
   public synchronized List<TaskRunRecord> taskRuns(String runId) {
     return List.copyOf(taskRuns.getOrDefault(runId, Map.of()).values());
+  }
+
+  @Override
+  public synchronized Optional<TaskRunRecord> latestSucceededWithCacheKey(String cacheKey) {
+    return taskRuns.values().stream()
+        .flatMap(m -> m.values().stream())
+        .filter(t -> cacheKey.equals(t.cacheKey()) && t.state() == TaskState.SUCCEEDED)
+        .max(Comparator.comparing(TaskRunRecord::endedAt));
   }
 
   @Override
