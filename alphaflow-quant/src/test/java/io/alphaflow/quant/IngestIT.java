@@ -119,6 +119,35 @@ class IngestIT {
         .contains("timestamp_column 'when' is not in the data");
   }
 
+  @Test
+  void renamedButIdenticalDataHitsTheCacheAndChangedDataMisses() throws Exception {
+    Path original = Files.copy(QuantRuns.data("msft_daily_ohlcv.csv"), dir.resolve("msft.csv"));
+    Path renamed = Files.copy(original, dir.resolve("renamed.csv"));
+    Path changed =
+        Files.writeString(
+            dir.resolve("changed.csv"), Files.readString(original).replace("60.625", "60.5"));
+    try (var store = new io.alphaflow.core.store.memory.InMemoryStore();
+        var engine =
+            io.alphaflow.core.execution.Engine.builder(store)
+                .tasks(io.alphaflow.core.testkit.TestFlows.registry())
+                .home(dir.resolve("cache-home"))
+                .build()) {
+      var parse =
+          (java.util.function.Function<Path, io.alphaflow.core.flow.Flow>)
+              p ->
+                  io.alphaflow.core.testkit.TestFlows.parse(
+                      ingest(p.toString(), ", timestamp_column: date"));
+      var first = engine.run(parse.apply(original), Map.of());
+      var second = engine.run(parse.apply(renamed), Map.of());
+      var third = engine.run(parse.apply(changed), Map.of());
+
+      assertThat(first.tasks().get(0).state().name()).isEqualTo("SUCCEEDED");
+      assertThat(second.tasks().get(0).state().name()).isEqualTo("SKIPPED_CACHED");
+      assertThat(second.tasks().get(0).artifact()).isEqualTo(first.tasks().get(0).artifact());
+      assertThat(third.tasks().get(0).state().name()).isEqualTo("SUCCEEDED");
+    }
+  }
+
   private String failure(String yaml) {
     assertThat(runs.run(yaml).state()).isEqualTo(RunState.FAILED);
     assertThat(runs.out("ingest")).doesNotExist();

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.alphaflow.core.InvalidInputException;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.event.EventType;
+import io.alphaflow.core.flow.Flow;
+import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.run.RunState;
 import io.alphaflow.core.run.TaskRunRecord;
 import io.alphaflow.core.run.TaskState;
@@ -143,6 +145,74 @@ class EngineTest {
     Path dir = home.resolve("outputs").resolve(r.runId()).resolve("raw");
     assertThat(io.alphaflow.core.artifact.ContentHash.of(dir).hash()).isEqualTo(raw);
     assertThat(dir.resolve(".ok")).content().contains(raw);
+  }
+
+  private static final String CACHED =
+      """
+      name: cached
+      params: {day: {type: date, default: 2024-03-01}}
+      tasks:
+        - {id: make, type: flaky, cache: true}
+        - id: use
+          type: shell
+          depends_on: [make]
+          config:
+            command: ["sh", "-c", 'cat "$DIR/result.txt" > /dev/null && echo "read=$DIR" >> "$ALPHAFLOW_OUTPUTS"']
+            env: {DIR: "${tasks.make.output_dir}"}
+      """;
+
+  @Test
+  void aCachedTaskWithTheSameInputsReusesTheEarlierResult() {
+    RunResult first = run(CACHED);
+    RunResult second = run(CACHED);
+
+    TaskRunRecord reused = byId(second).get("make");
+    assertThat(reused.state()).isEqualTo(TaskState.SKIPPED_CACHED);
+    assertThat(reused.artifact()).isEqualTo(byId(first).get("make").artifact());
+    assertThat(reused.cacheKey()).isEqualTo(byId(first).get("make").cacheKey()).isNotNull();
+    assertThat(byId(second).get("use").outputs().get("read"))
+        .isEqualTo(
+            home.resolve("outputs")
+                .resolve(first.runId())
+                .resolve("make")
+                .toAbsolutePath()
+                .toString());
+    assertThat(second.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(store.events(second.runId()))
+        .extracting(Event::type)
+        .contains(EventType.TASK_CACHED);
+    assertThat(byId(first).get("use").cacheKey()).as("shell is not cached by default").isNull();
+  }
+
+  @Test
+  void aChangedParamForcingOrAMissingArtifactMeansRecomputing() throws Exception {
+    RunResult first = run(CACHED);
+    Flow flow = TestFlows.parse(CACHED);
+
+    assertThat(byId(engine.run(flow, Map.of("day", "2024-03-04"))).get("make").state())
+        .as("another param value")
+        .isEqualTo(TaskState.SUCCEEDED);
+    assertThat(
+            byId(engine.run(flow, Map.of(), new CachePolicy(false, java.util.Set.of("make"))))
+                .get("make")
+                .state())
+        .as("--force-task make")
+        .isEqualTo(TaskState.SUCCEEDED);
+    assertThat(
+            byId(engine.run(flow, Map.of(), new CachePolicy(true, java.util.Set.of())))
+                .get("make")
+                .state())
+        .as("--force")
+        .isEqualTo(TaskState.SUCCEEDED);
+
+    for (RunRecord r : store.recentRuns(10)) {
+      io.alphaflow.core.execution.internal.TestFiles.deleteTree(
+          home.resolve("outputs").resolve(r.runId()));
+    }
+    assertThat(byId(run(CACHED)).get("make").state())
+        .as("the cached files are gone")
+        .isEqualTo(TaskState.SUCCEEDED);
+    assertThat(first.state()).isEqualTo(RunState.SUCCEEDED);
   }
 
   @Test
