@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       TaskRunCommand.class,
       RunCancelCommand.class,
-      ArtifactLineageCommand.class
+      ArtifactLineageCommand.class,
+      TaskRerunCommand.class
     })
 final class AlphaflowCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

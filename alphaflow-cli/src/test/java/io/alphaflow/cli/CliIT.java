@@ -310,4 +310,23 @@ class CliIT {
         .noneMatch(c -> c.equals("sleep 47"));
     assertThat(cli.run("cancel", runId).out()).contains("had already ended: CANCELLED");
   }
+
+  @Test
+  void rerunRunsOneTaskAndItsDownstreamAgain() {
+    String runId =
+        cli.run("run", Cli.repo("examples/hello.yaml").toString(), "--json")
+            .json()
+            .get("run_id")
+            .asText();
+
+    Cli.Result rerun = cli.run("rerun", runId, "transform", "--downstream", "--json");
+
+    assertThat(rerun.exitCode()).as(rerun.err()).isZero();
+    assertThat(rerun.json().get("tasks"))
+        .extracting(t -> t.get("id").asText() + "=" + t.get("attempts").asInt())
+        .containsExactly("extract=1", "transform=2", "load=2");
+    Cli.Result unknown = cli.run("rerun", runId, "nope");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("has no task 'nope'");
+  }
 }

@@ -2,9 +2,11 @@ package io.alphaflow.core.execution;
 
 import io.alphaflow.core.ConflictException;
 import io.alphaflow.core.NotFoundException;
+import io.alphaflow.core.artifact.Artifact;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.event.EventBus;
 import io.alphaflow.core.event.EventType;
+import io.alphaflow.core.execution.internal.Checkpoints;
 import io.alphaflow.core.execution.internal.EngineParts;
 import io.alphaflow.core.execution.internal.RunLoop;
 import io.alphaflow.core.flow.Flow;
@@ -158,6 +160,94 @@ public final class Engine implements AutoCloseable {
               + ")");
     }
     return execute(flowOf(run), runId, false, true, cache);
+  }
+
+  /**
+   * Runs one task of a run again (seed 003's runbook), and with {@code downstream} every task that
+   * depends on it: checks that every upstream checkpoint still exists and matches its hash (else
+   * says which is missing and stops), clears the task's outputs, and recomputes it.
+   */
+  public RunResult rerun(String runId, String taskId, boolean downstream) {
+    RunRecord run = parts.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
+    Flow flow = flowOf(run);
+    Map<String, List<String>> deps = new java.util.LinkedHashMap<>();
+    flow.tasks().forEach(t -> deps.put(t.id(), t.dependsOn()));
+    io.alphaflow.core.dag.Dag dag = io.alphaflow.core.dag.Dag.of(deps);
+    if (!deps.containsKey(taskId)) {
+      throw NotFoundException.task(runId, taskId);
+    }
+    Map<String, TaskRunRecord> records = new java.util.LinkedHashMap<>();
+    parts.store().taskRuns(runId).forEach(t -> records.put(t.taskId(), t));
+    for (String up : dag.ancestorsOf(taskId)) {
+      TaskRunRecord u = records.get(up);
+      if (u.state() != TaskState.SUCCEEDED && u.state() != TaskState.SKIPPED_CACHED) {
+        throw new ConflictException(
+            "upstream task '"
+                + up
+                + "' of '"
+                + taskId
+                + "' is "
+                + u.state()
+                + ", so '"
+                + taskId
+                + "' cannot run: 'alphaflow resume "
+                + runId
+                + "' runs what did not succeed");
+      }
+      if (u.artifact() != null) {
+        String dir = parts.store().findArtifact(u.artifact()).map(Artifact::path).orElse(null);
+        if (dir == null || !Checkpoints.isComplete(Path.of(dir), u.artifact())) {
+          throw new ConflictException(
+              "the checkpoint of upstream task '"
+                  + up
+                  + "' is missing or changed ("
+                  + dir
+                  + "): rerun it first, 'alphaflow rerun "
+                  + runId
+                  + " "
+                  + up
+                  + " --downstream'");
+        }
+      }
+    }
+    java.util.Set<String> targets = new java.util.LinkedHashSet<>(List.of(taskId));
+    if (downstream) {
+      java.util.Deque<String> todo = new java.util.ArrayDeque<>(dag.downstreamOf(taskId));
+      while (!todo.isEmpty()) {
+        String d = todo.pop();
+        if (targets.add(d)) {
+          todo.addAll(dag.downstreamOf(d));
+        }
+      }
+    }
+    Instant now = parts.clock().instant();
+    List<TaskRunRecord> reset = new java.util.ArrayList<>();
+    for (String t : targets) {
+      Checkpoints.clear(parts.outputDir(runId, t));
+      TaskRunRecord r = records.get(t);
+      reset.add(
+          r.state() == TaskState.PENDING
+              ? r
+              : r.toBuilder()
+                  .state(TaskState.PENDING)
+                  .attemptFloor(r.attempt())
+                  .error(null)
+                  .exitCode(null)
+                  .endedAt(null)
+                  .outputs(Map.of())
+                  .artifact(null)
+                  .build());
+    }
+    String why = "rerun of " + String.join(", ", targets);
+    parts
+        .store()
+        .commit(
+            new StoreBatch(
+                run.withState(RunState.RUNNING, now, null),
+                reset,
+                List.of(new Event(runId, EventType.WORKFLOW_RESUMED, taskId, 0, now, why))));
+    parts.store().clearCancelRequest(runId);
+    return execute(flow, runId, false, false, new CachePolicy(false, targets));
   }
 
   /**

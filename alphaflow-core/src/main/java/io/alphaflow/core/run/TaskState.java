@@ -41,8 +41,9 @@ public enum TaskState {
                   PENDING)),
           Map.entry(RETRYING, EnumSet.of(QUEUED, FAILED, CANCELLED)),
           Map.entry(AWAITING_APPROVAL, EnumSet.of(QUEUED, SUCCEEDED, FAILED, CANCELLED)),
-          Map.entry(SUCCEEDED, EnumSet.noneOf(TaskState.class)),
-          Map.entry(SKIPPED_CACHED, EnumSet.noneOf(TaskState.class)),
+          // back to PENDING only by an explicit rerun
+          Map.entry(SUCCEEDED, EnumSet.of(PENDING)),
+          Map.entry(SKIPPED_CACHED, EnumSet.of(PENDING)),
           // a resumed run gives tasks that did not succeed a fresh start
           Map.entry(FAILED, EnumSet.of(PENDING)),
           Map.entry(TIMED_OUT, EnumSet.of(PENDING)),

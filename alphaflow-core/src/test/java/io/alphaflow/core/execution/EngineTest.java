@@ -215,6 +215,51 @@ class EngineTest {
     assertThat(first.state()).isEqualTo(RunState.SUCCEEDED);
   }
 
+  private static final String THREE_STEPS =
+      """
+      name: three
+      tasks:
+        - {id: extract, type: flaky}
+        - {id: transform, type: flaky, depends_on: [extract]}
+        - {id: load, type: flaky, depends_on: [transform]}
+      """;
+
+  @Test
+  void rerunRunsATaskAndWhatDependsOnItAgainAfterClearingItsOutputs() throws Exception {
+    RunResult first = run(THREE_STEPS);
+    Path transform = home.resolve("outputs").resolve(first.runId()).resolve("transform");
+    Files.writeString(transform.resolve("stale.tmp"), "left by hand");
+    Files.createDirectories(transform.resolveSibling("transform.staging-9"));
+
+    RunResult again = engine.rerun(first.runId(), "transform", true);
+
+    Map<String, TaskRunRecord> t = byId(again);
+    assertThat(again.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(t.get("extract").attempt()).isEqualTo(1);
+    assertThat(t.get("transform").attempt()).isEqualTo(2);
+    assertThat(t.get("load").attempt()).isEqualTo(2);
+    assertThat(transform.resolve("stale.tmp")).doesNotExist();
+    assertThat(transform.resolveSibling("transform.staging-9")).doesNotExist();
+    assertThat(transform.resolve("result.txt")).hasContent("done on attempt 2 by transform");
+
+    assertThat(byId(engine.rerun(first.runId(), "transform", false)).get("load").attempt())
+        .as("without --downstream")
+        .isEqualTo(2);
+  }
+
+  @Test
+  void rerunRefusesWhenAnUpstreamCheckpointIsGone() throws Exception {
+    RunResult first = run(THREE_STEPS);
+    Files.delete(home.resolve("outputs").resolve(first.runId()).resolve("extract").resolve(".ok"));
+
+    assertThatThrownBy(() -> engine.rerun(first.runId(), "load", false))
+        .isInstanceOf(io.alphaflow.core.ConflictException.class)
+        .hasMessageContaining("the checkpoint of upstream task 'extract' is missing or changed")
+        .hasMessageContaining("alphaflow rerun " + first.runId() + " extract --downstream");
+    assertThat(byId(engine.rerun(first.runId(), "extract", true)).get("load").attempt())
+        .isEqualTo(2);
+  }
+
   @Test
   void nonRetryableFailureFailsAtOnce() {
     RunResult r =
