@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       TaskRunCommand.class,
       RunCancelCommand.class,
       ArtifactLineageCommand.class,
-      TaskRerunCommand.class
+      TaskRerunCommand.class,
+      FlowBackfillCommand.class
     })
 final class AlphaflowCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

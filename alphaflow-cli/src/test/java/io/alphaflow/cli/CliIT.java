@@ -329,4 +329,70 @@ class CliIT {
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err()).contains("has no task 'nope'");
   }
+
+  @Test
+  void backfillOverTwentyDaysWithOneFailingPartitionThenResumed() throws Exception {
+    Path marker = Files.writeString(dir.resolve("vendor-outage"), "");
+    Path f =
+        flow(
+            "daily.yaml",
+            """
+        name: daily
+        params: {date: {type: date}, marker: {type: string}}
+        tasks:
+          - id: compute
+            type: shell
+            retry: {max_attempts: 1}
+            config:
+              command: ["sh", "-c", 'if [ "$D" = "2024-01-10" ] && [ -e "$M" ]; then echo "no data for $D" >&2; exit 3; fi']
+              env: {D: "${params.date}", M: "${params.marker}"}
+        """);
+    String[] args = {
+      "backfill",
+      f.toString(),
+      "--from",
+      "2024-01-01",
+      "--to",
+      "2024-01-20",
+      "--concurrency",
+      "4",
+      "--param",
+      "marker=" + marker,
+      "--json"
+    };
+
+    Cli.Result first = cli.run(args);
+
+    assertThat(first.exitCode()).as(first.err()).isEqualTo(1);
+    JsonNode rows = first.json();
+    assertThat(rows).hasSize(20);
+    assertThat(rows)
+        .filteredOn(r -> r.get("state").asText().equals("FAILED"))
+        .extracting(r -> r.get("date").asText())
+        .containsExactly("2024-01-10");
+    String failedRun = rows.get(9).get("run_id").asText();
+
+    Files.delete(marker);
+    Cli.Result second = cli.run(args);
+
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    assertThat(second.json()).filteredOn(r -> r.get("skipped").asBoolean()).hasSize(19);
+    assertThat(second.json().get(9).get("run_id").asText())
+        .as("resumed, not started anew")
+        .isEqualTo(failedRun);
+    assertThat(cli.run("runs", "--limit", "100", "--json").json()).hasSize(20);
+    assertThat(
+            cli.run("backfill", f.toString(), "--from", "2024-01-05", "--to", "2024-01-01").err())
+        .contains("--to 2024-01-01 is before --from 2024-01-05");
+    assertThat(
+            cli.run(
+                    "backfill",
+                    Cli.repo("examples/hello.yaml").toString(),
+                    "--from",
+                    "2024-01-01",
+                    "--to",
+                    "2024-01-02")
+                .err())
+        .contains("has no param 'date' of type date");
+  }
 }

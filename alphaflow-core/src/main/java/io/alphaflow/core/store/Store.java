@@ -43,6 +43,9 @@ public interface Store extends AutoCloseable {
   /** The most recent runs, newest first. */
   List<RunRecord> recentRuns(int limit);
 
+  /** Every run of a flow, oldest first. */
+  List<RunRecord> runsOf(String flowName);
+
   /** A run's task runs in the order they were created. */
   List<TaskRunRecord> taskRuns(String runId);
 

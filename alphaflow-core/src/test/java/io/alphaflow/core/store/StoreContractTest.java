@@ -169,6 +169,18 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void runsOfAFlowAreListedOldestFirst() {
+    store.createRun(aRun("b", t0.plusSeconds(1)), List.of(), List.of());
+    store.createRun(aRun("a", t0), List.of(), List.of());
+    store.createRun(
+        new RunRecord(
+            "x", "other", null, null, Map.of(), RunState.RUNNING, t0, null, null, null, null),
+        List.of(),
+        List.of());
+    assertThat(store.runsOf("flow")).extracting(RunRecord::runId).containsExactly("a", "b");
+  }
+
+  @Test
   void unknownRunIsEmptyNotAnError() {
     assertThat(store.findRun("nope")).isEmpty();
     assertThat(store.taskRuns("nope")).isEmpty();

@@ -282,6 +282,11 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public List<RunRecord> runsOf(String flowName) {
+    return queryRuns("SELECT * FROM runs WHERE flow_name = ? ORDER BY created_at, rowid", flowName);
+  }
+
+  @Override
   public List<TaskRunRecord> taskRuns(String runId) {
     return queryTaskRuns("SELECT * FROM task_runs WHERE run_id = ? ORDER BY seq", runId);
   }

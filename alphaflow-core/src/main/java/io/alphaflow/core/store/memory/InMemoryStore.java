@@ -99,6 +99,14 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
+  public synchronized List<RunRecord> runsOf(String flowName) {
+    return runs.values().stream()
+        .filter(r -> r.flowName().equals(flowName))
+        .sorted(Comparator.comparing(RunRecord::createdAt))
+        .toList();
+  }
+
+  @Override
   public synchronized List<TaskRunRecord> taskRuns(String runId) {
     return List.copyOf(taskRuns.getOrDefault(runId, Map.of()).values());
   }
