@@ -21,7 +21,9 @@ import picocli.CommandLine.Command;
       RunCancelCommand.class,
       ArtifactLineageCommand.class,
       TaskRerunCommand.class,
-      FlowBackfillCommand.class
+      FlowBackfillCommand.class,
+      StoreGcCommand.class,
+      RunPinCommand.class
     })
 final class AlphaflowCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

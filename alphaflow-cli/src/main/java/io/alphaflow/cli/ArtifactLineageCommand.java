@@ -90,7 +90,9 @@ final class ArtifactLineageCommand implements Callable<Integer> {
                 + (task.state().name().equals("SUCCEEDED") ? ", it wrote no files" : "")
                 + ")");
       }
-      return store.findArtifact(task.artifact()).orElseThrow();
+      return store
+          .artifactOf(runId, taskId)
+          .orElseGet(() -> store.findArtifact(task.artifact()).orElseThrow());
     }
     return store
         .findArtifact(target)

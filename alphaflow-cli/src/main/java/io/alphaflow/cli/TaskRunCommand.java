@@ -101,7 +101,8 @@ final class TaskRunCommand implements Callable<Integer> {
             once,
             List.of(),
             List.of(
-                new TaskSpec(type, type, null, config, List.of(), null, null, null, null, false)),
+                new TaskSpec(
+                    type, type, null, config, List.of(), null, null, null, null, false, null)),
             null,
             null);
     boolean keepLogs = false;

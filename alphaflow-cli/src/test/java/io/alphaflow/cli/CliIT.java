@@ -395,4 +395,38 @@ class CliIT {
                 .err())
         .contains("has no param 'date' of type date");
   }
+
+  @Test
+  void gcDeletesExpiredFilesButNotThoseOfAPinnedRun() throws Exception {
+    Path f =
+        flow(
+            "short.yaml",
+            """
+        name: short_lived
+        tasks:
+          - id: scratch
+            type: shell
+            retention_days: 0
+            config: {command: ["sh", "-c", 'echo "$ALPHAFLOW_RUN_ID" > "$ALPHAFLOW_OUTPUT_DIR/scratch.txt"']}
+        """);
+    String gone = cli.run("run", f.toString(), "--json").json().get("run_id").asText();
+    String kept = cli.run("run", f.toString(), "--json").json().get("run_id").asText();
+    assertThat(cli.run("pin", kept).out()).contains("pinned");
+
+    JsonNode dry = cli.run("gc", "--dry-run", "--json").json();
+    assertThat(dry.get("deleted"))
+        .extracting(d -> d.get("what").asText())
+        .anyMatch(w -> w.contains(gone));
+    assertThat(dir.resolve(".alphaflow/outputs").resolve(gone).resolve("scratch")).exists();
+
+    JsonNode real = cli.run("gc", "--json").json();
+
+    assertThat(real.get("freed_bytes").asLong()).isPositive();
+    assertThat(dir.resolve(".alphaflow/outputs").resolve(gone).resolve("scratch")).doesNotExist();
+    assertThat(dir.resolve(".alphaflow/outputs").resolve(kept).resolve("scratch/scratch.txt"))
+        .exists();
+    assertThat(real.get("kept"))
+        .extracting(k -> k.get("reason").asText())
+        .contains("run " + kept + " is pinned");
+  }
 }

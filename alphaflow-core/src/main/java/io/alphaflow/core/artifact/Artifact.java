@@ -17,7 +17,8 @@ public record Artifact(
     long sizeBytes,
     int files,
     Instant createdAt,
-    List<String> inputs) {
+    List<String> inputs,
+    Instant expiresAt) {
 
   public Artifact {
     Objects.requireNonNull(hash, "hash");

@@ -3,10 +3,10 @@ package io.alphaflow.core.execution;
 import io.alphaflow.core.ConflictException;
 import io.alphaflow.core.NotFoundException;
 import io.alphaflow.core.artifact.Artifact;
+import io.alphaflow.core.artifact.Checkpoints;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.event.EventBus;
 import io.alphaflow.core.event.EventType;
-import io.alphaflow.core.execution.internal.Checkpoints;
 import io.alphaflow.core.execution.internal.EngineParts;
 import io.alphaflow.core.execution.internal.RunLoop;
 import io.alphaflow.core.flow.Flow;
@@ -195,7 +195,13 @@ public final class Engine implements AutoCloseable {
                 + "' runs what did not succeed");
       }
       if (u.artifact() != null) {
-        String dir = parts.store().findArtifact(u.artifact()).map(Artifact::path).orElse(null);
+        String dir =
+            parts
+                .store()
+                .artifactOf(u.runId(), up)
+                .or(() -> parts.store().findArtifact(u.artifact()))
+                .map(Artifact::path)
+                .orElse(null);
         if (dir == null || !Checkpoints.isComplete(Path.of(dir), u.artifact())) {
           throw new ConflictException(
               "the checkpoint of upstream task '"

@@ -21,7 +21,8 @@ public record TaskSpec(
     Duration timeout,
     RetrySpec retry,
     TriggerRule triggerRule,
-    Boolean cache) {
+    Boolean cache,
+    Integer retentionDays) {
 
   public TaskSpec {
     Objects.requireNonNull(id, "id");
@@ -47,6 +48,7 @@ public record TaskSpec(
         triggerRule != null
             ? triggerRule
             : defaults.triggerRule() != null ? defaults.triggerRule() : TriggerRule.ALL_SUCCESS,
-        cache);
+        cache,
+        retentionDays);
   }
 }

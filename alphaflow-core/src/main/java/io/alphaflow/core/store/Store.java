@@ -55,11 +55,28 @@ public interface Store extends AutoCloseable {
   /** A run's events in the order they happened. */
   List<Event> events(String runId);
 
-  /** The artifact with this hash, or with a hash starting with this prefix if only one does. */
+  /**
+   * The first-made artifact with this hash, or with a hash starting with this prefix if only one
+   * hash does. The same content made again by other task runs has rows of its own.
+   */
   Optional<Artifact> findArtifact(String hashOrPrefix);
+
+  /** The artifact one task run made, if it made one. */
+  Optional<Artifact> artifactOf(String runId, String taskId);
 
   /** Artifacts made from {@code hash} (it is among their inputs). */
   List<Artifact> consumersOf(String hash);
+
+  /** Artifacts whose retention ended by {@code now} and whose files gc has not deleted yet. */
+  List<Artifact> expiredArtifacts(Instant now);
+
+  /** Records that gc deleted one artifact's files (its lineage stays). */
+  void markArtifactDeleted(Artifact artifact, Instant at);
+
+  /** A pinned run's artifacts and logs are kept whatever their retention says. */
+  void pinRun(String runId, boolean pinned);
+
+  boolean isPinned(String runId);
 
   @Override
   void close();

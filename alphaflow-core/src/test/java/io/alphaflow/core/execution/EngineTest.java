@@ -206,8 +206,7 @@ class EngineTest {
         .isEqualTo(TaskState.SUCCEEDED);
 
     for (RunRecord r : store.recentRuns(10)) {
-      io.alphaflow.core.execution.internal.TestFiles.deleteTree(
-          home.resolve("outputs").resolve(r.runId()));
+      io.alphaflow.core.artifact.Checkpoints.deleteTree(home.resolve("outputs").resolve(r.runId()));
     }
     assertThat(byId(run(CACHED)).get("make").state())
         .as("the cached files are gone")

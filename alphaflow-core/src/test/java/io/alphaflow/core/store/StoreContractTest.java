@@ -146,7 +146,16 @@ public abstract class StoreContractTest {
     store.createRun(aRun("r1", t0), List.of(), List.of());
     Artifact raw =
         new Artifact(
-            "aa11" + "0".repeat(60), "r1", "ingest", "ingest", "/o/ingest", 10, 1, t0, List.of());
+            "aa11" + "0".repeat(60),
+            "r1",
+            "ingest",
+            "ingest",
+            "/o/ingest",
+            10,
+            1,
+            t0,
+            List.of(),
+            null);
     Artifact clean =
         new Artifact(
             "aa22" + "0".repeat(60),
@@ -157,7 +166,8 @@ public abstract class StoreContractTest {
             8,
             1,
             t0,
-            List.of(raw.hash()));
+            List.of(raw.hash()),
+            null);
     store.commit(new StoreBatch(null, List.of(), List.of(), List.of(raw, clean)));
     store.commit(new StoreBatch(null, List.of(), List.of(), List.of(raw))); // made again: kept once
 

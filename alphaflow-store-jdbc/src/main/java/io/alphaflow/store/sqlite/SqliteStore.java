@@ -402,10 +402,16 @@ public final class SqliteStore implements Store {
     PreparedStatement ps =
         statement(
             "INSERT INTO artifacts (hash, run_id, task_id, task_type, path, size_bytes, files,"
-                + " created_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (hash) DO NOTHING");
+                + " created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?)"
+                + " ON CONFLICT (run_id, task_id) DO UPDATE SET hash = excluded.hash,"
+                + " task_type = excluded.task_type, path = excluded.path,"
+                + " size_bytes = excluded.size_bytes, files = excluded.files,"
+                + " created_at = excluded.created_at, expires_at = excluded.expires_at,"
+                + " deleted_at = NULL");
     PreparedStatement in =
         statement(
-            "INSERT INTO artifact_inputs (hash, input_hash) VALUES (?,?) ON CONFLICT DO NOTHING");
+            "INSERT INTO artifact_inputs (run_id, task_id, input_hash) VALUES (?,?,?)"
+                + " ON CONFLICT DO NOTHING");
     for (Artifact a : artifacts) {
       ps.setString(1, a.hash());
       ps.setString(2, a.runId());
@@ -415,10 +421,12 @@ public final class SqliteStore implements Store {
       ps.setLong(6, a.sizeBytes());
       ps.setInt(7, a.files());
       setTime(ps, 8, a.createdAt());
+      setTime(ps, 9, a.expiresAt());
       ps.addBatch();
       for (String input : a.inputs()) {
-        in.setString(1, a.hash());
-        in.setString(2, input);
+        in.setString(1, a.runId());
+        in.setString(2, a.taskId());
+        in.setString(3, input);
         in.addBatch();
       }
     }
@@ -430,16 +438,70 @@ public final class SqliteStore implements Store {
   public Optional<Artifact> findArtifact(String hashOrPrefix) {
     List<Artifact> found =
         queryArtifacts(
-            "SELECT * FROM artifacts WHERE hash >= ? AND hash < ? || 'g' LIMIT 2",
+            "SELECT * FROM artifacts WHERE hash >= ? AND hash < ? || 'g'"
+                + " ORDER BY created_at, rowid",
             hashOrPrefix,
             hashOrPrefix);
-    return found.size() == 1 ? Optional.of(found.get(0)) : Optional.empty();
+    boolean unique = found.stream().map(Artifact::hash).distinct().count() == 1;
+    return unique ? Optional.of(found.get(0)) : Optional.empty();
+  }
+
+  @Override
+  public Optional<Artifact> artifactOf(String runId, String taskId) {
+    return queryArtifacts("SELECT * FROM artifacts WHERE run_id = ? AND task_id = ?", runId, taskId)
+        .stream()
+        .findFirst();
+  }
+
+  @Override
+  public List<Artifact> expiredArtifacts(Instant now) {
+    return queryArtifacts(
+        "SELECT * FROM artifacts WHERE deleted_at IS NULL AND expires_at IS NOT NULL"
+            + " AND expires_at <= ? ORDER BY created_at",
+        Long.toString(ChronoUnit.MICROS.between(Instant.EPOCH, now)));
+  }
+
+  @Override
+  public void markArtifactDeleted(Artifact artifact, Instant at) {
+    inTransaction(
+        () -> {
+          PreparedStatement ps =
+              statement("UPDATE artifacts SET deleted_at = ? WHERE run_id = ? AND task_id = ?");
+          setTime(ps, 1, at);
+          ps.setString(2, artifact.runId());
+          ps.setString(3, artifact.taskId());
+          ps.executeUpdate();
+        });
+  }
+
+  @Override
+  public void pinRun(String runId, boolean pinned) {
+    inTransaction(
+        () -> {
+          PreparedStatement ps = statement("UPDATE runs SET pinned = ? WHERE run_id = ?");
+          ps.setInt(1, pinned ? 1 : 0);
+          ps.setString(2, runId);
+          ps.executeUpdate();
+        });
+  }
+
+  @Override
+  public boolean isPinned(String runId) {
+    return read(
+        () -> {
+          PreparedStatement ps = statement("SELECT pinned FROM runs WHERE run_id = ?");
+          ps.setString(1, runId);
+          try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() && rs.getInt(1) == 1;
+          }
+        });
   }
 
   @Override
   public List<Artifact> consumersOf(String hash) {
     return queryArtifacts(
-        "SELECT a.* FROM artifacts a JOIN artifact_inputs i ON i.hash = a.hash"
+        "SELECT a.* FROM artifacts a JOIN artifact_inputs i"
+            + " ON i.run_id = a.run_id AND i.task_id = a.task_id"
             + " WHERE i.input_hash = ? ORDER BY a.created_at",
         hash);
   }
@@ -464,15 +526,18 @@ public final class SqliteStore implements Store {
                       rs.getLong("size_bytes"),
                       rs.getInt("files"),
                       time(rs, "created_at"),
-                      List.of()));
+                      List.of(),
+                      time(rs, "expires_at")));
             }
           }
           PreparedStatement inputs =
               statement(
-                  "SELECT input_hash FROM artifact_inputs WHERE hash = ? ORDER BY input_hash");
+                  "SELECT input_hash FROM artifact_inputs WHERE run_id = ? AND task_id = ?"
+                      + " ORDER BY input_hash");
           List<Artifact> withInputs = new ArrayList<>();
           for (Artifact a : out) {
-            inputs.setString(1, a.hash());
+            inputs.setString(1, a.runId());
+            inputs.setString(2, a.taskId());
             List<String> hashes = new ArrayList<>();
             try (ResultSet rs = inputs.executeQuery()) {
               while (rs.next()) {
@@ -489,7 +554,8 @@ public final class SqliteStore implements Store {
                     a.sizeBytes(),
                     a.files(),
                     a.createdAt(),
-                    hashes));
+                    hashes,
+                    a.expiresAt()));
           }
           return withInputs;
         });

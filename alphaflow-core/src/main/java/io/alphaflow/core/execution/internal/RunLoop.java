@@ -1,6 +1,7 @@
 package io.alphaflow.core.execution.internal;
 
 import io.alphaflow.core.artifact.Artifact;
+import io.alphaflow.core.artifact.Checkpoints;
 import io.alphaflow.core.artifact.ContentHash;
 import io.alphaflow.core.dag.Dag;
 import io.alphaflow.core.event.Event;
@@ -441,16 +442,17 @@ public final class RunLoop {
     };
   }
 
-  /** Where a result's files still are, checked against its checkpoint marker; else null. */
+  /** Where a task run's files still are, checked against its checkpoint marker; else null. */
   private String reusableDir(TaskRunRecord r) {
     if (r.artifact() == null) {
       return null;
     }
     return parts
         .store()
-        .findArtifact(r.artifact())
+        .artifactOf(r.runId(), r.taskId())
+        .or(() -> parts.store().findArtifact(r.artifact()))
         .map(Artifact::path)
-        .filter(p -> OutputDirs.isComplete(Path.of(p), r.artifact()))
+        .filter(p -> Checkpoints.isComplete(Path.of(p), r.artifact()))
         .orElse(null);
   }
 
@@ -472,7 +474,10 @@ public final class RunLoop {
         files.sizeBytes(),
         files.files(),
         now,
-        inputs);
+        inputs,
+        specs.get(taskId).retentionDays() == null
+            ? null
+            : now.plus(java.time.Duration.ofDays(specs.get(taskId).retentionDays())));
   }
 
   private void failed(TaskRunRecord r, Failure failure, Instant now) {

@@ -1,5 +1,6 @@
 package io.alphaflow.core.execution.internal;
 
+import io.alphaflow.core.artifact.Checkpoints;
 import io.alphaflow.core.artifact.ContentHash;
 import io.alphaflow.core.retry.Failure;
 import io.alphaflow.core.task.Task;
@@ -72,7 +73,7 @@ final class TaskAttempt implements Runnable {
         if (ctx.usedOutputDir()) {
           files = ContentHash.of(ctx.stagingDir());
           OutputDirs.publish(ctx.stagingDir(), outputTarget);
-          OutputDirs.markComplete(outputTarget, files);
+          Checkpoints.markComplete(outputTarget, files);
         }
         report.accept(new Completion(taskId, attempt, ctx.outputs(), files, null, key, null));
         return;

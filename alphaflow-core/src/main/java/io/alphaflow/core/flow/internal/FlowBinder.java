@@ -110,7 +110,10 @@ final class FlowBinder {
         duration(t.get("timeout")),
         retry(t.path("retry")),
         enumOr(t.path("trigger_rule"), TriggerRule::fromYaml, null),
-        bool(t.get("cache")));
+        bool(t.get("cache")),
+        t.path("retention_days").canConvertToInt() && t.get("retention_days").asInt() >= 0
+            ? t.get("retention_days").asInt()
+            : null);
   }
 
   static RetrySpec retry(JsonNode r) {

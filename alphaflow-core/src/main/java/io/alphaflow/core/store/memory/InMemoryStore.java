@@ -24,6 +24,8 @@ public final class InMemoryStore implements Store {
   private final Map<String, List<Event>> events = new LinkedHashMap<>();
   private final Map<String, CancelRequest> cancels = new LinkedHashMap<>();
   private final Map<String, Artifact> artifacts = new LinkedHashMap<>();
+  private final java.util.Set<String> deleted = new java.util.HashSet<>();
+  private final java.util.Set<String> pinned = new java.util.HashSet<>();
 
   @Override
   public synchronized void createRun(RunRecord run, List<TaskRunRecord> tasks, List<Event> evs) {
@@ -44,14 +46,53 @@ public final class InMemoryStore implements Store {
     }
     batch.taskRuns().forEach(t -> taskRuns.get(t.runId()).put(t.taskId(), t));
     batch.events().forEach(e -> events.get(e.runId()).add(e));
-    batch.artifacts().forEach(a -> artifacts.putIfAbsent(a.hash(), a));
+    batch
+        .artifacts()
+        .forEach(
+            a -> {
+              artifacts.put(a.runId() + "/" + a.taskId(), a);
+              deleted.remove(a.runId() + "/" + a.taskId());
+            });
   }
 
   @Override
   public synchronized Optional<Artifact> findArtifact(String hashOrPrefix) {
     List<Artifact> found =
         artifacts.values().stream().filter(a -> a.hash().startsWith(hashOrPrefix)).toList();
-    return found.size() == 1 ? Optional.of(found.get(0)) : Optional.empty();
+    boolean unique = found.stream().map(Artifact::hash).distinct().count() == 1;
+    return unique ? Optional.of(found.get(0)) : Optional.empty();
+  }
+
+  @Override
+  public synchronized Optional<Artifact> artifactOf(String runId, String taskId) {
+    return Optional.ofNullable(artifacts.get(runId + "/" + taskId));
+  }
+
+  @Override
+  public synchronized List<Artifact> expiredArtifacts(Instant now) {
+    return artifacts.values().stream()
+        .filter(a -> !deleted.contains(a.runId() + "/" + a.taskId()))
+        .filter(a -> a.expiresAt() != null && !a.expiresAt().isAfter(now))
+        .toList();
+  }
+
+  @Override
+  public synchronized void markArtifactDeleted(Artifact artifact, Instant at) {
+    deleted.add(artifact.runId() + "/" + artifact.taskId());
+  }
+
+  @Override
+  public synchronized void pinRun(String runId, boolean pin) {
+    if (pin) {
+      pinned.add(runId);
+    } else {
+      pinned.remove(runId);
+    }
+  }
+
+  @Override
+  public synchronized boolean isPinned(String runId) {
+    return pinned.contains(runId);
   }
 
   @Override
