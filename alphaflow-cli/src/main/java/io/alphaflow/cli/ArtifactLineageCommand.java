@@ -155,6 +155,25 @@ final class ArtifactLineageCommand implements Callable<Integer> {
     if (!seen.add(a.hash())) {
       return;
     }
+    node(sb, a);
+    for (String h : a.inputs()) {
+      edge(sb, h.substring(0, 12), a.shortHash());
+      store.findArtifact(h).ifPresent(in -> walkDot(store, in, sb, seen));
+    }
+  }
+
+  private static void walkDownDot(
+      Store store, Artifact from, Artifact a, StringBuilder sb, Set<String> seen) {
+    edge(sb, from.shortHash(), a.shortHash());
+    if (seen.add(a.hash())) {
+      node(sb, a);
+      for (Artifact c : store.consumersOf(a.hash())) {
+        walkDownDot(store, a, c, sb, seen);
+      }
+    }
+  }
+
+  private static void node(StringBuilder sb, Artifact a) {
     sb.append("  \"")
         .append(a.shortHash())
         .append("\" [label=\"")
@@ -162,30 +181,9 @@ final class ArtifactLineageCommand implements Callable<Integer> {
         .append("\\n")
         .append(a.shortHash())
         .append("\"];\n");
-    for (String h : a.inputs()) {
-      sb.append("  \"").append(h, 0, 12).append("\" -> \"").append(a.shortHash()).append("\";\n");
-      store.findArtifact(h).ifPresent(in -> walkDot(store, in, sb, seen));
-    }
   }
 
-  private static void walkDownDot(
-      Store store, Artifact from, Artifact a, StringBuilder sb, Set<String> seen) {
-    sb.append("  \"")
-        .append(from.shortHash())
-        .append("\" -> \"")
-        .append(a.shortHash())
-        .append("\";\n");
-    if (seen.add(a.hash())) {
-      sb.append("  \"")
-          .append(a.shortHash())
-          .append("\" [label=\"")
-          .append(a.taskId())
-          .append("\\n")
-          .append(a.shortHash())
-          .append("\"];\n");
-      for (Artifact c : store.consumersOf(a.hash())) {
-        walkDownDot(store, a, c, sb, seen);
-      }
-    }
+  private static void edge(StringBuilder sb, String from, String to) {
+    sb.append("  \"").append(from).append("\" -> \"").append(to).append("\";\n");
   }
 }
