@@ -200,6 +200,6 @@ public final class EngineBench {
   }
 
   private static Flow flow(String name, List<TaskSpec> tasks) {
-    return new Flow(name, null, Map.of(), null, null, null, List.of(), tasks, null, null);
+    return new Flow(name, null, Map.of(), null, null, null, List.of(), tasks, Map.of(), null, null);
   }
 }

@@ -30,6 +30,7 @@ final class ProgressPrinter implements EventListener {
               counted(e.type().name().substring(5), e);
           case TASK_RETRYING -> "  ~ " + e.taskId() + " " + e.message();
           case STAGE_STARTED, STAGE_COMPLETED -> "  # " + e.message();
+          case SYSTEM_BREAKER_CHANGED -> "  ! " + e.message();
           case WORKFLOW_CANCELLED -> "run " + e.runId() + ": " + e.message();
           case WORKFLOW_COMPLETED, WORKFLOW_FAILED, TASK_QUEUED, SYSTEM_ALERT -> null;
         };

@@ -103,6 +103,7 @@ final class TaskRunCommand implements Callable<Integer> {
             List.of(
                 new TaskSpec(
                     type, type, null, config, List.of(), null, null, null, null, false, null)),
+            Map.of(),
             null,
             null);
     boolean keepLogs = false;

@@ -19,7 +19,8 @@ public enum EventType {
   TASK_SKIPPED,
   TASK_UPSTREAM_FAILED,
   TASK_CANCELLED,
-  SYSTEM_ALERT;
+  SYSTEM_ALERT,
+  SYSTEM_BREAKER_CHANGED;
 
   /** workflow, stage, task or system. */
   public String category() {

@@ -437,7 +437,8 @@ public final class Engine implements AutoCloseable {
               home,
               owner,
               random,
-              heartbeat),
+              heartbeat,
+              new io.alphaflow.core.resilience.Breakers()),
           settings,
           own);
     }

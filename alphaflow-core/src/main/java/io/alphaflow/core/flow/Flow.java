@@ -1,5 +1,6 @@
 package io.alphaflow.core.flow;
 
+import io.alphaflow.core.resilience.ResourceSpec;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ public record Flow(
     TaskDefaults defaults,
     List<StageSpec> stages,
     List<TaskSpec> tasks,
+    Map<String, ResourceSpec> resources,
     String fileName,
     String source) {
 
@@ -31,6 +33,7 @@ public record Flow(
     defaults = defaults == null ? TaskDefaults.EMPTY : defaults;
     stages = List.copyOf(stages);
     tasks = List.copyOf(tasks);
+    resources = resources == null ? Map.of() : Map.copyOf(resources);
   }
 
   public Optional<TaskSpec> task(String id) {

@@ -34,4 +34,7 @@ public interface TaskContext {
 
   /** Publishes a named value that downstream tasks read as {@code ${tasks.ID.outputs.NAME}}. */
   void output(String name, String value);
+
+  /** Guarded calls to external resources: shared circuit breakers and retries per resource. */
+  ExternalCalls external();
 }

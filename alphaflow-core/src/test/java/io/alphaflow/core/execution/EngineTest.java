@@ -260,6 +260,41 @@ class EngineTest {
   }
 
   @Test
+  void aSharedCircuitBreakerOpensAfterRepeatedFailuresAndRecovers() throws Exception {
+    String yaml =
+        """
+        name: vendor_calls
+        resources: {vendor: {failure_threshold: 2, recovery_timeout: 300ms, max_attempts: 1}}
+        defaults: {retry: {max_attempts: 1}, trigger_rule: all_done}
+        tasks:
+          - {id: a, type: vendor, config: {fail: true}}
+          - {id: b, type: vendor, depends_on: [a], config: {fail: true}}
+          - {id: c, type: vendor, depends_on: [b], config: {fail: false}}
+        """;
+    io.alphaflow.core.testkit.VendorTask.CALLS.set(0);
+    RunResult r = run(yaml);
+
+    assertThat(io.alphaflow.core.testkit.VendorTask.CALLS.get())
+        .as("c never reached the vendor")
+        .isEqualTo(2);
+    assertThat(byId(r).get("c").error())
+        .contains("circuit 'vendor' is open after 2 failures in a row");
+    assertThat(store.events(r.runId()))
+        .filteredOn(e -> e.type() == EventType.SYSTEM_BREAKER_CHANGED)
+        .extracting(Event::message)
+        .containsExactly("circuit 'vendor' CLOSED -> OPEN");
+
+    Thread.sleep(350);
+    RunResult later = run(yaml.replace("fail: true", "fail: false"));
+    assertThat(later.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(byId(later).get("a").outputs()).containsEntry("quote", "42.0");
+    assertThat(store.events(later.runId()))
+        .filteredOn(e -> e.type() == EventType.SYSTEM_BREAKER_CHANGED)
+        .extracting(Event::message)
+        .containsExactly("circuit 'vendor' OPEN -> CLOSED");
+  }
+
+  @Test
   void nonRetryableFailureFailsAtOnce() {
     RunResult r =
         run(

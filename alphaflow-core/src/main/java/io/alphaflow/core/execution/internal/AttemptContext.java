@@ -1,6 +1,7 @@
 package io.alphaflow.core.execution.internal;
 
 import io.alphaflow.core.task.Cancellation;
+import io.alphaflow.core.task.ExternalCalls;
 import io.alphaflow.core.task.TaskContext;
 import io.alphaflow.core.task.TaskLog;
 import java.io.IOException;
@@ -22,6 +23,7 @@ final class AttemptContext implements TaskContext {
   private final TaskLog log;
   private final Path stagingDir;
   private final Cancellation cancellation;
+  private final ExternalCalls external;
   private final Map<String, String> outputs = Collections.synchronizedMap(new LinkedHashMap<>());
   private volatile boolean stagingCreated;
 
@@ -34,7 +36,8 @@ final class AttemptContext implements TaskContext {
       Map<String, String> params,
       TaskLog log,
       Path stagingDir,
-      Cancellation cancellation) {
+      Cancellation cancellation,
+      ExternalCalls external) {
     this.runId = runId;
     this.flowName = flowName;
     this.taskId = taskId;
@@ -44,6 +47,12 @@ final class AttemptContext implements TaskContext {
     this.log = log;
     this.stagingDir = stagingDir;
     this.cancellation = cancellation;
+    this.external = external;
+  }
+
+  @Override
+  public ExternalCalls external() {
+    return external;
   }
 
   @Override

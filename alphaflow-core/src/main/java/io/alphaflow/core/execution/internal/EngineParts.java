@@ -1,6 +1,7 @@
 package io.alphaflow.core.execution.internal;
 
 import io.alphaflow.core.event.EventBus;
+import io.alphaflow.core.resilience.Breakers;
 import io.alphaflow.core.store.Store;
 import io.alphaflow.core.task.TaskRegistry;
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ public record EngineParts(
     Path home,
     String owner,
     DoubleSupplier random,
-    Duration heartbeatInterval) {
+    Duration heartbeatInterval,
+    Breakers breakers) {
 
   public Path logDir(String runId, String taskId) {
     return home.resolve("logs").resolve(runId).resolve(taskId);

@@ -63,6 +63,8 @@ public final class RunLoop {
   private final Deque<String> settled = new ArrayDeque<>();
   private final Set<String> startedStages = new HashSet<>();
   private final TurnBatch batch;
+  private final java.util.Queue<Event> sideEvents =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final CachePolicy cachePolicy;
   private final TemplateValues values;
   private RunRecord run;
@@ -156,6 +158,9 @@ public final class RunLoop {
         run = run.withOwner(parts.owner(), now);
         batch.run(run);
         nextHeartbeat = now.plus(parts.heartbeatInterval());
+      }
+      for (Event e; (e = sideEvents.poll()) != null; ) {
+        batch.event(e);
       }
       drainSettled(now);
       dispatch(now);
@@ -333,7 +338,20 @@ public final class RunLoop {
         new FileTaskLog(
             parts.logDir(run.runId(), id).resolve("attempt-" + attempt + ".log"), parts.clock()),
         parts.outputDir(run.runId(), id).resolveSibling(id + ".staging-" + attempt),
-        cancellation);
+        cancellation,
+        parts
+            .breakers()
+            .forAttempt(
+                flow.resources(),
+                (resource, change) ->
+                    sideEvents.add(
+                        new Event(
+                            run.runId(),
+                            EventType.SYSTEM_BREAKER_CHANGED,
+                            id,
+                            attempt,
+                            parts.clock().instant(),
+                            "circuit '" + resource + "' " + change))));
   }
 
   private void complete(Completion c, Instant now) {

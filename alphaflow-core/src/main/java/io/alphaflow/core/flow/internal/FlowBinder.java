@@ -12,6 +12,7 @@ import io.alphaflow.core.flow.StageSpec;
 import io.alphaflow.core.flow.TaskDefaults;
 import io.alphaflow.core.flow.TaskSpec;
 import io.alphaflow.core.flow.TriggerRule;
+import io.alphaflow.core.resilience.ResourceSpec;
 import io.alphaflow.core.retry.Backoff;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -90,6 +91,7 @@ final class FlowBinder {
         defaults,
         stages,
         tasks,
+        resources(root.path("resources")),
         doc.file(),
         source);
   }
@@ -114,6 +116,28 @@ final class FlowBinder {
         t.path("retention_days").canConvertToInt() && t.get("retention_days").asInt() >= 0
             ? t.get("retention_days").asInt()
             : null);
+  }
+
+  private static Map<String, ResourceSpec> resources(JsonNode node) {
+    Map<String, ResourceSpec> out = new LinkedHashMap<>();
+    ResourceSpec d = ResourceSpec.ofDefaults();
+    node.properties()
+        .forEach(
+            e -> {
+              JsonNode r = e.getValue();
+              Duration recovery = duration(r.get("recovery_timeout"));
+              Duration delay = duration(r.get("retry_delay"));
+              int threshold = r.path("failure_threshold").asInt(d.failureThreshold());
+              int attempts = r.path("max_attempts").asInt(d.maxAttempts());
+              out.put(
+                  e.getKey(),
+                  new ResourceSpec(
+                      Math.max(1, threshold),
+                      recovery != null ? recovery : d.recoveryTimeout(),
+                      Math.max(1, attempts),
+                      delay != null ? delay : d.retryDelay()));
+            });
+    return out;
   }
 
   static RetrySpec retry(JsonNode r) {
