@@ -23,7 +23,9 @@ import picocli.CommandLine.Command;
       TaskRerunCommand.class,
       FlowBackfillCommand.class,
       StoreGcCommand.class,
-      RunPinCommand.class
+      RunPinCommand.class,
+      BackupCommand.class,
+      ArtifactRestoreCommand.class
     })
 final class AlphaflowCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

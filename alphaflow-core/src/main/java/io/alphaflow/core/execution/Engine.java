@@ -73,6 +73,11 @@ public final class Engine implements AutoCloseable {
     return parts.tasks();
   }
 
+  /** Queued and finished copies of artifacts to object storage. */
+  public io.alphaflow.core.backup.Backups backups() {
+    return parts.backups();
+  }
+
   public FlowLoader loader() {
     return new FlowLoader(parts.tasks());
   }
@@ -427,6 +432,7 @@ public final class Engine implements AutoCloseable {
           own
               ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-", 0).factory())
               : workers;
+      io.alphaflow.core.resilience.Breakers breakers = new io.alphaflow.core.resilience.Breakers();
       return new Engine(
           new EngineParts(
               store,
@@ -438,7 +444,9 @@ public final class Engine implements AutoCloseable {
               owner,
               random,
               heartbeat,
-              new io.alphaflow.core.resilience.Breakers()),
+              breakers,
+              new io.alphaflow.core.backup.Backups(
+                  store, breakers, clock, Thread.currentThread().getContextClassLoader())),
           settings,
           own);
     }

@@ -22,7 +22,8 @@ public record TaskSpec(
     RetrySpec retry,
     TriggerRule triggerRule,
     Boolean cache,
-    Integer retentionDays) {
+    Integer retentionDays,
+    String backup) {
 
   public TaskSpec {
     Objects.requireNonNull(id, "id");
@@ -49,6 +50,7 @@ public record TaskSpec(
             ? triggerRule
             : defaults.triggerRule() != null ? defaults.triggerRule() : TriggerRule.ALL_SUCCESS,
         cache,
-        retentionDays);
+        retentionDays,
+        backup);
   }
 }

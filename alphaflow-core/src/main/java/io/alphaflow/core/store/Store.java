@@ -1,6 +1,7 @@
 package io.alphaflow.core.store;
 
 import io.alphaflow.core.artifact.Artifact;
+import io.alphaflow.core.backup.BackupItem;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.run.TaskRunRecord;
@@ -77,6 +78,15 @@ public interface Store extends AutoCloseable {
   void pinRun(String runId, boolean pinned);
 
   boolean isPinned(String runId);
+
+  /** Backups not uploaded yet, oldest first. */
+  List<BackupItem> pendingBackups();
+
+  /** The backup of one task run's artifact, if it has one. */
+  Optional<BackupItem> backupOf(String runId, String taskId);
+
+  /** Stores a backup's new state (queued with a new error, or uploaded). */
+  void updateBackup(BackupItem item);
 
   @Override
   void close();

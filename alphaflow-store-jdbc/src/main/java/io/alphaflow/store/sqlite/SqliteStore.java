@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alphaflow.core.AlphaflowException;
 import io.alphaflow.core.artifact.Artifact;
+import io.alphaflow.core.backup.BackupItem;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.event.EventType;
 import io.alphaflow.core.run.RunRecord;
@@ -136,6 +137,9 @@ public final class SqliteStore implements Store {
           updateTaskRuns(batch.taskRuns());
           insertEvents(batch.events());
           insertArtifacts(batch.artifacts());
+          for (BackupItem b : batch.backups()) {
+            upsertBackup(b);
+          }
         });
   }
 
@@ -389,6 +393,68 @@ public final class SqliteStore implements Store {
                       rs.getString("owner"),
                       time(rs, "heartbeat_at"),
                       rs.getString("error")));
+            }
+          }
+          return out;
+        });
+  }
+
+  private void upsertBackup(BackupItem b) throws SQLException {
+    PreparedStatement ps =
+        statement(
+            "INSERT INTO backups (run_id, task_id, hash, target, uploaded, attempts, last_error,"
+                + " updated_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (run_id, task_id) DO UPDATE"
+                + " SET hash = excluded.hash, target = excluded.target, uploaded = excluded.uploaded,"
+                + " attempts = excluded.attempts, last_error = excluded.last_error,"
+                + " updated_at = excluded.updated_at");
+    ps.setString(1, b.runId());
+    ps.setString(2, b.taskId());
+    ps.setString(3, b.hash());
+    ps.setString(4, b.target());
+    ps.setInt(5, b.uploaded() ? 1 : 0);
+    ps.setInt(6, b.attempts());
+    ps.setString(7, b.lastError());
+    setTime(ps, 8, b.updatedAt());
+    ps.executeUpdate();
+  }
+
+  @Override
+  public void updateBackup(BackupItem item) {
+    inTransaction(() -> upsertBackup(item));
+  }
+
+  @Override
+  public List<BackupItem> pendingBackups() {
+    return queryBackups(
+        "SELECT * FROM backups WHERE uploaded = 0 AND ? = ? ORDER BY updated_at", "1", "1");
+  }
+
+  @Override
+  public Optional<BackupItem> backupOf(String runId, String taskId) {
+    return queryBackups("SELECT * FROM backups WHERE run_id = ? AND task_id = ?", runId, taskId)
+        .stream()
+        .findFirst();
+  }
+
+  private List<BackupItem> queryBackups(String sql, String a, String b) {
+    return read(
+        () -> {
+          PreparedStatement ps = statement(sql);
+          ps.setString(1, a);
+          ps.setString(2, b);
+          List<BackupItem> out = new ArrayList<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(
+                  new BackupItem(
+                      rs.getString("run_id"),
+                      rs.getString("task_id"),
+                      rs.getString("hash"),
+                      rs.getString("target"),
+                      rs.getInt("uploaded") == 1,
+                      rs.getInt("attempts"),
+                      rs.getString("last_error"),
+                      time(rs, "updated_at")));
             }
           }
           return out;

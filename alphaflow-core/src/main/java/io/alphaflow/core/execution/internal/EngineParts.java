@@ -1,5 +1,6 @@
 package io.alphaflow.core.execution.internal;
 
+import io.alphaflow.core.backup.Backups;
 import io.alphaflow.core.event.EventBus;
 import io.alphaflow.core.resilience.Breakers;
 import io.alphaflow.core.store.Store;
@@ -21,7 +22,8 @@ public record EngineParts(
     String owner,
     DoubleSupplier random,
     Duration heartbeatInterval,
-    Breakers breakers) {
+    Breakers breakers,
+    Backups backups) {
 
   public Path logDir(String runId, String taskId) {
     return home.resolve("logs").resolve(runId).resolve(taskId);

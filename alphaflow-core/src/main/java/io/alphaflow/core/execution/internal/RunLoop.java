@@ -3,6 +3,7 @@ package io.alphaflow.core.execution.internal;
 import io.alphaflow.core.artifact.Artifact;
 import io.alphaflow.core.artifact.Checkpoints;
 import io.alphaflow.core.artifact.ContentHash;
+import io.alphaflow.core.backup.BackupItem;
 import io.alphaflow.core.dag.Dag;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.event.EventType;
@@ -63,6 +64,7 @@ public final class RunLoop {
   private final Deque<String> settled = new ArrayDeque<>();
   private final Set<String> startedStages = new HashSet<>();
   private final TurnBatch batch;
+  private boolean backupsQueued;
   private final java.util.Queue<Event> sideEvents =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final CachePolicy cachePolicy;
@@ -167,6 +169,11 @@ public final class RunLoop {
       if (terminal == specs.size()) {
         finish(now);
         batch.flush();
+        if (backupsQueued) {
+          parts
+              .backups()
+              .flush(); // failures stay queued and raise alerts; the run's outcome stands
+        }
         return result();
       }
       batch.flush();
@@ -370,6 +377,11 @@ public final class RunLoop {
       String hash = c.files() == null ? null : c.files().hash();
       if (hash != null) {
         batch.artifact(artifactOf(c.taskId(), c.files(), now));
+        String target = specs.get(c.taskId()).backup();
+        if (target != null) {
+          batch.backup(new BackupItem(run.runId(), c.taskId(), hash, target, false, 0, null, now));
+          backupsQueued = true;
+        }
       }
       update(
           r.toBuilder()

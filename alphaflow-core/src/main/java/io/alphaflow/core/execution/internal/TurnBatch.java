@@ -1,6 +1,7 @@
 package io.alphaflow.core.execution.internal;
 
 import io.alphaflow.core.artifact.Artifact;
+import io.alphaflow.core.backup.BackupItem;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.event.EventBus;
 import io.alphaflow.core.run.RunRecord;
@@ -23,6 +24,7 @@ final class TurnBatch {
   private final List<Event> events = new ArrayList<>();
   private final List<Runnable> afterCommit = new ArrayList<>();
   private final List<Artifact> artifacts = new ArrayList<>();
+  private final List<BackupItem> backups = new ArrayList<>();
   private RunRecord run;
 
   TurnBatch(Store store, EventBus bus) {
@@ -42,6 +44,10 @@ final class TurnBatch {
     artifacts.add(a);
   }
 
+  void backup(BackupItem b) {
+    backups.add(b);
+  }
+
   void run(RunRecord r) {
     run = r;
   }
@@ -53,11 +59,16 @@ final class TurnBatch {
 
   /** Commits, then acts: starts attempts, then tells listeners. */
   void flush() {
-    if (tasks.isEmpty() && events.isEmpty() && run == null && artifacts.isEmpty()) {
+    if (tasks.isEmpty()
+        && events.isEmpty()
+        && run == null
+        && artifacts.isEmpty()
+        && backups.isEmpty()) {
       return;
     }
-    store.commit(new StoreBatch(run, List.copyOf(tasks.values()), events, artifacts));
+    store.commit(new StoreBatch(run, List.copyOf(tasks.values()), events, artifacts, backups));
     artifacts.clear();
+    backups.clear();
     List<Event> published = List.copyOf(events);
     List<Runnable> actions = List.copyOf(afterCommit);
     tasks.clear();

@@ -115,7 +115,8 @@ final class FlowBinder {
         bool(t.get("cache")),
         t.path("retention_days").canConvertToInt() && t.get("retention_days").asInt() >= 0
             ? t.get("retention_days").asInt()
-            : null);
+            : null,
+        text(t.get("backup")));
   }
 
   private static Map<String, ResourceSpec> resources(JsonNode node) {

@@ -1,6 +1,7 @@
 package io.alphaflow.core.store.memory;
 
 import io.alphaflow.core.artifact.Artifact;
+import io.alphaflow.core.backup.BackupItem;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.run.TaskRunRecord;
@@ -26,6 +27,7 @@ public final class InMemoryStore implements Store {
   private final Map<String, Artifact> artifacts = new LinkedHashMap<>();
   private final java.util.Set<String> deleted = new java.util.HashSet<>();
   private final java.util.Set<String> pinned = new java.util.HashSet<>();
+  private final Map<String, BackupItem> backups = new LinkedHashMap<>();
 
   @Override
   public synchronized void createRun(RunRecord run, List<TaskRunRecord> tasks, List<Event> evs) {
@@ -53,6 +55,22 @@ public final class InMemoryStore implements Store {
               artifacts.put(a.runId() + "/" + a.taskId(), a);
               deleted.remove(a.runId() + "/" + a.taskId());
             });
+    batch.backups().forEach(b -> backups.put(b.runId() + "/" + b.taskId(), b));
+  }
+
+  @Override
+  public synchronized List<BackupItem> pendingBackups() {
+    return backups.values().stream().filter(b -> !b.uploaded()).toList();
+  }
+
+  @Override
+  public synchronized Optional<BackupItem> backupOf(String runId, String taskId) {
+    return Optional.ofNullable(backups.get(runId + "/" + taskId));
+  }
+
+  @Override
+  public synchronized void updateBackup(BackupItem item) {
+    backups.put(item.runId() + "/" + item.taskId(), item);
   }
 
   @Override

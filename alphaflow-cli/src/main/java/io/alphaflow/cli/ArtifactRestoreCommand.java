@@ -1,0 +1,62 @@
+package io.alphaflow.cli;
+
+import io.alphaflow.core.NotFoundException;
+import io.alphaflow.core.artifact.Artifact;
+import io.alphaflow.core.backup.BackupItem;
+import io.alphaflow.core.settings.Settings;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "restore",
+    description = "Bring a task's files back from their backup, to where they were (or --to DIR).")
+final class ArtifactRestoreCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "RUN/TASK",
+      description = "The task run whose files to restore.")
+  String target;
+
+  @Option(names = "--to", paramLabel = "DIR", description = "Restore into this directory instead.")
+  Path to;
+
+  @Override
+  public Integer call() throws Exception {
+    int slash = target.indexOf('/');
+    if (slash <= 0) {
+      throw new io.alphaflow.core.InvalidInputException(
+          "give RUN/TASK, e.g. 20240301-093000-4f2a1c/features");
+    }
+    String runId = target.substring(0, slash);
+    String taskId = target.substring(slash + 1);
+    try (Workspace ws = new Workspace(common)) {
+      BackupItem item =
+          ws.store()
+              .backupOf(runId, taskId)
+              .orElseThrow(
+                  () ->
+                      new NotFoundException(
+                          "task '"
+                              + taskId
+                              + "' of run "
+                              + runId
+                              + " has no backup (set backup: on the task)"));
+      Artifact artifact = ws.store().artifactOf(runId, taskId).orElseThrow();
+      Path dir = to != null ? to : Path.of(artifact.path());
+      ws.engine(Settings.EMPTY).backups().restore(item, dir);
+      spec.commandLine()
+          .getOut()
+          .println("restored " + artifact.shortHash() + " from " + item.target() + " to " + dir);
+      return ExitCode.OK.code();
+    }
+  }
+}
