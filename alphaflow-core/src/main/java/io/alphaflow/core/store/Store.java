@@ -79,6 +79,18 @@ public interface Store extends AutoCloseable {
 
   boolean isPinned(String runId);
 
+  /**
+   * Claims the computation of a cache key for {@code holder}; succeeds if nobody holds it, or if
+   * {@code replacing} (a holder found dead) still does. Atomic across processes.
+   */
+  boolean claimCacheKey(String cacheKey, String holder, String replacing, Instant at);
+
+  /** Who computes a cache key now, if anybody. */
+  Optional<String> cacheKeyHolder(String cacheKey);
+
+  /** Gives a claim up (the computation ended, either way). */
+  void releaseCacheKey(String cacheKey, String holder);
+
   /** Backups not uploaded yet, oldest first. */
   List<BackupItem> pendingBackups();
 

@@ -295,6 +295,33 @@ class EngineTest {
   }
 
   @Test
+  void twoRunsRacingOnTheSameCacheKeyDoTheWorkOnce() throws Exception {
+    String other = ProcessHandle.current().parent().orElseThrow().pid() + "@" + Owner.self().host();
+    Flow flow =
+        TestFlows.parse(
+            "name: race\ntasks: [{id: slow, type: counting, config: {sleep_ms: 400, value: 7}}]\n");
+    io.alphaflow.core.testkit.CountingTask.EXECUTIONS.set(0);
+    try (Engine second =
+        Engine.builder(store).tasks(TestFlows.registry()).home(home).owner(other).build()) {
+      var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        var a = pool.submit(() -> engine.run(flow, Map.of()));
+        var b = pool.submit(() -> second.run(flow, Map.of()));
+        List<TaskState> states =
+            List.of(a.get().tasks().get(0).state(), b.get().tasks().get(0).state());
+
+        assertThat(io.alphaflow.core.testkit.CountingTask.EXECUTIONS.get()).isEqualTo(1);
+        assertThat(states).containsExactlyInAnyOrder(TaskState.SUCCEEDED, TaskState.SKIPPED_CACHED);
+        assertThat(store.cacheKeyHolder(a.get().tasks().get(0).cacheKey()))
+            .as("claim released")
+            .isEmpty();
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   void nonRetryableFailureFailsAtOnce() {
     RunResult r =
         run(

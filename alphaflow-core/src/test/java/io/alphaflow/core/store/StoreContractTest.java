@@ -191,6 +191,24 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void aCacheKeyHasOneHolderUntilReleasedOrReplaced() {
+    assertThat(store.claimCacheKey("k", "p1/r1/t/1", null, t0)).isTrue();
+    assertThat(store.claimCacheKey("k", "p2/r2/t/1", null, t0)).isFalse();
+    assertThat(store.cacheKeyHolder("k")).contains("p1/r1/t/1");
+    assertThat(store.claimCacheKey("k", "p2/r2/t/1", "p9/gone/t/1", t0))
+        .as("wrong holder named")
+        .isFalse();
+    assertThat(store.claimCacheKey("k", "p2/r2/t/1", "p1/r1/t/1", t0))
+        .as("dead holder replaced")
+        .isTrue();
+
+    store.releaseCacheKey("k", "p1/r1/t/1");
+    assertThat(store.cacheKeyHolder("k")).as("only the holder releases").contains("p2/r2/t/1");
+    store.releaseCacheKey("k", "p2/r2/t/1");
+    assertThat(store.cacheKeyHolder("k")).isEmpty();
+  }
+
+  @Test
   void unknownRunIsEmptyNotAnError() {
     assertThat(store.findRun("nope")).isEmpty();
     assertThat(store.taskRuns("nope")).isEmpty();

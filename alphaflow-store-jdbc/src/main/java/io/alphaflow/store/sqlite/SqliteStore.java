@@ -419,6 +419,51 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public boolean claimCacheKey(String cacheKey, String holder, String replacing, Instant at) {
+    boolean[] won = new boolean[1];
+    inTransaction(
+        () -> {
+          PreparedStatement ps =
+              statement(
+                  "INSERT INTO cache_claims (cache_key, holder, claimed_at) VALUES (?,?,?)"
+                      + " ON CONFLICT (cache_key) DO UPDATE SET holder = excluded.holder,"
+                      + " claimed_at = excluded.claimed_at"
+                      + " WHERE cache_claims.holder IS ? OR cache_claims.holder = ?");
+          ps.setString(1, cacheKey);
+          ps.setString(2, holder);
+          setTime(ps, 3, at);
+          ps.setString(4, replacing);
+          ps.setString(5, holder);
+          won[0] = ps.executeUpdate() == 1;
+        });
+    return won[0];
+  }
+
+  @Override
+  public Optional<String> cacheKeyHolder(String cacheKey) {
+    return read(
+        () -> {
+          PreparedStatement ps = statement("SELECT holder FROM cache_claims WHERE cache_key = ?");
+          ps.setString(1, cacheKey);
+          try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+          }
+        });
+  }
+
+  @Override
+  public void releaseCacheKey(String cacheKey, String holder) {
+    inTransaction(
+        () -> {
+          PreparedStatement ps =
+              statement("DELETE FROM cache_claims WHERE cache_key = ? AND holder = ?");
+          ps.setString(1, cacheKey);
+          ps.setString(2, holder);
+          ps.executeUpdate();
+        });
+  }
+
+  @Override
   public void updateBackup(BackupItem item) {
     inTransaction(() -> upsertBackup(item));
   }

@@ -64,6 +64,7 @@ public final class RunLoop {
   private final Deque<String> settled = new ArrayDeque<>();
   private final Set<String> startedStages = new HashSet<>();
   private final TurnBatch batch;
+  private final Map<String, TaskAttempt.Cache> attemptCaches = new HashMap<>();
   private boolean backupsQueued;
   private final java.util.Queue<Event> sideEvents =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -80,6 +81,10 @@ public final class RunLoop {
   private Instant nextControlPoll;
 
   private static final Duration CONTROL_POLL = Duration.ofMillis(250);
+  private static final Duration CLAIM_POLL = Duration.ofMillis(100);
+
+  /** How long a run waits for another process on another host to compute the same key. */
+  private static final Duration CLAIM_PATIENCE = Duration.ofMinutes(10);
 
   private record Ready(int priority, long seq, String taskId) {}
 
@@ -315,6 +320,10 @@ public final class RunLoop {
 
   private void start(
       String id, TaskSpec spec, int attempt, Cancellation cancellation, Instant deadline) {
+    TaskAttempt.Cache cache = cacheFor(spec);
+    if (cache != null) {
+      attemptCaches.put(id + "#" + attempt, cache);
+    }
     TaskAttempt work =
         new TaskAttempt(
             parts.tasks().get(spec.type()),
@@ -322,7 +331,7 @@ public final class RunLoop {
             attempt,
             () -> context(spec, attempt, cancellation),
             parts.outputDir(run.runId(), id),
-            cacheFor(spec),
+            cache,
             completions::add);
     Future<?> future = parts.workers().submit(work);
     running.computeIfPresent(
@@ -362,6 +371,11 @@ public final class RunLoop {
   }
 
   private void complete(Completion c, Instant now) {
+    TaskAttempt.Cache cache = attemptCaches.remove(c.taskId() + "#" + c.attempt());
+    if (cache != null && c.cacheKey() != null) {
+      // after the outcome is committed, so a run waiting on the key finds the result
+      batch.afterCommit(() -> cache.release(c.cacheKey()));
+    }
     Running slot = running.get(c.taskId());
     if (slot == null || slot.attempt() != c.attempt()) {
       return; // an attempt we already gave up on (timed out, cancelled)
@@ -445,6 +459,7 @@ public final class RunLoop {
     }
     boolean forced = cachePolicy.forced(spec.id());
     Map<String, String> params = run.params();
+    String us = parts.owner() + "/" + run.runId() + "/" + spec.id() + "/";
     return new TaskAttempt.Cache() {
       @Override
       public String key(Map<String, Object> resolvedConfig) throws Exception {
@@ -452,10 +467,48 @@ public final class RunLoop {
       }
 
       @Override
-      public Completion.CacheHit lookup(String key) {
-        if (forced) {
-          return null;
+      public Completion.CacheHit lookup(String key, Cancellation cancellation)
+          throws InterruptedException {
+        String me = us + System.nanoTime();
+        Instant giveUp = parts.clock().instant().plus(CLAIM_PATIENCE);
+        while (true) {
+          if (!forced) {
+            Completion.CacheHit hit = reusable(key);
+            if (hit != null) {
+              return hit;
+            }
+          }
+          if (parts.store().claimCacheKey(key, me, null, parts.clock().instant())) {
+            claims.put(key, me);
+            return null;
+          }
+          String holder = parts.store().cacheKeyHolder(key).orElse(null);
+          boolean takeOver =
+              holder != null
+                  && (holder.startsWith(us)
+                      || holderIsGone(holder)
+                      || parts.clock().instant().isAfter(giveUp));
+          if (takeOver && parts.store().claimCacheKey(key, me, holder, parts.clock().instant())) {
+            claims.put(key, me);
+            return null;
+          }
+          if (cancellation.await(CLAIM_POLL)) {
+            return null; // the attempt is being stopped; it fails as cancelled
+          }
         }
+      }
+
+      @Override
+      public void release(String key) {
+        String me = claims.remove(key);
+        if (me != null) {
+          parts.store().releaseCacheKey(key, me);
+        }
+      }
+
+      private final Map<String, String> claims = new java.util.concurrent.ConcurrentHashMap<>();
+
+      private Completion.CacheHit reusable(String key) {
         return parts
             .store()
             .latestSucceededWithCacheKey(key)
@@ -470,6 +523,18 @@ public final class RunLoop {
             .orElse(null);
       }
     };
+  }
+
+  /** A claim's holder ({@code pid@host/run/task/n}) is gone if its process no longer lives here. */
+  private static boolean holderIsGone(String holder) {
+    try {
+      io.alphaflow.core.execution.Owner owner =
+          io.alphaflow.core.execution.Owner.parse(holder.substring(0, holder.indexOf('/')));
+      return !owner.mayBeAlive(null, Instant.now(), Duration.ZERO)
+          && owner.host().equals(io.alphaflow.core.execution.Owner.self().host());
+    } catch (RuntimeException e) {
+      return true;
+    }
   }
 
   /** Where a task run's files still are, checked against its checkpoint marker; else null. */

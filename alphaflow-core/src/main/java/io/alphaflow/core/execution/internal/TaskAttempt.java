@@ -3,6 +3,7 @@ package io.alphaflow.core.execution.internal;
 import io.alphaflow.core.artifact.Checkpoints;
 import io.alphaflow.core.artifact.ContentHash;
 import io.alphaflow.core.retry.Failure;
+import io.alphaflow.core.task.Cancellation;
 import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskFailure;
 import java.nio.file.Path;
@@ -20,8 +21,17 @@ final class TaskAttempt implements Runnable {
   interface Cache {
     String key(Map<String, Object> resolvedConfig) throws Exception;
 
-    /** A reusable earlier result for the key, or null (also when the run forces the task). */
-    Completion.CacheHit lookup(String key);
+    /**
+     * A reusable earlier result for the key, or null when this attempt must compute it (also when
+     * the run forces the task). Waits while another task run computes the same key.
+     */
+    Completion.CacheHit lookup(String key, Cancellation cancellation) throws InterruptedException;
+
+    /**
+     * Gives up this task run's claim on the key, once the attempt's outcome is committed (so a
+     * waiting run finds the result, or computes it itself after a failure).
+     */
+    void release(String key);
   }
 
   private final Task task;
@@ -58,7 +68,7 @@ final class TaskAttempt implements Runnable {
       ctx = context.get();
       if (cache != null) {
         key = cache.key(ctx.config());
-        Completion.CacheHit hit = cache.lookup(key);
+        Completion.CacheHit hit = cache.lookup(key, ctx.cancellation());
         if (hit != null) {
           report.accept(
               new Completion(taskId, attempt, hit.from().outputs(), null, null, key, hit));

@@ -28,6 +28,7 @@ public final class InMemoryStore implements Store {
   private final java.util.Set<String> deleted = new java.util.HashSet<>();
   private final java.util.Set<String> pinned = new java.util.HashSet<>();
   private final Map<String, BackupItem> backups = new LinkedHashMap<>();
+  private final Map<String, String> claims = new LinkedHashMap<>();
 
   @Override
   public synchronized void createRun(RunRecord run, List<TaskRunRecord> tasks, List<Event> evs) {
@@ -56,6 +57,27 @@ public final class InMemoryStore implements Store {
               deleted.remove(a.runId() + "/" + a.taskId());
             });
     batch.backups().forEach(b -> backups.put(b.runId() + "/" + b.taskId(), b));
+  }
+
+  @Override
+  public synchronized boolean claimCacheKey(
+      String cacheKey, String holder, String replacing, Instant at) {
+    String current = claims.get(cacheKey);
+    if (current == null || current.equals(replacing) || current.equals(holder)) {
+      claims.put(cacheKey, holder);
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  public synchronized Optional<String> cacheKeyHolder(String cacheKey) {
+    return Optional.ofNullable(claims.get(cacheKey));
+  }
+
+  @Override
+  public synchronized void releaseCacheKey(String cacheKey, String holder) {
+    claims.remove(cacheKey, holder);
   }
 
   @Override
