@@ -22,8 +22,9 @@ final class ArtifactRestoreCommand implements Callable<Integer> {
 
   @Parameters(
       index = "0",
-      paramLabel = "RUN/TASK",
-      description = "The task run whose files to restore.")
+      paramLabel = "ARTIFACT|RUN/TASK",
+      description =
+          "An artifact hash (or a unique prefix), or the task run whose files to restore.")
   String target;
 
   @Option(names = "--to", paramLabel = "DIR", description = "Restore into this directory instead.")
@@ -31,14 +32,26 @@ final class ArtifactRestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    int slash = target.indexOf('/');
-    if (slash <= 0) {
-      throw new io.alphaflow.core.InvalidInputException(
-          "give RUN/TASK, e.g. 20240301-093000-4f2a1c/features");
-    }
-    String runId = target.substring(0, slash);
-    String taskId = target.substring(slash + 1);
     try (Workspace ws = new Workspace(common)) {
+      int slash = target.indexOf('/');
+      String runId;
+      String taskId;
+      if (slash > 0) {
+        runId = target.substring(0, slash);
+        taskId = target.substring(slash + 1);
+      } else {
+        Artifact a =
+            ws.store()
+                .findArtifact(target)
+                .orElseThrow(
+                    () ->
+                        new NotFoundException(
+                            "no single artifact matches '"
+                                + target
+                                + "': give more of the hash, or RUN/TASK"));
+        runId = a.runId();
+        taskId = a.taskId();
+      }
       BackupItem item =
           ws.store()
               .backupOf(runId, taskId)

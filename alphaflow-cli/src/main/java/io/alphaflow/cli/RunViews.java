@@ -50,6 +50,7 @@ final class RunViews {
     m.put("exit_code", t.exitCode());
     m.put("error", t.error());
     m.put("outputs", t.outputs());
+    m.put("artifact", t.artifact());
     return m;
   }
 

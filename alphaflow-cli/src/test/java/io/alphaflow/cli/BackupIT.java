@@ -95,6 +95,12 @@ class BackupIT {
     assertThat(restored.exitCode()).as(restored.err()).isZero();
     assertThat(out.resolve("prices.csv")).hasContent(original.strip());
     assertThat(out.resolve(".ok")).exists();
+    String hash =
+        cli.run("status", runId, "--json").json().get("tasks").get(0).get("artifact").asText();
+    Cli.Result byHash =
+        cli.run("restore", hash.substring(0, 10), "--to", dir.resolve("by-hash").toString());
+    assertThat(byHash.exitCode()).as(byHash.err()).isZero();
+    assertThat(dir.resolve("by-hash/prices.csv")).hasContent(original.strip());
   }
 
   @Test

@@ -322,6 +322,30 @@ class EngineTest {
   }
 
   @Test
+  void resumingAfterACrashClearsWhatTheDeadAttemptWrote() throws Exception {
+    Flow flow = TestFlows.parse("name: crashed\ntasks: [{id: write, type: flaky}]\n");
+    String runId = engine.create(flow, Map.of());
+    TaskRunRecord running =
+        store.taskRuns(runId).get(0).toBuilder().state(TaskState.QUEUED).build().toBuilder()
+            .state(TaskState.RUNNING)
+            .attempt(1)
+            .startedAt(java.time.Instant.now())
+            .build();
+    store.commit(new io.alphaflow.core.store.StoreBatch(null, List.of(running), List.of()));
+    Path staging = home.resolve("outputs").resolve(runId).resolve("write.staging-1");
+    Files.createDirectories(staging);
+    Files.writeString(staging.resolve("half.parquet"), "half written");
+
+    RunResult r = engine.resume(runId);
+
+    assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(r.tasks().get(0).attempt()).isEqualTo(2);
+    assertThat(staging).doesNotExist();
+    assertThat(home.resolve("outputs").resolve(runId).resolve("write").resolve("result.txt"))
+        .exists();
+  }
+
+  @Test
   void nonRetryableFailureFailsAtOnce() {
     RunResult r =
         run(

@@ -197,6 +197,8 @@ public final class RunLoop {
       }
       switch (r.state()) {
         case RUNNING -> {
+          // whatever the dead attempt wrote is incomplete: the next attempt starts clean
+          Checkpoints.clear(parts.outputDir(run.runId(), id));
           Failure died =
               Failure.interrupted(
                   "the process running attempt " + r.attempt() + " died (crash or kill -9)");
