@@ -53,6 +53,12 @@ final class ArtifactLineageCommand implements Callable<Integer> {
         return ExitCode.OK.code();
       }
       out.println("artifact " + describe(root) + "\n  " + root.path());
+      out.println(
+          "  hash "
+              + root.hash()
+              + ", code version "
+              + root.codeVersion()
+              + store.findRun(root.runId()).map(r -> ", params " + r.params()).orElse(""));
       out.println("upstream:");
       if (root.inputs().isEmpty()) {
         out.println("  (none: made from sources outside alphaflow)");

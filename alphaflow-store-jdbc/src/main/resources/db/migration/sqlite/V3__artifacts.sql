@@ -8,6 +8,7 @@ CREATE TABLE artifacts (
     task_id     TEXT    NOT NULL,
     hash        TEXT    NOT NULL,
     task_type   TEXT,
+    code_version TEXT,
     path        TEXT    NOT NULL,
     size_bytes  BIGINT  NOT NULL,
     files       INTEGER NOT NULL,

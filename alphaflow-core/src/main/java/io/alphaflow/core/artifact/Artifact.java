@@ -13,6 +13,7 @@ public record Artifact(
     String runId,
     String taskId,
     String taskType,
+    String codeVersion,
     String path,
     long sizeBytes,
     int files,

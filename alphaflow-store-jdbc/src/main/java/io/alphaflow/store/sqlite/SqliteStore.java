@@ -513,11 +513,12 @@ public final class SqliteStore implements Store {
     PreparedStatement ps =
         statement(
             "INSERT INTO artifacts (hash, run_id, task_id, task_type, path, size_bytes, files,"
-                + " created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?)"
+                + " created_at, expires_at, code_version) VALUES (?,?,?,?,?,?,?,?,?,?)"
                 + " ON CONFLICT (run_id, task_id) DO UPDATE SET hash = excluded.hash,"
                 + " task_type = excluded.task_type, path = excluded.path,"
                 + " size_bytes = excluded.size_bytes, files = excluded.files,"
                 + " created_at = excluded.created_at, expires_at = excluded.expires_at,"
+                + " code_version = excluded.code_version,"
                 + " deleted_at = NULL");
     PreparedStatement in =
         statement(
@@ -533,6 +534,7 @@ public final class SqliteStore implements Store {
       ps.setInt(7, a.files());
       setTime(ps, 8, a.createdAt());
       setTime(ps, 9, a.expiresAt());
+      ps.setString(10, a.codeVersion());
       ps.addBatch();
       for (String input : a.inputs()) {
         in.setString(1, a.runId());
@@ -633,6 +635,7 @@ public final class SqliteStore implements Store {
                       rs.getString("run_id"),
                       rs.getString("task_id"),
                       rs.getString("task_type"),
+                      rs.getString("code_version"),
                       rs.getString("path"),
                       rs.getLong("size_bytes"),
                       rs.getInt("files"),
@@ -661,6 +664,7 @@ public final class SqliteStore implements Store {
                     a.runId(),
                     a.taskId(),
                     a.taskType(),
+                    a.codeVersion(),
                     a.path(),
                     a.sizeBytes(),
                     a.files(),

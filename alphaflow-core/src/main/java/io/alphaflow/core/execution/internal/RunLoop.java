@@ -567,6 +567,7 @@ public final class RunLoop {
         run.runId(),
         taskId,
         specs.get(taskId).type(),
+        parts.tasks().get(specs.get(taskId).type()).codeVersion(),
         values.dirOf(taskId),
         files.sizeBytes(),
         files.files(),
