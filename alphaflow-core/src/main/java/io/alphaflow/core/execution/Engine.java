@@ -372,6 +372,8 @@ public final class Engine implements AutoCloseable {
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     private Duration heartbeat = Duration.ofSeconds(5);
     private String owner = Owner.self().toString();
+    private io.micrometer.core.instrument.MeterRegistry meters =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     private Builder(Store store) {
       this.store = Objects.requireNonNull(store, "store");
@@ -426,13 +428,20 @@ public final class Engine implements AutoCloseable {
       return this;
     }
 
+    /** Where engine metrics go (breaker states and calls); an in-memory registry by default. */
+    public Builder meters(io.micrometer.core.instrument.MeterRegistry m) {
+      meters = m;
+      return this;
+    }
+
     public Engine build() {
       boolean own = workers == null;
       ExecutorService w =
           own
               ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-", 0).factory())
               : workers;
-      io.alphaflow.core.resilience.Breakers breakers = new io.alphaflow.core.resilience.Breakers();
+      io.alphaflow.core.resilience.Breakers breakers =
+          new io.alphaflow.core.resilience.Breakers(meters);
       return new Engine(
           new EngineParts(
               store,

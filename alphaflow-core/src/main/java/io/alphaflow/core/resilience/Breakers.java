@@ -5,8 +5,11 @@ import io.alphaflow.core.task.TaskFailure;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,8 +21,19 @@ import java.util.function.BiConsumer;
  * ResourceSpec#ofDefaults()}.
  */
 public final class Breakers {
-  private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+  private final CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
   private final Map<String, Retry> retries = new ConcurrentHashMap<>();
+
+  /** Breakers without metrics. */
+  public Breakers() {}
+
+  /**
+   * Breakers whose state, calls and failure rates are published to {@code meters}
+   * (resilience4j.circuitbreaker.* with a {@code name} tag per resource).
+   */
+  public Breakers(MeterRegistry meters) {
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
+  }
 
   /**
    * Calls for one attempt: {@code changed} hears (resource, "FROM -> TO") when a call moves a
@@ -65,21 +79,18 @@ public final class Breakers {
   }
 
   private CircuitBreaker breaker(String resource, Map<String, ResourceSpec> specs) {
-    return breakers.computeIfAbsent(
+    ResourceSpec s = spec(resource, specs);
+    return registry.circuitBreaker(
         resource,
-        r -> {
-          ResourceSpec s = spec(r, specs);
-          return CircuitBreaker.of(
-              r,
-              CircuitBreakerConfig.custom()
-                  .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                  .slidingWindowSize(s.failureThreshold())
-                  .minimumNumberOfCalls(s.failureThreshold())
-                  .failureRateThreshold(100)
-                  .waitDurationInOpenState(s.recoveryTimeout())
-                  .permittedNumberOfCallsInHalfOpenState(1)
-                  .build());
-        });
+        () ->
+            CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(s.failureThreshold())
+                .minimumNumberOfCalls(s.failureThreshold())
+                .failureRateThreshold(100)
+                .waitDurationInOpenState(s.recoveryTimeout())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .build());
   }
 
   private static Retry retry(String resource, ResourceSpec s) {

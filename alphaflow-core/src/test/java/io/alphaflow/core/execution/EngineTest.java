@@ -29,13 +29,21 @@ import org.junit.jupiter.api.io.TempDir;
 class EngineTest {
   @TempDir Path home;
   private InMemoryStore store;
+  private final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
   private Engine engine;
   private final List<Event> events = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void setUp() {
     store = new InMemoryStore();
-    engine = Engine.builder(store).tasks(TestFlows.registry()).home(home).random(() -> 0.5).build();
+    engine =
+        Engine.builder(store)
+            .tasks(TestFlows.registry())
+            .home(home)
+            .random(() -> 0.5)
+            .meters(meters)
+            .build();
     engine.events().subscribe(events::add);
   }
 
@@ -283,6 +291,15 @@ class EngineTest {
         .filteredOn(e -> e.type() == EventType.SYSTEM_BREAKER_CHANGED)
         .extracting(Event::message)
         .containsExactly("circuit 'vendor' CLOSED -> OPEN");
+
+    assertThat(
+            meters
+                .find("resilience4j.circuitbreaker.state")
+                .tags("name", "vendor", "state", "open")
+                .gauge()
+                .value())
+        .as("breaker state is a metric")
+        .isEqualTo(1.0);
 
     Thread.sleep(350);
     RunResult later = run(yaml.replace("fail: true", "fail: false"));
