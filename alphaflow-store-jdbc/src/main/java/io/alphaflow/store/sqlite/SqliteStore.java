@@ -470,8 +470,7 @@ public final class SqliteStore implements Store {
 
   @Override
   public List<BackupItem> pendingBackups() {
-    return queryBackups(
-        "SELECT * FROM backups WHERE uploaded = 0 AND ? = ? ORDER BY updated_at", "1", "1");
+    return queryBackups("SELECT * FROM backups WHERE uploaded = 0 ORDER BY updated_at");
   }
 
   @Override
@@ -481,12 +480,13 @@ public final class SqliteStore implements Store {
         .findFirst();
   }
 
-  private List<BackupItem> queryBackups(String sql, String a, String b) {
+  private List<BackupItem> queryBackups(String sql, String... args) {
     return read(
         () -> {
           PreparedStatement ps = statement(sql);
-          ps.setString(1, a);
-          ps.setString(2, b);
+          for (int i = 0; i < args.length; i++) {
+            ps.setString(i + 1, args[i]);
+          }
           List<BackupItem> out = new ArrayList<>();
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {

@@ -528,11 +528,11 @@ public final class RunLoop {
   }
 
   /** A claim's holder ({@code pid@host/run/task/n}) is gone if its process no longer lives here. */
-  private static boolean holderIsGone(String holder) {
+  private boolean holderIsGone(String holder) {
     try {
       io.alphaflow.core.execution.Owner owner =
           io.alphaflow.core.execution.Owner.parse(holder.substring(0, holder.indexOf('/')));
-      return !owner.mayBeAlive(null, Instant.now(), Duration.ZERO)
+      return !owner.mayBeAlive(null, parts.clock().instant(), Duration.ZERO)
           && owner.host().equals(io.alphaflow.core.execution.Owner.self().host());
     } catch (RuntimeException e) {
       return true;
