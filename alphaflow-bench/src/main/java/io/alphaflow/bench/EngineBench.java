@@ -196,7 +196,8 @@ public final class EngineBench {
   }
 
   private static TaskSpec task(String id, String type, List<String> deps) {
-    return new TaskSpec(id, type, null, Map.of(), deps, null, null, null, null, null, null, null);
+    return new TaskSpec(
+        id, type, null, Map.of(), deps, null, null, null, null, null, null, null, null);
   }
 
   private static Flow flow(String name, List<TaskSpec> tasks) {

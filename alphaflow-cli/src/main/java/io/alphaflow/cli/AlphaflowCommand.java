@@ -25,7 +25,9 @@ import picocli.CommandLine.Command;
       StoreGcCommand.class,
       RunPinCommand.class,
       BackupCommand.class,
-      ArtifactRestoreCommand.class
+      ArtifactRestoreCommand.class,
+      TaskApproveCommand.class,
+      TaskRejectCommand.class
     })
 final class AlphaflowCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -31,7 +31,10 @@ final class ProgressPrinter implements EventListener {
           case TASK_RETRYING -> "  ~ " + e.taskId() + " " + e.message();
           case STAGE_STARTED, STAGE_COMPLETED -> "  # " + e.message();
           case SYSTEM_BREAKER_CHANGED -> "  ! " + e.message();
-          case WORKFLOW_CANCELLED -> "run " + e.runId() + ": " + e.message();
+          case WORKFLOW_CANCELLED, WORKFLOW_WAITING -> "run " + e.runId() + ": " + e.message();
+          case TASK_AWAITING_APPROVAL -> "  ? " + e.taskId() + " " + e.message();
+          case TASK_APPROVED -> "  + " + e.taskId() + " " + e.message();
+          case TASK_REJECTED -> "  - " + e.taskId() + " " + e.message();
           case WORKFLOW_COMPLETED, WORKFLOW_FAILED, TASK_QUEUED, SYSTEM_ALERT -> null;
         };
     if (line != null) {

@@ -32,11 +32,12 @@ final class RunReporter {
     }
     RunRecord run = engine.store().findRun(result.runId()).orElseThrow();
     if (options.json) {
-      out.println(Json.write(RunViews.runJson(run, result.tasks())));
+      out.println(
+          Json.write(RunViews.runJson(run, result.tasks(), engine.store().approvals(run.runId()))));
     } else {
       out.println();
-      out.print(RunViews.runText(run, result.tasks()));
-      if (result.state() != RunState.SUCCEEDED) {
+      out.print(RunViews.runText(run, result.tasks(), engine.store().approvals(run.runId())));
+      if (result.state() != RunState.SUCCEEDED && result.state() != RunState.WAITING) {
         out.println(
             "\nlogs: alphaflow logs "
                 + run.runId()
@@ -45,6 +46,9 @@ final class RunReporter {
       }
     }
     out.flush();
-    return result.state() == RunState.SUCCEEDED ? ExitCode.OK.code() : ExitCode.RUN_FAILED.code();
+    // a run waiting for a person has not failed: it continues when approved
+    return result.state() == RunState.SUCCEEDED || result.state() == RunState.WAITING
+        ? ExitCode.OK.code()
+        : ExitCode.RUN_FAILED.code();
   }
 }

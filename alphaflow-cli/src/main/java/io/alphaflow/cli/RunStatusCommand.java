@@ -32,8 +32,8 @@ final class RunStatusCommand implements Callable<Integer> {
           .getOut()
           .print(
               json
-                  ? Json.write(RunViews.runJson(run, tasks)) + "\n"
-                  : RunViews.runText(run, tasks));
+                  ? Json.write(RunViews.runJson(run, tasks, ws.store().approvals(runId))) + "\n"
+                  : RunViews.runText(run, tasks, ws.store().approvals(runId)));
       return ExitCode.OK.code();
     }
   }

@@ -1,5 +1,6 @@
 package io.alphaflow.cli;
 
+import io.alphaflow.core.approval.Approval;
 import io.alphaflow.core.flow.Durations;
 import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.run.TaskRunRecord;
@@ -19,11 +20,26 @@ final class RunViews {
 
   private RunViews() {}
 
-  static Map<String, Object> runJson(RunRecord run, List<TaskRunRecord> tasks) {
+  static Map<String, Object> runJson(
+      RunRecord run, List<TaskRunRecord> tasks, List<Approval> approvals) {
     Map<String, Object> m = runSummaryJson(run);
     m.put("params", run.params());
     m.put("owner", run.owner());
     m.put("tasks", tasks.stream().map(RunViews::taskJson).toList());
+    m.put(
+        "approvals",
+        approvals.stream()
+            .map(
+                a -> {
+                  Map<String, Object> j = new LinkedHashMap<>();
+                  j.put("task", a.taskId());
+                  j.put("decision", a.decision().name());
+                  j.put("by", a.by());
+                  j.put("comment", a.comment());
+                  j.put("at", text(a.at()));
+                  return j;
+                })
+            .toList());
     return m;
   }
 
@@ -54,7 +70,7 @@ final class RunViews {
     return m;
   }
 
-  static String runText(RunRecord run, List<TaskRunRecord> tasks) {
+  static String runText(RunRecord run, List<TaskRunRecord> tasks, List<Approval> approvals) {
     StringBuilder sb = new StringBuilder();
     sb.append("run ")
         .append(run.runId())
@@ -81,6 +97,28 @@ final class RunViews {
       sb.append("error: ").append(run.error()).append('\n');
     }
     sb.append('\n').append(taskTable(tasks));
+    for (Approval a : approvals) {
+      sb.append("approval: ").append(a.taskId()).append(' ').append(a.describe()).append('\n');
+    }
+    for (TaskRunRecord t : tasks) {
+      if (t.state() == TaskState.AWAITING_APPROVAL) {
+        sb.append("waiting: ")
+            .append(t.taskId())
+            .append(
+                t.nextAttemptAt() == null
+                    ? ""
+                    : " (rejected if undecided by " + clock(t.nextAttemptAt()) + ")")
+            .append("\n  approve: alphaflow approve ")
+            .append(run.runId())
+            .append(' ')
+            .append(t.taskId())
+            .append(" --by NAME --comment TEXT\n  reject:  alphaflow reject ")
+            .append(run.runId())
+            .append(' ')
+            .append(t.taskId())
+            .append(" --by NAME --comment WHY\n");
+      }
+    }
     return sb.toString();
   }
 

@@ -102,7 +102,7 @@ final class TaskRunCommand implements Callable<Integer> {
             List.of(),
             List.of(
                 new TaskSpec(
-                    type, type, null, config, List.of(), null, null, null, null, false, null,
+                    type, type, null, config, List.of(), null, null, null, null, false, null, null,
                     null)),
             Map.of(),
             null,

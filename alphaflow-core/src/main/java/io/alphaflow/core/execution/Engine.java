@@ -2,6 +2,8 @@ package io.alphaflow.core.execution;
 
 import io.alphaflow.core.ConflictException;
 import io.alphaflow.core.NotFoundException;
+import io.alphaflow.core.approval.Approval;
+import io.alphaflow.core.approval.Decision;
 import io.alphaflow.core.artifact.Artifact;
 import io.alphaflow.core.artifact.Checkpoints;
 import io.alphaflow.core.event.Event;
@@ -259,6 +261,68 @@ public final class Engine implements AutoCloseable {
                 List.of(new Event(runId, EventType.WORKFLOW_RESUMED, taskId, 0, now, why))));
     parts.store().clearCancelRequest(runId);
     return execute(flow, runId, false, false, new CachePolicy(false, targets));
+  }
+
+  /**
+   * Records a person's decision on a task waiting for approval. The first decision stands; one made
+   * after the request's timeout is refused (the timeout rejected it). A process executing the run
+   * acts on it within a moment; a parked run ({@link RunState#WAITING}) continues when resumed.
+   * Returns the decision that stands.
+   */
+  public Approval decide(
+      String runId, String taskId, Decision decision, String by, String comment) {
+    RunRecord run = parts.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
+    TaskRunRecord task =
+        parts.store().taskRuns(runId).stream()
+            .filter(t -> t.taskId().equals(taskId))
+            .findFirst()
+            .orElseThrow(() -> NotFoundException.task(runId, taskId));
+    Instant now = parts.clock().instant();
+    java.util.Optional<Approval> earlier = parts.store().approval(runId, taskId);
+    if (earlier.isPresent()) {
+      throw new ConflictException(
+          "task '" + taskId + "' of run " + runId + " was already " + earlier.get().describe());
+    }
+    if (task.state() != TaskState.AWAITING_APPROVAL) {
+      throw new ConflictException(
+          "task '"
+              + taskId
+              + "' of run "
+              + runId
+              + " is not waiting for approval (it is "
+              + task.state()
+              + (run.state().isTerminal() ? "; the run is " + run.state() : "")
+              + ")");
+    }
+    if (task.nextAttemptAt() != null && !now.isBefore(task.nextAttemptAt())) {
+      parts
+          .store()
+          .decide(
+              new Approval(
+                  runId,
+                  taskId,
+                  Decision.REJECTED,
+                  "timeout",
+                  "no decision before " + task.nextAttemptAt(),
+                  now));
+      throw new ConflictException(
+          "the approval request for task '"
+              + taskId
+              + "' expired at "
+              + task.nextAttemptAt()
+              + ", so it was rejected; resume the run to let it fail, or start a new run");
+    }
+    Approval mine = new Approval(runId, taskId, decision, by, comment, now);
+    if (!parts.store().decide(mine)) {
+      throw new ConflictException(
+          "task '"
+              + taskId
+              + "' of run "
+              + runId
+              + " was decided meanwhile: "
+              + parts.store().approval(runId, taskId).map(Approval::describe).orElse("?"));
+    }
+    return mine;
   }
 
   /**

@@ -23,7 +23,8 @@ public record TaskSpec(
     TriggerRule triggerRule,
     Boolean cache,
     Integer retentionDays,
-    String backup) {
+    String backup,
+    ApprovalSpec approval) {
 
   public TaskSpec {
     Objects.requireNonNull(id, "id");
@@ -51,6 +52,7 @@ public record TaskSpec(
             : defaults.triggerRule() != null ? defaults.triggerRule() : TriggerRule.ALL_SUCCESS,
         cache,
         retentionDays,
-        backup);
+        backup,
+        approval);
   }
 }

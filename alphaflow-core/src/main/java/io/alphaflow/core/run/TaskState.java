@@ -25,7 +25,8 @@ public enum TaskState {
 
   private static final Map<TaskState, Set<TaskState>> ALLOWED =
       Map.ofEntries(
-          Map.entry(PENDING, EnumSet.of(QUEUED, SKIPPED, UPSTREAM_FAILED, CANCELLED)),
+          Map.entry(
+              PENDING, EnumSet.of(QUEUED, AWAITING_APPROVAL, SKIPPED, UPSTREAM_FAILED, CANCELLED)),
           // back to PENDING: a resumed run re-queues what was queued or running when it died
           Map.entry(QUEUED, EnumSet.of(RUNNING, CANCELLED, PENDING)),
           Map.entry(

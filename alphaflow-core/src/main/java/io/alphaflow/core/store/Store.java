@@ -1,8 +1,11 @@
 package io.alphaflow.core.store;
 
+import io.alphaflow.core.approval.Approval;
 import io.alphaflow.core.artifact.Artifact;
 import io.alphaflow.core.backup.BackupItem;
 import io.alphaflow.core.event.Event;
+import io.alphaflow.core.model.AliasMove;
+import io.alphaflow.core.model.ModelVersion;
 import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.run.TaskRunRecord;
 import java.time.Instant;
@@ -99,6 +102,39 @@ public interface Store extends AutoCloseable {
 
   /** Stores a backup's new state (queued with a new error, or uploaded). */
   void updateBackup(BackupItem item);
+
+  /** Records a decision on a waiting task unless one exists; returns whether this one stands. */
+  boolean decide(Approval approval);
+
+  /** The decision on one task of a run, if anybody made one. */
+  Optional<Approval> approval(String runId, String taskId);
+
+  /** Every decision on a run's tasks, oldest first. */
+  List<Approval> approvals(String runId);
+
+  /** Stores a model version; false (and no change) if that name and version exist. */
+  boolean registerModel(ModelVersion version);
+
+  /** A version of a model by its hash or a unique prefix of it. */
+  Optional<ModelVersion> modelVersion(String name, String versionOrPrefix);
+
+  /** Every version of a model, oldest first. */
+  List<ModelVersion> modelVersions(String name);
+
+  /** The names of all registered models, sorted. */
+  List<String> modelNames();
+
+  /** The version an alias of a model points to, if it is set. */
+  Optional<String> alias(String name, String alias);
+
+  /**
+   * Moves an alias and records the move, only if the alias still points to {@code move.previous()};
+   * returns whether it moved.
+   */
+  boolean moveAlias(AliasMove move);
+
+  /** Every move of a model's aliases, oldest first. */
+  List<AliasMove> aliasHistory(String name);
 
   @Override
   void close();

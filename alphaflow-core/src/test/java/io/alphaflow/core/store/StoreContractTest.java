@@ -2,9 +2,13 @@ package io.alphaflow.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alphaflow.core.approval.Approval;
+import io.alphaflow.core.approval.Decision;
 import io.alphaflow.core.artifact.Artifact;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.event.EventType;
+import io.alphaflow.core.model.AliasMove;
+import io.alphaflow.core.model.ModelVersion;
 import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.run.RunState;
 import io.alphaflow.core.run.TaskRunRecord;
@@ -215,5 +219,45 @@ public abstract class StoreContractTest {
     assertThat(store.findRun("nope")).isEmpty();
     assertThat(store.taskRuns("nope")).isEmpty();
     assertThat(store.events("nope")).isEmpty();
+  }
+
+  @Test
+  void firstDecisionOnAWaitingTaskStands() {
+    Approval yes = new Approval("r1", "deploy", Decision.APPROVED, "alice", "metrics ok", t0);
+    Approval no =
+        new Approval("r1", "deploy", Decision.REJECTED, "bob", "too late", t0.plusSeconds(1));
+
+    assertThat(store.decide(yes)).isTrue();
+    assertThat(store.decide(no)).isFalse();
+
+    assertThat(store.approval("r1", "deploy")).contains(yes);
+    assertThat(store.approval("r1", "train")).isEmpty();
+    assertThat(store.approvals("r1")).containsExactly(yes);
+  }
+
+  @Test
+  void modelVersionsAreFoundByUniquePrefixAndAliasesMoveOnlyFromWhereTheyAre() {
+    ModelVersion v1 = new ModelVersion("m", "aaa111", "/models/m/aaa111", "{}", "r1", "reg", t0);
+    ModelVersion v2 =
+        new ModelVersion("m", "aab222", "/models/m/aab222", "{}", "r2", "reg", t0.plusSeconds(1));
+    assertThat(store.registerModel(v1)).isTrue();
+    assertThat(store.registerModel(v1)).isFalse();
+    store.registerModel(v2);
+
+    assertThat(store.modelVersion("m", "aab")).contains(v2);
+    assertThat(store.modelVersion("m", "aa")).isEmpty(); // ambiguous
+    assertThat(store.modelVersions("m")).containsExactly(v1, v2);
+    assertThat(store.modelNames()).containsExactly("m");
+
+    AliasMove first = new AliasMove("m", "champion", "aaa111", null, "promote", "alice", "", t0);
+    AliasMove second =
+        new AliasMove("m", "champion", "aab222", "aaa111", "promote", "bob", "better", t0);
+    AliasMove stale =
+        new AliasMove("m", "champion", "aab222", null, "promote", "carol", "race", t0);
+    assertThat(store.moveAlias(first)).isTrue();
+    assertThat(store.moveAlias(stale)).isFalse();
+    assertThat(store.moveAlias(second)).isTrue();
+    assertThat(store.alias("m", "champion")).contains("aab222");
+    assertThat(store.aliasHistory("m")).containsExactly(first, second);
   }
 }

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alphaflow.core.AlphaflowException;
+import io.alphaflow.core.approval.Approval;
 import io.alphaflow.core.artifact.Artifact;
 import io.alphaflow.core.backup.BackupItem;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.event.EventType;
+import io.alphaflow.core.model.AliasMove;
+import io.alphaflow.core.model.ModelVersion;
 import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.run.RunState;
 import io.alphaflow.core.run.TaskRunRecord;
@@ -50,6 +53,7 @@ public final class SqliteStore implements Store {
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, PreparedStatement> statements = new HashMap<>();
   private final Path file;
+  private final RegistryTables registry = new RegistryTables(this);
 
   private SqliteStore(Path file, Connection connection) {
     this.file = file;
@@ -355,6 +359,57 @@ public final class SqliteStore implements Store {
           }
           return out;
         });
+  }
+
+  @Override
+  public boolean decide(Approval approval) {
+    return registry.decide(approval);
+  }
+
+  @Override
+  public Optional<Approval> approval(String runId, String taskId) {
+    return registry.approvals(runId, taskId).stream().findFirst();
+  }
+
+  @Override
+  public List<Approval> approvals(String runId) {
+    return registry.approvals(runId, null);
+  }
+
+  @Override
+  public boolean registerModel(ModelVersion version) {
+    return registry.registerModel(version);
+  }
+
+  @Override
+  public Optional<ModelVersion> modelVersion(String name, String versionOrPrefix) {
+    List<ModelVersion> hits = registry.versions(name, versionOrPrefix);
+    return hits.size() == 1 ? Optional.of(hits.get(0)) : Optional.empty();
+  }
+
+  @Override
+  public List<ModelVersion> modelVersions(String name) {
+    return registry.versions(name, "");
+  }
+
+  @Override
+  public List<String> modelNames() {
+    return registry.names();
+  }
+
+  @Override
+  public Optional<String> alias(String name, String alias) {
+    return registry.alias(name, alias);
+  }
+
+  @Override
+  public boolean moveAlias(AliasMove move) {
+    return registry.moveAlias(move);
+  }
+
+  @Override
+  public List<AliasMove> aliasHistory(String name) {
+    return registry.history(name);
   }
 
   @Override
@@ -716,7 +771,7 @@ public final class SqliteStore implements Store {
   }
 
   /** Prepared once per connection: parsing SQL costs more than a small write. */
-  private PreparedStatement statement(String sql) throws SQLException {
+  PreparedStatement statement(String sql) throws SQLException {
     PreparedStatement ps = statements.get(sql);
     if (ps == null) {
       ps = connection.prepareStatement(sql);
@@ -725,15 +780,15 @@ public final class SqliteStore implements Store {
     return ps;
   }
 
-  private interface SqlWork {
+  interface SqlWork {
     void run() throws SQLException;
   }
 
-  private interface SqlRead<T> {
+  interface SqlRead<T> {
     T get() throws SQLException;
   }
 
-  private void inTransaction(SqlWork work) {
+  void inTransaction(SqlWork work) {
     lock.lock();
     try {
       try {
@@ -748,7 +803,7 @@ public final class SqliteStore implements Store {
     }
   }
 
-  private <T> T read(SqlRead<T> work) {
+  <T> T read(SqlRead<T> work) {
     lock.lock();
     try {
       T result = work.get();
@@ -770,7 +825,7 @@ public final class SqliteStore implements Store {
     }
   }
 
-  private static void setTime(PreparedStatement ps, int index, Instant t) throws SQLException {
+  static void setTime(PreparedStatement ps, int index, Instant t) throws SQLException {
     if (t == null) {
       ps.setNull(index, Types.BIGINT);
     } else {
@@ -778,7 +833,7 @@ public final class SqliteStore implements Store {
     }
   }
 
-  private static Instant time(ResultSet rs, String column) throws SQLException {
+  static Instant time(ResultSet rs, String column) throws SQLException {
     long v = rs.getLong(column);
     return rs.wasNull() ? null : Instant.EPOCH.plus(v, ChronoUnit.MICROS);
   }

@@ -1,5 +1,7 @@
 package io.alphaflow.core.execution.internal;
 
+import io.alphaflow.core.approval.Approval;
+import io.alphaflow.core.approval.Decision;
 import io.alphaflow.core.artifact.Artifact;
 import io.alphaflow.core.artifact.Checkpoints;
 import io.alphaflow.core.artifact.ContentHash;
@@ -9,6 +11,7 @@ import io.alphaflow.core.event.Event;
 import io.alphaflow.core.event.EventType;
 import io.alphaflow.core.execution.CachePolicy;
 import io.alphaflow.core.execution.RunResult;
+import io.alphaflow.core.flow.ApprovalSpec;
 import io.alphaflow.core.flow.Durations;
 import io.alphaflow.core.flow.Flow;
 import io.alphaflow.core.flow.TaskSpec;
@@ -63,6 +66,10 @@ public final class RunLoop {
   private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
   private final Deque<String> settled = new ArrayDeque<>();
   private final Set<String> startedStages = new HashSet<>();
+
+  /** Tasks in AWAITING_APPROVAL, with the moment their request expires (null: never). */
+  private final Map<String, Instant> awaiting = new LinkedHashMap<>();
+
   private final TurnBatch batch;
   private final Map<String, TaskAttempt.Cache> attemptCaches = new HashMap<>();
   private boolean backupsQueued;
@@ -171,6 +178,16 @@ public final class RunLoop {
       }
       drainSettled(now);
       dispatch(now);
+      if (parkable()) {
+        checkApprovals(now);
+        drainSettled(now);
+        dispatch(now);
+      }
+      if (parkable()) {
+        park(now);
+        batch.flush();
+        return result();
+      }
       if (terminal == specs.size()) {
         finish(now);
         batch.flush();
@@ -237,7 +254,8 @@ public final class RunLoop {
           terminal++;
           values.succeeded(id, r.outputs(), reusableDir(r));
         }
-        case PENDING, AWAITING_APPROVAL -> {}
+        case AWAITING_APPROVAL -> awaiting.put(id, r.nextAttemptAt());
+        case PENDING -> {}
       }
     }
     return resumed;
@@ -251,7 +269,13 @@ public final class RunLoop {
     TaskSpec spec = specs.get(id);
     switch (TriggerRules.decide(spec.triggerRule(), upstream)) {
       case WAIT -> {}
-      case RUN -> queue(id, records.get(id), now);
+      case RUN -> {
+        if (needsApproval(id)) {
+          await(id, now);
+        } else {
+          queue(id, records.get(id), now);
+        }
+      }
       case SKIP -> {
         update(records.get(id).toBuilder().state(TaskState.SKIPPED).endedAt(now).build());
         event(
@@ -277,6 +301,107 @@ public final class RunLoop {
         settle(id);
       }
     }
+  }
+
+  /** Whether the task must wait for a person: its approval applies and nobody decided yet. */
+  private boolean needsApproval(String id) {
+    ApprovalSpec approval = specs.get(id).approval();
+    if (approval == null) {
+      return false;
+    }
+    if (approval.requiredIf() != null) {
+      String value =
+          Templates.resolveString(
+              approval.requiredIf(), expr -> values.value(expr, id, records.get(id).attempt()));
+      if (!value.trim().equalsIgnoreCase("true")) {
+        return false;
+      }
+    }
+    return parts
+        .store()
+        .approval(run.runId(), id)
+        .map(a -> a.decision() != Decision.APPROVED)
+        .orElse(true);
+  }
+
+  private void await(String id, Instant now) {
+    ApprovalSpec approval = specs.get(id).approval();
+    Instant deadline = approval.timeout() == null ? null : now.plus(approval.timeout());
+    String why =
+        approval.requiredIf() == null
+            ? "approval required"
+            : "approval required because " + approval.requiredIf() + " is true";
+    update(
+        records.get(id).toBuilder()
+            .state(TaskState.AWAITING_APPROVAL)
+            .nextAttemptAt(deadline)
+            .error(why)
+            .build());
+    awaiting.put(id, deadline);
+    event(
+        EventType.TASK_AWAITING_APPROVAL,
+        id,
+        0,
+        "waiting for approval ("
+            + why
+            + (deadline == null
+                ? ")"
+                : "; rejected unless decided within "
+                    + Durations.format(approval.timeout())
+                    + ", by "
+                    + deadline
+                    + ")"));
+  }
+
+  /** Acts on decisions made meanwhile (by another process), and rejects expired requests. */
+  private void checkApprovals(Instant now) {
+    for (String id : new ArrayList<>(awaiting.keySet())) {
+      Approval decided = parts.store().approval(run.runId(), id).orElse(null);
+      Instant deadline = awaiting.get(id);
+      if (decided == null && deadline != null && !now.isBefore(deadline)) {
+        parts
+            .store()
+            .decide(
+                new Approval(
+                    run.runId(),
+                    id,
+                    Decision.REJECTED,
+                    "timeout",
+                    "no decision within " + Durations.format(specs.get(id).approval().timeout()),
+                    now));
+        decided = parts.store().approval(run.runId(), id).orElse(null);
+      }
+      if (decided == null) {
+        continue;
+      }
+      awaiting.remove(id);
+      TaskRunRecord r = records.get(id);
+      if (decided.decision() == Decision.APPROVED) {
+        event(EventType.TASK_APPROVED, id, 0, decided.describe());
+        queue(id, r.toBuilder().error(null).nextAttemptAt(null).build(), now);
+      } else {
+        event(EventType.TASK_REJECTED, id, 0, decided.describe());
+        fail(r, new Failure(FailureKind.ERROR, decided.describe(), null, true), now);
+      }
+    }
+  }
+
+  /** Nothing can move until somebody decides: no attempt runs, is queued or waits to retry. */
+  private boolean parkable() {
+    return !awaiting.isEmpty() && running.isEmpty() && ready.isEmpty() && retries.isEmpty();
+  }
+
+  /** Stops here without holding a thread: the run waits in the store for a decision. */
+  private void park(Instant now) {
+    run = run.withState(RunState.WAITING, now, null).withOwner(null, now);
+    batch.run(run);
+    event(
+        EventType.WORKFLOW_WAITING,
+        null,
+        0,
+        "waiting for approval of "
+            + String.join(", ", awaiting.keySet())
+            + "; the run continues when a decision is made");
   }
 
   private String upstreamSummary(String id) {
@@ -678,6 +803,7 @@ public final class RunLoop {
     if (cancelReason != null) {
       return;
     }
+    checkApprovals(now);
     parts
         .store()
         .cancelRequest(run.runId())
@@ -699,6 +825,7 @@ public final class RunLoop {
     }
     ready.clear();
     retries.clear();
+    awaiting.clear();
     for (String id : dag.topologicalOrder()) {
       TaskRunRecord r = records.get(id);
       if (!r.state().isTerminal()) {

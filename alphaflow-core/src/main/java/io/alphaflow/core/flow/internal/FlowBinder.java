@@ -2,6 +2,7 @@ package io.alphaflow.core.flow.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.alphaflow.core.flow.ApprovalSpec;
 import io.alphaflow.core.flow.Durations;
 import io.alphaflow.core.flow.Flow;
 import io.alphaflow.core.flow.ParamSpec;
@@ -116,7 +117,18 @@ final class FlowBinder {
         t.path("retention_days").canConvertToInt() && t.get("retention_days").asInt() >= 0
             ? t.get("retention_days").asInt()
             : null,
-        text(t.get("backup")));
+        text(t.get("backup")),
+        approval(t.get("approval")));
+  }
+
+  private static ApprovalSpec approval(JsonNode a) {
+    if (a == null || a.isNull() || (a.isBoolean() && !a.asBoolean())) {
+      return null;
+    }
+    if (a.isObject()) {
+      return new ApprovalSpec(text(a.get("required_if")), duration(a.get("timeout")));
+    }
+    return ApprovalSpec.ALWAYS; // "required" or true
   }
 
   private static Map<String, ResourceSpec> resources(JsonNode node) {

@@ -159,8 +159,19 @@ final class FlowChecks {
         List<TaskSpec> upstream = tasks.stream().filter(u -> ancestors.contains(u.id())).toList();
         report(i, t, types.validateInFlow(t.type(), t, upstream));
       }
+      Map<String, Templates.Reference> refs = new java.util.LinkedHashMap<>();
       for (Templates.Reference r : Templates.references(t.config())) {
-        String at = "/tasks/" + i + "/config" + pointer(r.configPath());
+        refs.put("/tasks/" + i + "/config" + pointer(r.configPath()), r);
+      }
+      if (t.approval() != null && t.approval().requiredIf() != null) {
+        for (Templates.Reference r :
+            Templates.references(Map.of("required_if", t.approval().requiredIf()))) {
+          refs.put("/tasks/" + i + "/approval/required_if", r);
+        }
+      }
+      for (Map.Entry<String, Templates.Reference> ref : refs.entrySet()) {
+        Templates.Reference r = ref.getValue();
+        String at = ref.getKey();
         String problem = Templates.problem(r.expression(), params);
         if (problem != null) {
           problems.add(

@@ -1,8 +1,11 @@
 package io.alphaflow.core.store.memory;
 
+import io.alphaflow.core.approval.Approval;
 import io.alphaflow.core.artifact.Artifact;
 import io.alphaflow.core.backup.BackupItem;
 import io.alphaflow.core.event.Event;
+import io.alphaflow.core.model.AliasMove;
+import io.alphaflow.core.model.ModelVersion;
 import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.run.TaskRunRecord;
 import io.alphaflow.core.run.TaskState;
@@ -29,6 +32,70 @@ public final class InMemoryStore implements Store {
   private final java.util.Set<String> pinned = new java.util.HashSet<>();
   private final Map<String, BackupItem> backups = new LinkedHashMap<>();
   private final Map<String, String> claims = new LinkedHashMap<>();
+  private final Map<String, Approval> approvals = new LinkedHashMap<>();
+  private final Map<String, ModelVersion> models = new LinkedHashMap<>();
+  private final Map<String, String> aliases = new LinkedHashMap<>();
+  private final List<AliasMove> aliasMoves = new ArrayList<>();
+
+  @Override
+  public synchronized boolean decide(Approval a) {
+    return approvals.putIfAbsent(a.runId() + "/" + a.taskId(), a) == null;
+  }
+
+  @Override
+  public synchronized Optional<Approval> approval(String runId, String taskId) {
+    return Optional.ofNullable(approvals.get(runId + "/" + taskId));
+  }
+
+  @Override
+  public synchronized List<Approval> approvals(String runId) {
+    return approvals.values().stream().filter(a -> a.runId().equals(runId)).toList();
+  }
+
+  @Override
+  public synchronized boolean registerModel(ModelVersion v) {
+    return models.putIfAbsent(v.name() + "/" + v.version(), v) == null;
+  }
+
+  @Override
+  public synchronized Optional<ModelVersion> modelVersion(String name, String versionOrPrefix) {
+    List<ModelVersion> hits =
+        models.values().stream()
+            .filter(v -> v.name().equals(name) && v.version().startsWith(versionOrPrefix))
+            .toList();
+    return hits.size() == 1 ? Optional.of(hits.get(0)) : Optional.empty();
+  }
+
+  @Override
+  public synchronized List<ModelVersion> modelVersions(String name) {
+    return models.values().stream().filter(v -> v.name().equals(name)).toList();
+  }
+
+  @Override
+  public synchronized List<String> modelNames() {
+    return models.values().stream().map(ModelVersion::name).distinct().sorted().toList();
+  }
+
+  @Override
+  public synchronized Optional<String> alias(String name, String alias) {
+    return Optional.ofNullable(aliases.get(name + "/" + alias));
+  }
+
+  @Override
+  public synchronized boolean moveAlias(AliasMove move) {
+    String key = move.name() + "/" + move.alias();
+    if (!Objects.equals(aliases.get(key), move.previous())) {
+      return false;
+    }
+    aliases.put(key, move.version());
+    aliasMoves.add(move);
+    return true;
+  }
+
+  @Override
+  public synchronized List<AliasMove> aliasHistory(String name) {
+    return aliasMoves.stream().filter(m -> m.name().equals(name)).toList();
+  }
 
   @Override
   public synchronized void createRun(RunRecord run, List<TaskRunRecord> tasks, List<Event> evs) {
