@@ -37,4 +37,10 @@ public interface TaskContext {
 
   /** Guarded calls to external resources: shared circuit breakers and retries per resource. */
   ExternalCalls external();
+
+  /** The decision that let this task start, if it waited for approval. */
+  java.util.Optional<io.alphaflow.core.approval.Approval> approval();
+
+  /** The model registry of this engine's home and store. */
+  io.alphaflow.core.model.ModelRegistry models();
 }

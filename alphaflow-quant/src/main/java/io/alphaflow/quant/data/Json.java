@@ -21,4 +21,21 @@ public final class Json {
   public static Map<String, Object> read(Path file) throws IOException {
     return MAPPER.readValue(file.toFile(), Map.class);
   }
+
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> parse(String json) throws IOException {
+    return MAPPER.readValue(json, Map.class);
+  }
+
+  /** The value as YAML, for files people read (seed 000's deployment_manifest.yaml). */
+  public static String yaml(Object value) throws IOException {
+    return YAML.writeValueAsString(value);
+  }
+
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()
+              .disable(
+                  com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature
+                      .WRITE_DOC_START_MARKER));
 }

@@ -178,6 +178,8 @@ public final class LabelTask implements Task {
             "note",
             "above_median uses the median of the whole input; refit it per training window for backtests");
       }
+      meta.put("time_column", ts);
+      meta.put("symbol_column", symbol);
       meta.put("rows_in", total);
       meta.put("rows_out", kept);
       meta.put("rows_dropped_without_future", total - kept);

@@ -3,6 +3,7 @@ package io.alphaflow.quant.synthetic;
 import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskContext;
+import io.alphaflow.core.task.TaskFailure;
 import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Duck;
 import io.alphaflow.quant.data.Json;
@@ -52,7 +53,11 @@ public final class SyntheticOrderflowTask implements Task {
     String format = Configs.string(cfg, "format", "parquet");
     Path out = ctx.outputDir().resolve("data." + format);
     try (Connection db = Duck.open(cfg)) {
-      String query = query(rows, seed, start, interval);
+      double signal = Configs.number(cfg, "signal", 0.0);
+      if (!(signal >= 0 && signal <= 1)) {
+        throw TaskFailure.nonRetryable("signal must be between 0 and 1, was " + signal);
+      }
+      String query = query(rows, seed, start, interval, signal);
       Sql.exec(
           db,
           "COPY ("
@@ -66,6 +71,7 @@ public final class SyntheticOrderflowTask implements Task {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("rows", rows);
     meta.put("seed", seed);
+    meta.put("signal", Configs.number(cfg, "signal", 0.0));
     meta.put("start", start);
     meta.put("interval", interval);
     meta.put("file", out.getFileName().toString());
@@ -74,35 +80,46 @@ public final class SyntheticOrderflowTask implements Task {
     ctx.output("file", out.getFileName().toString());
   }
 
-  /** The generating query; uniform draws from a 64-bit hash of (seed, row, column). */
-  static String query(long rows, long seed, String start, String interval) {
+  /**
+   * The generating query; uniform draws from a 64-bit hash of (seed, row, column). With {@code
+   * signal} > 0 each rate mixes in that share of a slow cycle (period 50 to 250 rows, phase from
+   * the seed), so the recent past predicts the next value as in real order flow; 0 is pure noise.
+   */
+  static String query(long rows, long seed, String start, String interval, double signal) {
     return "SELECT TIMESTAMP "
         + Sql.literal(start)
         + " + i * INTERVAL "
         + Sql.literal(interval)
         + " AS timestamp, "
-        + uniform(seed, 1, 0.3, 0.7)
+        + uniform(seed, 1, 0.3, 0.7, signal)
         + " AS S_LI_INITIATIVEBUYRATE, "
-        + uniform(seed, 2, 0.3, 0.7)
+        + uniform(seed, 2, 0.3, 0.7, signal)
         + " AS S_LI_INITIATIVESELLRATE, "
-        + uniform(seed, 3, 0.1, 0.3)
+        + uniform(seed, 3, 0.1, 0.3, signal)
         + " AS S_LI_LARGEBUYRATE, "
-        + uniform(seed, 4, 0.1, 0.3)
+        + uniform(seed, 4, 0.1, 0.3, signal)
         + " AS S_LI_LARGESELLRATE "
         + "FROM range("
         + rows
         + ") t(i)";
   }
 
-  private static String uniform(long seed, int column, double lo, double hi) {
-    return "round("
-        + lo
-        + " + "
-        + (hi - lo)
-        + " * (hash(i, "
-        + seed
-        + ", "
-        + column
-        + ") % 1000000007) / 1000000007.0, 9)";
+  private static String uniform(long seed, int column, double lo, double hi, double signal) {
+    String noise = "(hash(i, " + seed + ", " + column + ") % 1000000007) / 1000000007.0";
+    String u =
+        signal == 0
+            ? noise
+            : "("
+                + (1 - signal)
+                + " * "
+                + noise
+                + " + "
+                + signal
+                + " * (0.5 + 0.5 * sin(2 * pi() * i / "
+                + (50 + Math.floorMod(seed * 31 + column * 17, 200))
+                + " + "
+                + Math.floorMod(seed * 7 + column, 628) / 100.0
+                + ")))";
+    return "round(" + lo + " + " + (hi - lo) + " * " + u + ", 9)";
   }
 }

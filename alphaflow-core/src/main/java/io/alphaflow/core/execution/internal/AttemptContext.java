@@ -24,6 +24,7 @@ final class AttemptContext implements TaskContext {
   private final Path stagingDir;
   private final Cancellation cancellation;
   private final ExternalCalls external;
+  private final io.alphaflow.core.model.ModelRegistry models;
   private final Map<String, String> outputs = Collections.synchronizedMap(new LinkedHashMap<>());
   private volatile boolean stagingCreated;
 
@@ -37,7 +38,8 @@ final class AttemptContext implements TaskContext {
       TaskLog log,
       Path stagingDir,
       Cancellation cancellation,
-      ExternalCalls external) {
+      ExternalCalls external,
+      io.alphaflow.core.model.ModelRegistry models) {
     this.runId = runId;
     this.flowName = flowName;
     this.taskId = taskId;
@@ -48,11 +50,22 @@ final class AttemptContext implements TaskContext {
     this.stagingDir = stagingDir;
     this.cancellation = cancellation;
     this.external = external;
+    this.models = models;
   }
 
   @Override
   public ExternalCalls external() {
     return external;
+  }
+
+  @Override
+  public java.util.Optional<io.alphaflow.core.approval.Approval> approval() {
+    return models.approval(runId, taskId);
+  }
+
+  @Override
+  public io.alphaflow.core.model.ModelRegistry models() {
+    return models;
   }
 
   @Override

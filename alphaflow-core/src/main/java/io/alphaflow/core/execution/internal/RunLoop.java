@@ -494,7 +494,8 @@ public final class RunLoop {
                             id,
                             attempt,
                             parts.clock().instant(),
-                            "circuit '" + resource + "' " + change))));
+                            "circuit '" + resource + "' " + change))),
+        new io.alphaflow.core.model.ModelRegistry(parts.store(), parts.home(), parts.clock()));
   }
 
   private void complete(Completion c, Instant now) {

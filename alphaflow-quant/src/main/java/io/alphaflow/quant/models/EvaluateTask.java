@@ -1,0 +1,140 @@
+package io.alphaflow.quant.models;
+
+import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.task.Task;
+import io.alphaflow.core.task.TaskContext;
+import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.data.Configs;
+import io.alphaflow.quant.data.Duck;
+import io.alphaflow.quant.data.Json;
+import io.alphaflow.quant.data.Sql;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Type {@code evaluate}: scores a {@code train} task's out-of-sample predictions per walk-forward
+ * fold and overall into {@code metrics.json}. With {@code gate:} thresholds it is a gate: a breach
+ * fails the task naming the metric, its value and the threshold, or with {@code on_breach: review}
+ * succeeds with the output {@code breached=true} so a later task can ask for a human's review
+ * ({@code approval: {required_if: ${tasks.evaluate.outputs.breached}}}).
+ */
+public final class EvaluateTask implements Task {
+  public static final String METRICS_FILE = "metrics.json";
+  static final List<String> PERIODS = List.of("minute", "hour", "day", "week", "month");
+
+  @Override
+  public String type() {
+    return "evaluate";
+  }
+
+  @Override
+  public boolean idempotent() {
+    return true;
+  }
+
+  @Override
+  public List<ConfigProblem> validate(Map<String, Object> config) {
+    List<ConfigProblem> problems =
+        new ArrayList<>(Configs.required(config, "input", "input: ${tasks.train.output_dir}"));
+    problems.addAll(Gate.problems(config.get("gate"), "gate"));
+    Object onBreach = config.getOrDefault("on_breach", "fail");
+    if (!List.of("fail", "review").contains(String.valueOf(onBreach))) {
+      problems.add(
+          new ConfigProblem(
+              "on_breach",
+              "unknown on_breach '" + onBreach + "'",
+              "use fail (the task fails) or review (a later approval asks a person)"));
+    }
+    Object period = config.getOrDefault("ic_period", "day");
+    if (!PERIODS.contains(String.valueOf(period))) {
+      problems.add(
+          new ConfigProblem(
+              "ic_period",
+              "unknown ic_period '" + period + "'",
+              "use one of " + String.join(", ", PERIODS)));
+    }
+    return problems;
+  }
+
+  @Override
+  public void execute(TaskContext ctx) throws Exception {
+    Map<String, Object> cfg = ctx.config();
+    Path dir = Path.of(Configs.string(cfg, "input"));
+    Path predictions = dir.resolve(TrainTask.PREDICTIONS_FILE);
+    Path modelJson = dir.resolve(TrainTask.MODEL_JSON);
+    if (!Files.isRegularFile(predictions) || !Files.isRegularFile(modelJson)) {
+      throw TaskFailure.nonRetryable(
+          "input " + dir + " is not a train task's output (no " + TrainTask.PREDICTIONS_FILE + ")");
+    }
+    Map<String, Object> model = Json.read(modelJson);
+    boolean classification = "classification".equals(model.get("kind"));
+    String time = String.valueOf(model.get("time_column"));
+    String period = Configs.string(cfg, "ic_period", "day");
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    try (Connection db = Duck.open(cfg)) {
+      Sql.exec(
+          db,
+          "CREATE TEMP VIEW p AS SELECT fold, actual, prediction, date_trunc('"
+              + period
+              + "', "
+              + Sql.ident(time)
+              + ") AS period FROM read_parquet("
+              + Sql.literal(predictions.toAbsolutePath().toString())
+              + ")");
+      metrics.put("kind", model.get("kind"));
+      metrics.put("algorithm", model.get("algorithm"));
+      metrics.put("model_hash", model.get("model_hash"));
+      metrics.put("ic_period", period);
+      Map<String, Object> overall = score(db, "TRUE", classification);
+      metrics.put("overall", overall);
+      List<Map<String, Object>> folds = new ArrayList<>();
+      for (Map<String, Object> f : Sql.rows(db, "SELECT DISTINCT fold FROM p ORDER BY fold")) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("fold", f.get("fold"));
+        m.putAll(score(db, "fold = " + f.get("fold"), classification));
+        folds.add(m);
+      }
+      metrics.put("folds", folds);
+      List<Gate> gates = Gate.parse(cfg.get("gate"));
+      List<String> breaches = new ArrayList<>();
+      for (Gate g : gates) {
+        String b = g.breach(overall, null);
+        if (b != null) {
+          breaches.add(b);
+        }
+      }
+      metrics.put(
+          "gate",
+          Map.of(
+              "passed", breaches.isEmpty(),
+              "breaches", breaches,
+              "thresholds", gates.stream().map(Gate::describe).toList()));
+      Json.write(ctx.outputDir().resolve(METRICS_FILE), metrics);
+      ctx.log().info("metrics: " + overall);
+      for (String key : List.of("r2", "rmse", "mae", "ic_mean", "accuracy", "roc_auc", "f1")) {
+        if (overall.get(key) != null) {
+          ctx.output(key, String.valueOf(overall.get(key)));
+        }
+      }
+      ctx.output("breached", Boolean.toString(!breaches.isEmpty()));
+      ctx.output("breaches", String.join("; ", breaches));
+      if (!breaches.isEmpty()) {
+        if ("review".equals(Configs.string(cfg, "on_breach", "fail"))) {
+          ctx.log().info("gate breached, asking for review: " + String.join("; ", breaches));
+        } else {
+          throw TaskFailure.nonRetryable("gate failed: " + String.join("; ", breaches));
+        }
+      }
+    }
+  }
+
+  private static Map<String, Object> score(Connection db, String where, boolean classification)
+      throws java.sql.SQLException {
+    return classification ? Metrics.classification(db, where) : Metrics.regression(db, where);
+  }
+}

@@ -1,0 +1,139 @@
+package io.alphaflow.quant.models;
+
+import io.alphaflow.core.flow.ConfigProblem;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Metric thresholds: {@code {r2: {min: 0.1}, rmse: {max: 0.05}}}, or {@code {auc: 0.55}} for a
+ * minimum. {@code min_vs_champion} / {@code max_vs_champion} compare with the current champion's
+ * value (e.g. {@code roc_auc: {min_vs_champion: -0.01}}: at most 0.01 worse).
+ */
+record Gate(String metric, Double min, Double max, Double minVsChampion, Double maxVsChampion) {
+  static List<Gate> parse(Object config) {
+    List<Gate> out = new ArrayList<>();
+    if (!(config instanceof Map<?, ?> m)) {
+      return out;
+    }
+    m.forEach(
+        (k, v) -> {
+          if (v instanceof Map<?, ?> b) {
+            out.add(
+                new Gate(
+                    String.valueOf(k),
+                    num(b.get("min")),
+                    num(b.get("max")),
+                    num(b.get("min_vs_champion")),
+                    num(b.get("max_vs_champion"))));
+          } else {
+            out.add(new Gate(String.valueOf(k), num(v), null, null, null));
+          }
+        });
+    return out;
+  }
+
+  static List<ConfigProblem> problems(Object config, String key) {
+    List<ConfigProblem> out = new ArrayList<>();
+    if (config == null) {
+      return out;
+    }
+    if (!(config instanceof Map<?, ?> m)) {
+      out.add(
+          new ConfigProblem(
+              key, key + " must map metric names to thresholds", key + ": {r2: {min: 0.1}}"));
+      return out;
+    }
+    m.forEach(
+        (k, v) -> {
+          if (v instanceof Map<?, ?> b) {
+            for (Object bound : b.keySet()) {
+              if (!List.of("min", "max", "min_vs_champion", "max_vs_champion").contains(bound)) {
+                out.add(
+                    new ConfigProblem(
+                        key + "." + k,
+                        "unknown bound '" + bound + "'",
+                        "use min, max, min_vs_champion or max_vs_champion"));
+              }
+            }
+          } else if (num(v) == null) {
+            out.add(
+                new ConfigProblem(
+                    key + "." + k, "threshold must be a number, was '" + v + "'", null));
+          }
+        });
+    return out;
+  }
+
+  /** What breaches this gate, or null: "r2 0.031 is below the minimum 0.1". */
+  String breach(Map<String, Object> metrics, Map<String, Object> champion) {
+    Object v = metrics.get(metric);
+    if (!(v instanceof Number n)) {
+      return metric
+          + " is missing from the metrics (known: "
+          + String.join(", ", metrics.keySet())
+          + ")";
+    }
+    double value = n.doubleValue();
+    if (min != null && value < min) {
+      return metric + " " + fmt(value) + " is below the minimum " + fmt(min);
+    }
+    if (max != null && value > max) {
+      return metric + " " + fmt(value) + " is above the maximum " + fmt(max);
+    }
+    Object c = champion == null ? null : champion.get(metric);
+    if (c instanceof Number cn) {
+      double cv = cn.doubleValue();
+      if (minVsChampion != null && value < cv + minVsChampion) {
+        return metric
+            + " "
+            + fmt(value)
+            + " is below the champion's "
+            + fmt(cv)
+            + " "
+            + signed(minVsChampion);
+      }
+      if (maxVsChampion != null && value > cv + maxVsChampion) {
+        return metric
+            + " "
+            + fmt(value)
+            + " is above the champion's "
+            + fmt(cv)
+            + " "
+            + signed(maxVsChampion);
+      }
+    }
+    return null;
+  }
+
+  Map<String, Object> describe() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("metric", metric);
+    out.put("min", min);
+    out.put("max", max);
+    out.put("min_vs_champion", minVsChampion);
+    out.put("max_vs_champion", maxVsChampion);
+    out.values().removeIf(java.util.Objects::isNull);
+    return out;
+  }
+
+  private static String signed(double d) {
+    return (d >= 0 ? "+ " : "- ") + fmt(Math.abs(d));
+  }
+
+  static String fmt(double d) {
+    return String.format(java.util.Locale.ROOT, "%.4g", d);
+  }
+
+  private static Double num(Object v) {
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Double.parseDouble(String.valueOf(v));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}

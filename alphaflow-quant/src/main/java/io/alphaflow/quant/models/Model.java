@@ -1,0 +1,15 @@
+package io.alphaflow.quant.models;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * A fitted model: a number per row for regression, the probability of class 1 for classification.
+ * Serializable, so a version's bytes (and its hash) follow from its inputs.
+ */
+public sealed interface Model extends Serializable permits LinearModel, SmileModel {
+  double[] predict(double[][] x);
+
+  /** A SQL expression computing the prediction from the feature columns, or null if none. */
+  String sql(List<String> features);
+}

@@ -1,0 +1,105 @@
+package io.alphaflow.quant.models;
+
+import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.model.ModelRegistry;
+import io.alphaflow.core.model.ModelVersion;
+import io.alphaflow.core.task.Task;
+import io.alphaflow.core.task.TaskContext;
+import io.alphaflow.quant.data.Configs;
+import io.alphaflow.quant.data.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Type {@code model_report}: a human-readable {@code report.md} of a training run, written with
+ * {@code trigger_rule: all_done} so it runs whatever happened. When training produced no model it
+ * says so and names the champion that stays in service: the output {@code outcome} is {@code
+ * new_model}, {@code kept_previous_model} or {@code no_model} (seed 001's "keep the previous model"
+ * as a visible result).
+ */
+public final class ModelReportTask implements Task {
+  @Override
+  public String type() {
+    return "model_report";
+  }
+
+  @Override
+  public List<ConfigProblem> validate(Map<String, Object> config) {
+    return Configs.required(config, "name", "name: factor_model");
+  }
+
+  @Override
+  public void execute(TaskContext ctx) throws Exception {
+    Map<String, Object> cfg = ctx.config();
+    String name = Configs.string(cfg, "name");
+    Path train = path(cfg, "train");
+    Path metrics = path(cfg, "metrics");
+    ModelVersion champion = ctx.models().alias(name, ModelRegistry.CHAMPION).orElse(null);
+    StringBuilder md = new StringBuilder("# Model report: ").append(name).append("\n\n");
+    md.append("run ").append(ctx.runId()).append(" of flow ").append(ctx.flowName()).append("\n\n");
+    String outcome;
+    if (train != null && Files.isRegularFile(train.resolve(TrainTask.MODEL_JSON))) {
+      outcome = "new_model";
+      Map<String, Object> model = Json.read(train.resolve(TrainTask.MODEL_JSON));
+      md.append("## New model\n\n")
+          .append("- algorithm: ")
+          .append(model.get("algorithm"))
+          .append(" (")
+          .append(model.get("kind"))
+          .append(")\n")
+          .append("- version: ")
+          .append(model.get("model_hash"))
+          .append('\n')
+          .append("- features: ")
+          .append(model.get("features"))
+          .append('\n')
+          .append("- training window: ")
+          .append(model.get("training_window"))
+          .append('\n');
+    } else {
+      outcome = champion == null ? "no_model" : "kept_previous_model";
+      md.append("## Training produced no model\n\n")
+          .append(
+              champion == null
+                  ? "There is no champion either: nothing serves predictions for '" + name + "'.\n"
+                  : "Kept previous model: champion "
+                      + champion.shortVersion()
+                      + " (registered "
+                      + champion.createdAt()
+                      + " by run "
+                      + champion.runId()
+                      + ") stays in service.\n");
+    }
+    if (metrics != null && Files.isRegularFile(metrics.resolve(EvaluateTask.METRICS_FILE))) {
+      Map<String, Object> m = Json.read(metrics.resolve(EvaluateTask.METRICS_FILE));
+      md.append("\n## Out-of-sample metrics\n\n");
+      if (m.get("overall") instanceof Map<?, ?> overall) {
+        overall.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+      }
+      if (m.get("gate") instanceof Map<?, ?> gate) {
+        md.append("\ngate passed: ")
+            .append(gate.get("passed"))
+            .append(' ')
+            .append(gate.get("breaches"))
+            .append('\n');
+      }
+    }
+    md.append("\n## Champion now\n\n")
+        .append(champion == null ? "none" : champion.version() + " (" + champion.path() + ")")
+        .append('\n');
+    Files.writeString(ctx.outputDir().resolve("report.md"), md.toString());
+    ctx.output("outcome", outcome);
+    ctx.output("champion", champion == null ? "" : champion.version());
+    ctx.log()
+        .info(
+            outcome.replace('_', ' ')
+                + (champion == null ? "" : "; champion " + champion.shortVersion()));
+  }
+
+  private static Path path(Map<String, Object> cfg, String key) {
+    String v = Configs.string(cfg, key, null);
+    return v == null ? null : Path.of(v);
+  }
+}

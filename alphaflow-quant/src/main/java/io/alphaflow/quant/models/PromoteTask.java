@@ -1,0 +1,158 @@
+package io.alphaflow.quant.models;
+
+import io.alphaflow.core.approval.Approval;
+import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.model.AliasMove;
+import io.alphaflow.core.model.ModelRegistry;
+import io.alphaflow.core.model.ModelVersion;
+import io.alphaflow.core.task.Task;
+import io.alphaflow.core.task.TaskContext;
+import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.data.Configs;
+import io.alphaflow.quant.data.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Type {@code promote}: moves an alias (default {@code champion}) of a model to a version after its
+ * {@code gates} pass, absolute or relative to the current champion (e.g. {@code roc_auc:
+ * {min_vs_champion: -0.01}}). Writes seed 000's {@code deployment_manifest.yaml} and {@code
+ * rollback_config.json} beside the version. Usually gated by {@code approval: required}; the
+ * approver is recorded as who promoted.
+ */
+public final class PromoteTask implements Task {
+  public static final String DEPLOYMENT_MANIFEST = "deployment_manifest.yaml";
+  public static final String ROLLBACK_CONFIG = "rollback_config.json";
+
+  @Override
+  public String type() {
+    return "promote";
+  }
+
+  @Override
+  public List<ConfigProblem> validate(Map<String, Object> config) {
+    List<ConfigProblem> problems =
+        new ArrayList<>(Configs.required(config, "name", "name: hft_factor"));
+    problems.addAll(
+        Configs.required(config, "version", "version: ${tasks.register.outputs.version}"));
+    problems.addAll(Gate.problems(config.get("gates"), "gates"));
+    return problems;
+  }
+
+  @Override
+  public void execute(TaskContext ctx) throws Exception {
+    Map<String, Object> cfg = ctx.config();
+    String name = Configs.string(cfg, "name");
+    String alias = Configs.string(cfg, "alias", ModelRegistry.CHAMPION);
+    ModelRegistry registry = ctx.models();
+    ModelVersion candidate = registry.find(name, Configs.string(cfg, "version"));
+    ModelVersion current = registry.alias(name, alias).orElse(null);
+    if (current != null && current.version().equals(candidate.version())) {
+      ctx.log()
+          .info(
+              "version "
+                  + candidate.shortVersion()
+                  + " is already the "
+                  + alias
+                  + "; nothing to do");
+      ctx.output("version", candidate.version());
+      ctx.output("promoted", "false");
+      return;
+    }
+    Map<String, Object> metrics = metrics(candidate);
+    Map<String, Object> championMetrics = current == null ? null : metrics(current);
+    List<String> breaches = new ArrayList<>();
+    for (Gate g : Gate.parse(cfg.get("gates"))) {
+      String b = g.breach(metrics, championMetrics);
+      if (b != null) {
+        breaches.add(b);
+      }
+    }
+    if (!breaches.isEmpty()) {
+      throw TaskFailure.nonRetryable(
+          "promotion of version "
+              + candidate.shortVersion()
+              + " refused; the "
+              + alias
+              + (current == null ? "" : " stays " + current.shortVersion())
+              + ": "
+              + String.join("; ", breaches));
+    }
+    Approval approval = ctx.approval().orElse(null);
+    String by =
+        approval != null
+            ? approval.by()
+            : Configs.string(cfg, "by", "flow " + ctx.flowName() + " run " + ctx.runId());
+    String reason =
+        approval != null && approval.comment() != null
+            ? approval.comment()
+            : "promoted by run " + ctx.runId();
+    AliasMove move = registry.promote(name, candidate.version(), alias, by, reason);
+    Path dir = Path.of(candidate.path());
+    Map<String, Object> deployment = new LinkedHashMap<>();
+    deployment.put("model", name);
+    deployment.put("version", candidate.version());
+    deployment.put("alias", alias);
+    deployment.put("promoted_by", by);
+    deployment.put("promoted_at", move.at().toString());
+    deployment.put("reason", reason);
+    if (approval != null) {
+      deployment.put(
+          "approval",
+          Map.of(
+              "decision", approval.decision().name().toLowerCase(java.util.Locale.ROOT),
+              "by", approval.by(),
+              "at", approval.at().toString(),
+              "comment", approval.comment() == null ? "" : approval.comment()));
+    }
+    deployment.put("previous_version", current == null ? null : current.version());
+    deployment.put("run", ctx.runId());
+    deployment.put("metrics", metrics);
+    deployment.put("model_path", dir.resolve(TrainTask.MODEL_FILE).toString());
+    Map<String, Object> rollback = new LinkedHashMap<>();
+    rollback.put("model", name);
+    rollback.put("alias", alias);
+    rollback.put("current_version", candidate.version());
+    rollback.put("rollback_to", current == null ? null : current.version());
+    rollback.put("rollback_metrics", championMetrics);
+    rollback.put(
+        "command",
+        current == null ? null : "alphaflow models rollback " + name + " --by NAME --comment WHY");
+    rollback.put("triggers", cfg.getOrDefault("rollback_triggers", List.of()));
+    String yaml = Json.yaml(deployment);
+    for (Path target : List.of(dir, ctx.outputDir())) {
+      Files.writeString(target.resolve(DEPLOYMENT_MANIFEST), yaml);
+      Json.write(target.resolve(ROLLBACK_CONFIG), rollback);
+    }
+    ctx.output("version", candidate.version());
+    ctx.output("promoted", "true");
+    ctx.output("previous_version", current == null ? "" : current.version());
+    ctx.log()
+        .info(
+            alias
+                + " of '"
+                + name
+                + "' is now "
+                + candidate.shortVersion()
+                + (current == null ? " (the first)" : " (was " + current.shortVersion() + ")")
+                + ", by "
+                + by);
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> metrics(ModelVersion v) {
+    if (v.manifest() == null) {
+      return Map.of();
+    }
+    try {
+      Map<String, Object> m = Json.parse(v.manifest());
+      return m.get("metrics") instanceof Map<?, ?> x ? (Map<String, Object>) x : Map.of();
+    } catch (java.io.IOException e) {
+      return Map.of();
+    }
+  }
+}

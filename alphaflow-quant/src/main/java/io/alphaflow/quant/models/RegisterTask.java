@@ -1,0 +1,108 @@
+package io.alphaflow.quant.models;
+
+import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.model.ModelVersion;
+import io.alphaflow.core.task.Task;
+import io.alphaflow.core.task.TaskContext;
+import io.alphaflow.quant.data.Configs;
+import io.alphaflow.quant.data.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Type {@code register}: stores a {@code train} task's model in the registry as a version named by
+ * its content hash, with {@code manifest.json}: data hash, features, params, metrics (from an
+ * {@code evaluate} task), training window, code version, parent run. Registering the same model
+ * again changes nothing.
+ */
+public final class RegisterTask implements Task {
+  public static final String MANIFEST = "manifest.json";
+
+  @Override
+  public String type() {
+    return "register";
+  }
+
+  @Override
+  public List<ConfigProblem> validate(Map<String, Object> config) {
+    List<ConfigProblem> problems =
+        new ArrayList<>(Configs.required(config, "name", "name: hft_factor"));
+    problems.addAll(Configs.required(config, "model", "model: ${tasks.train.output_dir}"));
+    return problems;
+  }
+
+  @Override
+  public void execute(TaskContext ctx) throws Exception {
+    Map<String, Object> cfg = ctx.config();
+    String name = Configs.string(cfg, "name");
+    Path trained = Path.of(Configs.string(cfg, "model"));
+    Map<String, Object> model = ModelFiles.json(trained, TrainTask.MODEL_JSON);
+    ModelFiles.load(trained); // refuse what cannot be served
+    Path staged = ctx.outputDir();
+    Files.copy(
+        trained.resolve(TrainTask.MODEL_FILE),
+        staged.resolve(TrainTask.MODEL_FILE),
+        StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        trained.resolve(TrainTask.MODEL_JSON),
+        staged.resolve(TrainTask.MODEL_JSON),
+        StandardCopyOption.REPLACE_EXISTING);
+    Map<String, Object> metrics = Map.of();
+    String metricsDir = Configs.string(cfg, "metrics", null);
+    if (metricsDir != null) {
+      Map<String, Object> all = ModelFiles.json(Path.of(metricsDir), EvaluateTask.METRICS_FILE);
+      Files.copy(
+          Path.of(metricsDir, EvaluateTask.METRICS_FILE),
+          staged.resolve(EvaluateTask.METRICS_FILE),
+          StandardCopyOption.REPLACE_EXISTING);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> overall = (Map<String, Object>) all.get("overall");
+      metrics = overall;
+    }
+    String version = String.valueOf(model.get("model_hash"));
+    Map<String, Object> manifest = new LinkedHashMap<>();
+    manifest.put("name", name);
+    manifest.put("version", version);
+    manifest.put("algorithm", model.get("algorithm"));
+    manifest.put("kind", model.get("kind"));
+    manifest.put("target", model.get("target"));
+    manifest.put("features", model.get("features"));
+    manifest.put("params", model.get("params"));
+    manifest.put("seed", model.get("seed"));
+    manifest.put("split", model.get("split"));
+    manifest.put("training_window", model.get("training_window"));
+    manifest.put("data_hash", model.get("data_hash"));
+    manifest.put("metrics", metrics);
+    manifest.put("code_version", "alphaflow-quant " + new TrainTask().codeVersion());
+    manifest.put("parent_run", ctx.runId());
+    manifest.put("flow", ctx.flowName());
+    Json.write(staged.resolve(MANIFEST), manifest);
+    ModelVersion v =
+        ctx.models()
+            .register(
+                name,
+                version,
+                staged,
+                Files.readString(staged.resolve(MANIFEST)),
+                ctx.runId(),
+                ctx.taskId());
+    ctx.output("name", name);
+    ctx.output("version", v.version());
+    ctx.log()
+        .info(
+            "registered model '"
+                + name
+                + "' version "
+                + v.shortVersion()
+                + (v.runId() != null && !v.runId().equals(ctx.runId())
+                    ? " (the same model run " + v.runId() + " registered)"
+                    : "")
+                + " in "
+                + v.path());
+  }
+}

@@ -1,0 +1,139 @@
+package io.alphaflow.quant.models;
+
+import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.model.ModelRegistry;
+import io.alphaflow.core.model.ModelVersion;
+import io.alphaflow.core.task.Task;
+import io.alphaflow.core.task.TaskContext;
+import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.data.Configs;
+import io.alphaflow.quant.data.Dataset;
+import io.alphaflow.quant.data.Duck;
+import io.alphaflow.quant.data.Json;
+import io.alphaflow.quant.data.Sql;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Type {@code score}: batch predictions with a registered model (default: the champion) on a
+ * features data set, written as {@code data.parquet}: the input columns plus {@code prediction} (a
+ * probability for classifiers, with {@code predicted_class}).
+ */
+public final class ScoreTask implements Task {
+  @Override
+  public String type() {
+    return "score";
+  }
+
+  @Override
+  public List<ConfigProblem> validate(Map<String, Object> config) {
+    List<ConfigProblem> problems =
+        new ArrayList<>(Configs.required(config, "name", "name: hft_factor"));
+    problems.addAll(Configs.required(config, "input", "input: ${tasks.features.output_dir}"));
+    return problems;
+  }
+
+  @Override
+  public void execute(TaskContext ctx) throws Exception {
+    Map<String, Object> cfg = ctx.config();
+    String name = Configs.string(cfg, "name");
+    ModelVersion v =
+        ctx.models().find(name, Configs.string(cfg, "version", ModelRegistry.CHAMPION));
+    Path dir = Path.of(v.path());
+    Model model = ModelFiles.load(dir);
+    Map<String, Object> json = ModelFiles.json(dir, TrainTask.MODEL_JSON);
+    @SuppressWarnings("unchecked")
+    List<String> features = (List<String>) json.get("features");
+    boolean classifier = "classification".equals(json.get("kind"));
+    Path input = Dataset.resolve(Configs.string(cfg, "input"));
+    Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
+    try (Connection db = Duck.open(cfg)) {
+      String src = Dataset.scan(input);
+      Configs.requireColumns(
+          Sql.columns(db, "SELECT * FROM " + src),
+          input.toString(),
+          features.stream()
+              .flatMap(f -> java.util.stream.Stream.of("feature", f))
+              .toArray(String[]::new));
+      StringBuilder complete = new StringBuilder("TRUE");
+      for (String f : features) {
+        complete.append(" AND isfinite(CAST(").append(Sql.ident(f)).append(" AS DOUBLE))");
+      }
+      String sql = model.sql(features);
+      String prediction;
+      if (sql != null) {
+        prediction = "CASE WHEN " + complete + " THEN " + sql + " END";
+        Sql.exec(
+            db,
+            "CREATE TEMP VIEW scored AS SELECT *, " + prediction + " AS prediction FROM " + src);
+      } else {
+        Sql.exec(
+            db, "CREATE TEMP TABLE rows AS SELECT row_number() OVER () AS __row, * FROM " + src);
+        Sql.exec(db, "CREATE TEMP TABLE preds (__row BIGINT, prediction DOUBLE)");
+        StringBuilder cols = new StringBuilder();
+        for (String f : features) {
+          cols.append(", CAST(").append(Sql.ident(f)).append(" AS DOUBLE)");
+        }
+        List<double[]> xs = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        try (var rs =
+            db.createStatement()
+                .executeQuery("SELECT __row" + cols + " FROM rows WHERE " + complete)) {
+          while (rs.next()) {
+            double[] x = new double[features.size()];
+            for (int j = 0; j < x.length; j++) {
+              x[j] = rs.getDouble(j + 2);
+            }
+            ids.add(rs.getLong(1));
+            xs.add(x);
+          }
+        }
+        double[] p = model.predict(xs.toArray(double[][]::new));
+        try (DuckDBAppender app =
+            db.unwrap(DuckDBConnection.class)
+                .createAppender(DuckDBConnection.DEFAULT_SCHEMA, "preds")) {
+          for (int i = 0; i < p.length; i++) {
+            app.beginRow();
+            app.append(ids.get(i));
+            app.append(p[i]);
+            app.endRow();
+          }
+        }
+        Sql.exec(
+            db,
+            "CREATE TEMP VIEW scored AS SELECT r.* EXCLUDE (__row), p.prediction FROM rows r LEFT JOIN preds p USING (__row) ORDER BY r.__row");
+      }
+      String extra = classifier ? ", CAST(prediction >= 0.5 AS INTEGER) AS predicted_class" : "";
+      Dataset.writeParquet(db, "SELECT *" + extra + " FROM scored", out);
+      Map<String, Object> r =
+          Sql.row(db, "SELECT count(*) AS n, count(prediction) AS scored FROM scored");
+      long n = ((Number) r.get("n")).longValue();
+      long scored = ((Number) r.get("scored")).longValue();
+      if (scored == 0 && n > 0) {
+        throw TaskFailure.nonRetryable(
+            "no row of "
+                + input
+                + " has every feature the model needs ("
+                + String.join(", ", features)
+                + ")");
+      }
+      Map<String, Object> meta = new LinkedHashMap<>();
+      meta.put("model", name);
+      meta.put("version", v.version());
+      meta.put("rows", n);
+      meta.put("rows_scored", scored);
+      meta.put("rows_without_features", n - scored);
+      Json.write(ctx.outputDir().resolve(Dataset.METADATA_FILE), meta);
+      ctx.output("version", v.version());
+      ctx.output("rows_scored", Long.toString(scored));
+      ctx.log()
+          .info("scored " + scored + " of " + n + " rows with '" + name + "' " + v.shortVersion());
+    }
+  }
+}

@@ -1,0 +1,272 @@
+package io.alphaflow.quant.models;
+
+import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.task.Task;
+import io.alphaflow.core.task.TaskContext;
+import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.data.Configs;
+import io.alphaflow.quant.data.Dataset;
+import io.alphaflow.quant.data.Duck;
+import io.alphaflow.quant.data.FileHashes;
+import io.alphaflow.quant.data.Json;
+import io.alphaflow.quant.data.Sql;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Type {@code train}: fits a model on the output of a {@code label} task with time-ordered splits
+ * only (a holdout tail, or walk-forward folds with an embargo), and writes the fitted model ({@code
+ * model.bin}, {@code model.json}) and its out-of-sample predictions per fold ({@code
+ * predictions.parquet}) for {@code evaluate}. Seeded: the same inputs give the same model bytes.
+ * Unstable training (non-finite predictions) is retryable; a retry uses {@code fallback_seed}.
+ */
+public final class TrainTask implements Task {
+  public static final String MODEL_FILE = "model.bin";
+  public static final String MODEL_JSON = "model.json";
+  public static final String PREDICTIONS_FILE = "predictions.parquet";
+
+  @Override
+  public String type() {
+    return "train";
+  }
+
+  @Override
+  public boolean idempotent() {
+    return true;
+  }
+
+  @Override
+  public List<ConfigProblem> validate(Map<String, Object> config) {
+    List<ConfigProblem> problems =
+        new ArrayList<>(Configs.required(config, "input", "input: ${tasks.label.output_dir}"));
+    Map<String, Object> model = Configs.map(config, "model");
+    String type = String.valueOf(model.getOrDefault("type", "linear_regression"));
+    Algorithm algorithm = Algorithm.fromYaml(type);
+    if (algorithm == null) {
+      problems.add(
+          new ConfigProblem(
+              "model.type",
+              "unknown model type '" + type + "'",
+              "use one of " + String.join(", ", Algorithm.names())));
+    }
+    Object kind = config.get("kind");
+    if (kind != null) {
+      try {
+        Objective objective = Objective.fromYaml(String.valueOf(kind));
+        if (algorithm != null && !algorithm.supports(objective)) {
+          problems.add(
+              new ConfigProblem(
+                  "kind",
+                  type + " does not do " + kind,
+                  objective == Objective.CLASSIFICATION
+                      ? "use logistic_regression, random_forest or gradient_boosting"
+                      : "use linear_regression, ridge, lasso, random_forest or gradient_boosting"));
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(new ConfigProblem("kind", e.getMessage(), null));
+      }
+    }
+    problems.addAll(Split.problems(config.get("split")));
+    return problems;
+  }
+
+  @Override
+  public void execute(TaskContext ctx) throws Exception {
+    Map<String, Object> cfg = ctx.config();
+    Path input = Dataset.resolve(Configs.string(cfg, "input"));
+    Map<String, Object> meta = inputMetadata(input);
+    Map<?, ?> label = meta.get("label") instanceof Map<?, ?> m ? m : Map.of();
+    String target = Configs.string(cfg, "target", (String) label.get("name"));
+    if (target == null) {
+      throw TaskFailure.nonRetryable(
+          "no target: set target (the column to predict), or train on a label task's output");
+    }
+    List<String> features = features(cfg, meta, target);
+    String time = Configs.string(cfg, "time_column", (String) meta.get("time_column"));
+    if (time == null) {
+      throw TaskFailure.nonRetryable(
+          "no time column: set time_column; train splits in time order only");
+    }
+    String labelKind = label.get("kind") == null ? null : String.valueOf(label.get("kind"));
+    Objective objective =
+        Objective.fromYaml(
+            Configs.string(
+                cfg,
+                "kind",
+                "direction".equals(labelKind) || "above_median".equals(labelKind)
+                    ? "classification"
+                    : "regression"));
+    Map<String, Object> modelCfg = Configs.map(cfg, "model");
+    Algorithm algorithm =
+        Algorithm.fromYaml(String.valueOf(modelCfg.getOrDefault("type", "linear_regression")));
+    Split split = Split.parse(cfg.get("split"));
+    int horizon = label.get("horizon") == null ? 0 : ((Number) label.get("horizon")).intValue();
+    int embargo = split.embargo() != null ? split.embargo() : horizon;
+    boolean binarize =
+        objective == Objective.CLASSIFICATION
+            && !"direction".equals(labelKind)
+            && !"above_median".equals(labelKind);
+    long seed = Configs.integer(cfg, "seed", 42);
+    if (ctx.attempt() > 1 && cfg.get("fallback_seed") != null) {
+      seed = Configs.integer(cfg, "fallback_seed", seed);
+      ctx.log().info("attempt " + ctx.attempt() + " uses fallback_seed " + seed);
+    }
+    Trainer trainer = new Trainer(algorithm, objective, modelCfg);
+    try (Connection db = Duck.open(cfg)) {
+      String symbol = Configs.string(cfg, "symbol_column", (String) meta.get("symbol_column"));
+      TrainingSet data = new TrainingSet(db, input, features, target, time, symbol);
+      if (data.droppedRows > 0) {
+        ctx.log()
+            .info(data.droppedRows + " rows left out: a feature or the target is missing there");
+      }
+      List<Fold> folds = FoldPlanner.plan(data, split, embargo);
+      Sql.exec(
+          db,
+          "CREATE TEMP TABLE preds (fold INTEGER, __t BIGINT, __symbol VARCHAR, actual DOUBLE,"
+              + " prediction DOUBLE)");
+      List<Map<String, Object>> foldMeta = new ArrayList<>();
+      Model last = null;
+      Double threshold = null;
+      for (Fold fold : folds) {
+        threshold = binarize ? data.median(fold.trainWhere()) : null;
+        Model m = trainer.fit(data, fold.trainWhere(), threshold, seed);
+        Predictions.write(db, data, fold, m, threshold);
+        last = m;
+        Map<String, Object> fm = new LinkedHashMap<>();
+        fm.put("fold", fold.index());
+        fm.put("train_rows", data.count(fold.trainWhere()));
+        fm.put("test_rows", data.count(fold.testWhere()));
+        fm.put("train", Windows.range(data, fold.trainWhere()));
+        fm.put("test", Windows.range(data, fold.testWhere()));
+        if (threshold != null) {
+          fm.put("threshold", threshold);
+        }
+        foldMeta.add(fm);
+        ctx.log()
+            .info(
+                "fold "
+                    + fold.index()
+                    + ": trained on "
+                    + fm.get("train_rows")
+                    + " rows, tested on "
+                    + fm.get("test_rows"));
+      }
+      Model model = last;
+      if (split.refit()) {
+        threshold = binarize ? data.median("TRUE") : null;
+        model = trainer.fit(data, "TRUE", threshold, seed);
+      }
+      Predictions.checkFinite(db, seed);
+      Path dir = ctx.outputDir();
+      Predictions.export(db, time, symbol, dir.resolve(PREDICTIONS_FILE));
+      byte[] bytes = serialize(model);
+      Files.write(dir.resolve(MODEL_FILE), bytes);
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("algorithm", algorithm.yamlName());
+      json.put("kind", objective.name().toLowerCase(java.util.Locale.ROOT));
+      json.put("target", target);
+      json.put("features", features);
+      json.put("time_column", time);
+      json.put("symbol_column", symbol);
+      json.put("params", modelCfg);
+      json.put("seed", seed);
+      json.put(
+          "split",
+          Map.of(
+              "method", split.method(),
+              "embargo_steps", embargo,
+              "refit_on_all_rows", split.refit()));
+      json.put("folds", foldMeta);
+      json.put(
+          "training_window",
+          Windows.range(data, split.refit() ? "TRUE" : folds.getLast().trainWhere()));
+      if (threshold != null) {
+        json.put("threshold", threshold);
+      }
+      if (model instanceof LinearModel lm) {
+        Map<String, Object> coef = new LinkedHashMap<>();
+        coef.put("intercept", lm.intercept());
+        for (int i = 0; i < features.size(); i++) {
+          coef.put(features.get(i), lm.coefficients()[i]);
+        }
+        json.put("coefficients", coef);
+      }
+      json.put("data_hash", FileHashes.sha256(input));
+      json.put("model_hash", sha256(bytes));
+      json.put("rows_left_out", data.droppedRows);
+      Json.write(dir.resolve(MODEL_JSON), json);
+      Json.write(dir.resolve(Dataset.METADATA_FILE), json);
+      ctx.output("model_hash", (String) json.get("model_hash"));
+      ctx.output("algorithm", algorithm.yamlName());
+      ctx.log()
+          .info(
+              "trained "
+                  + algorithm.yamlName()
+                  + " ("
+                  + json.get("kind")
+                  + ") on "
+                  + features.size()
+                  + " features, "
+                  + folds.size()
+                  + " fold(s); model "
+                  + ((String) json.get("model_hash")).substring(0, 12));
+    }
+  }
+
+  private static List<String> features(
+      Map<String, Object> cfg, Map<String, Object> meta, String target) {
+    Object listed = cfg.get("features");
+    List<String> out = new ArrayList<>();
+    if (listed instanceof List<?> l) {
+      l.forEach(f -> out.add(String.valueOf(f)));
+    } else if (meta.get("features") instanceof List<?> l) {
+      for (Object f : l) {
+        out.add(f instanceof Map<?, ?> m ? String.valueOf(m.get("name")) : String.valueOf(f));
+      }
+    }
+    out.remove(target);
+    if (out.isEmpty()) {
+      throw TaskFailure.nonRetryable(
+          "no features: list them under features:, or train on a features → label chain whose"
+              + " metadata names them");
+    }
+    return out;
+  }
+
+  private static Map<String, Object> inputMetadata(Path input) throws java.io.IOException {
+    Path meta = input.resolveSibling(Dataset.METADATA_FILE);
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (Files.exists(meta)) {
+      out.putAll(Json.read(meta));
+    }
+    Path features = input.resolveSibling("feature_metadata.json");
+    if (Files.exists(features)) {
+      Json.read(features).forEach(out::putIfAbsent);
+    }
+    return out;
+  }
+
+  static byte[] serialize(Model model) throws java.io.IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(model);
+    }
+    return bytes.toByteArray();
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,224 @@
+package io.alphaflow.quant.models;
+
+import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.data.Sql;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import smile.classification.LogisticRegression;
+import smile.data.DataFrame;
+import smile.data.formula.Formula;
+import smile.data.vector.IntVector;
+import smile.math.MathEx;
+import smile.regression.LASSO;
+import smile.regression.RidgeRegression;
+
+/**
+ * Fits one algorithm on the rows of a {@link TrainingSet} a WHERE clause selects. OLS is one
+ * streaming pass in DuckDB (means and covariances, then a k×k solve), so 10M rows never enter the
+ * JVM; the others load the rows into arrays for Smile.
+ */
+final class Trainer {
+  private final Algorithm algorithm;
+  private final Objective objective;
+  private final Map<String, Object> params;
+
+  Trainer(Algorithm algorithm, Objective objective, Map<String, Object> params) {
+    this.algorithm = algorithm;
+    this.objective = objective;
+    this.params = params;
+  }
+
+  /**
+   * Fits on {@code where}; for classification {@code threshold} turns a continuous target into 0/1
+   * (null: the target is 0/1 already).
+   */
+  Model fit(TrainingSet data, String where, Double threshold, long seed) throws SQLException {
+    if (algorithm == Algorithm.LINEAR_REGRESSION) {
+      return ols(data, where);
+    }
+    TrainingSet.Rows rows = data.load(where);
+    if (rows.size() < data.features.size() + 2) {
+      throw TaskFailure.nonRetryable(
+          "only "
+              + rows.size()
+              + " training rows for "
+              + data.features.size()
+              + " features: widen the training window");
+    }
+    String[] names = data.features.toArray(String[]::new);
+    MathEx.setSeed(seed);
+    if (objective == Objective.CLASSIFICATION) {
+      int[] y = classes(rows.y(), threshold);
+      return switch (algorithm) {
+        case LOGISTIC_REGRESSION ->
+            new SmileModel(
+                LogisticRegression.binomial(
+                    rows.x(),
+                    y,
+                    new LogisticRegression.Options(
+                        number("lambda", 0.0), 1e-5, (int) number("max_iter", 500))),
+                data.features);
+        case RANDOM_FOREST ->
+            new SmileModel(
+                smile.classification.RandomForest.fit(
+                    Formula.lhs("__y"),
+                    withClasses(rows.x(), names, y),
+                    new smile.classification.RandomForest.Options(
+                        (int) number("trees", 100),
+                        (int) number("mtry", 0),
+                        smile.base.cart.SplitRule.GINI,
+                        (int) number("max_depth", 20),
+                        (int) number("max_nodes", 500),
+                        (int) number("node_size", 5),
+                        number("subsample", 1.0),
+                        null,
+                        seeds(seed, (int) number("trees", 100)),
+                        null)),
+                data.features);
+        case GRADIENT_BOOSTING ->
+            new SmileModel(
+                smile.classification.GradientTreeBoost.fit(
+                    Formula.lhs("__y"),
+                    withClasses(rows.x(), names, y),
+                    new smile.classification.GradientTreeBoost.Options(
+                        (int) number("trees", 200),
+                        (int) number("max_depth", 20),
+                        (int) number("max_nodes", 6),
+                        (int) number("node_size", 5),
+                        number("shrinkage", 0.05),
+                        number("subsample", 0.7),
+                        null,
+                        null)),
+                data.features);
+        default -> throw new IllegalStateException(algorithm + " does not classify");
+      };
+    }
+    DataFrame df =
+        DataFrame.of(rows.x(), names).add(smile.data.vector.ValueVector.of("__y", rows.y()));
+    return switch (algorithm) {
+      case RIDGE -> linear(RidgeRegression.fit(Formula.lhs("__y"), df, number("lambda", 1.0)));
+      case LASSO ->
+          linear(LASSO.fit(Formula.lhs("__y"), df, new LASSO.Options(number("lambda", 0.01))));
+      case RANDOM_FOREST ->
+          new SmileModel(
+              smile.regression.RandomForest.fit(
+                  Formula.lhs("__y"),
+                  df,
+                  new smile.regression.RandomForest.Options(
+                      (int) number("trees", 100),
+                      (int) number("mtry", 0),
+                      (int) number("max_depth", 20),
+                      (int) number("max_nodes", 500),
+                      (int) number("node_size", 5),
+                      number("subsample", 1.0),
+                      seeds(seed, (int) number("trees", 100)),
+                      null)),
+              data.features);
+      case GRADIENT_BOOSTING ->
+          new SmileModel(
+              smile.regression.GradientTreeBoost.fit(
+                  Formula.lhs("__y"),
+                  df,
+                  new smile.regression.GradientTreeBoost.Options(
+                      smile.base.cart.Loss.ls(),
+                      (int) number("trees", 200),
+                      (int) number("max_depth", 20),
+                      (int) number("max_nodes", 6),
+                      (int) number("node_size", 5),
+                      number("shrinkage", 0.05),
+                      number("subsample", 0.7),
+                      null,
+                      null)),
+              data.features);
+      default -> throw new IllegalStateException(algorithm + " does not regress");
+    };
+  }
+
+  /** Least squares from one aggregate query: the solve uses the covariance matrix. */
+  static LinearModel ols(TrainingSet data, String where) throws SQLException {
+    List<String> f = data.features;
+    int k = f.size();
+    List<String> terms = new ArrayList<>();
+    for (int i = 0; i < k; i++) {
+      terms.add("avg(" + Sql.ident(f.get(i)) + ") AS m" + i);
+      terms.add("covar_pop(" + Sql.ident(f.get(i)) + ", __y) AS cy" + i);
+      for (int j = i; j < k; j++) {
+        terms.add(
+            "covar_pop("
+                + Sql.ident(f.get(i))
+                + ", "
+                + Sql.ident(f.get(j))
+                + ") AS c"
+                + i
+                + "_"
+                + j);
+      }
+    }
+    terms.add("avg(__y) AS my");
+    terms.add("count(*) AS n");
+    Map<String, Object> r =
+        Sql.row(data.db, "SELECT " + String.join(", ", terms) + " FROM train_src WHERE " + where);
+    long n = ((Number) r.get("n")).longValue();
+    if (n < k + 2) {
+      throw TaskFailure.nonRetryable(
+          "only " + n + " training rows for " + k + " features: widen the training window");
+    }
+    double[][] cov = new double[k][k];
+    double[] cy = new double[k];
+    double[] means = new double[k];
+    for (int i = 0; i < k; i++) {
+      means[i] = ((Number) r.get("m" + i)).doubleValue();
+      cy[i] = ((Number) r.get("cy" + i)).doubleValue();
+      for (int j = i; j < k; j++) {
+        cov[i][j] = cov[j][i] = ((Number) r.get("c" + i + "_" + j)).doubleValue();
+      }
+    }
+    double[] beta = LeastSquares.solve(cov, cy);
+    double intercept = ((Number) r.get("my")).doubleValue();
+    for (int i = 0; i < k; i++) {
+      intercept -= beta[i] * means[i];
+    }
+    return new LinearModel(intercept, beta);
+  }
+
+  private static LinearModel linear(smile.regression.LinearModel m) {
+    return new LinearModel(m.intercept(), m.coefficients());
+  }
+
+  private static DataFrame withClasses(double[][] x, String[] names, int[] y) {
+    return DataFrame.of(x, names).add(new IntVector("__y", y));
+  }
+
+  static int[] classes(double[] y, Double threshold) {
+    int[] out = new int[y.length];
+    for (int i = 0; i < y.length; i++) {
+      if (threshold != null) {
+        out[i] = y[i] > threshold ? 1 : 0;
+      } else if (y[i] == 0 || y[i] == 1) {
+        out[i] = (int) y[i];
+      } else {
+        throw TaskFailure.nonRetryable(
+            "classification needs a 0/1 target, found "
+                + y[i]
+                + ": use a direction or above_median label, or set binarize: median");
+      }
+    }
+    return out;
+  }
+
+  private static long[] seeds(long seed, int trees) {
+    long[] out = new long[trees];
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    for (int i = 0; i < trees; i++) {
+      out[i] = r.nextLong();
+    }
+    return out;
+  }
+
+  private double number(String key, double fallback) {
+    Object v = params.get(key);
+    return v == null ? fallback : Double.parseDouble(String.valueOf(v));
+  }
+}

@@ -1,0 +1,181 @@
+package io.alphaflow.quant.models;
+
+import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.data.Dataset;
+import io.alphaflow.quant.data.Sql;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rows a model learns from, as the DuckDB view {@code train_src}: the feature columns, the
+ * target {@code __y} and the time {@code __t} (epoch microseconds). Rows with a missing feature or
+ * target are left out (a 5-row moving average has none for its first 4 rows).
+ */
+final class TrainingSet {
+  final Connection db;
+  final List<String> features;
+  final String target;
+  final String timeColumn;
+  final String symbolColumn;
+  final long rows;
+  final long droppedRows;
+
+  TrainingSet(
+      Connection db, Path input, List<String> features, String target, String time, String symbol)
+      throws SQLException {
+    this.db = db;
+    this.features = List.copyOf(features);
+    this.target = target;
+    this.timeColumn = time;
+    this.symbolColumn = symbol;
+    String src = Dataset.scan(input);
+    Map<String, String> columns = Sql.columns(db, "SELECT * FROM " + src);
+    List<String> needed = new ArrayList<>(features);
+    needed.add(target);
+    needed.add(time);
+    for (String c : needed) {
+      if (!columns.containsKey(c)) {
+        throw TaskFailure.nonRetryable(
+            "column '"
+                + c
+                + "' is not in "
+                + input
+                + " (columns: "
+                + String.join(", ", columns.keySet())
+                + ")");
+      }
+    }
+    StringBuilder select = new StringBuilder("SELECT ");
+    StringBuilder notNull = new StringBuilder();
+    for (String f : features) {
+      select.append("CAST(").append(Sql.ident(f)).append(" AS DOUBLE) AS ").append(Sql.ident(f));
+      select.append(", ");
+      notNull.append(" AND isfinite(CAST(").append(Sql.ident(f)).append(" AS DOUBLE))");
+    }
+    select
+        .append("CAST(")
+        .append(Sql.ident(target))
+        .append(" AS DOUBLE) AS __y, epoch_us(CAST(")
+        .append(Sql.ident(time))
+        .append(" AS TIMESTAMP)) AS __t");
+    if (symbol != null) {
+      select.append(", CAST(").append(Sql.ident(symbol)).append(" AS VARCHAR) AS __symbol");
+    }
+    select
+        .append(" FROM ")
+        .append(src)
+        .append(" WHERE ")
+        .append(Sql.ident(time))
+        .append(" IS NOT NULL AND isfinite(CAST(")
+        .append(Sql.ident(target))
+        .append(" AS DOUBLE))")
+        .append(notNull);
+    Sql.exec(db, "CREATE OR REPLACE TEMP VIEW train_src AS " + select);
+    long all = Sql.count(db, src);
+    this.rows = Sql.count(db, "train_src");
+    this.droppedRows = all - rows;
+    if (rows == 0) {
+      throw TaskFailure.nonRetryable(
+          "no usable rows in "
+              + input
+              + ": every row has a missing or non-finite feature or target (features: "
+              + String.join(", ", features)
+              + ", target: "
+              + target
+              + ")");
+    }
+  }
+
+  /** The time at each quantile of the rows (row-weighted), ascending. */
+  long[] quantiles(double[] fractions) throws SQLException {
+    StringBuilder list = new StringBuilder();
+    for (double f : fractions) {
+      list.append(list.isEmpty() ? "" : ", ").append(f);
+    }
+    try (ResultSet rs =
+        db.createStatement()
+            .executeQuery("SELECT quantile_disc(__t, [" + list + "]) AS q FROM train_src")) {
+      rs.next();
+      Object[] q = (Object[]) rs.getArray(1).getArray();
+      long[] out = new long[q.length];
+      for (int i = 0; i < q.length; i++) {
+        out[i] = ((Number) q[i]).longValue();
+      }
+      return out;
+    }
+  }
+
+  /** The distinct time {@code steps} steps before {@code t} (t itself if steps is 0). */
+  long stepsBefore(long t, int steps) throws SQLException {
+    if (steps <= 0) {
+      return t;
+    }
+    try (PreparedStatement ps =
+        db.prepareStatement(
+            "SELECT min(__t) FROM (SELECT DISTINCT __t FROM train_src WHERE __t < ?"
+                + " ORDER BY __t DESC LIMIT ?)")) {
+      ps.setLong(1, t);
+      ps.setInt(2, steps);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long v = rs.getLong(1);
+        return rs.wasNull() ? Long.MIN_VALUE : v;
+      }
+    }
+  }
+
+  long count(String where) throws SQLException {
+    return ((Number) Sql.row(db, "SELECT count(*) AS n FROM train_src WHERE " + where).get("n"))
+        .longValue();
+  }
+
+  double median(String where) throws SQLException {
+    Object m = Sql.row(db, "SELECT median(__y) AS m FROM train_src WHERE " + where).get("m");
+    return ((Number) m).doubleValue();
+  }
+
+  /** The rows in {@code where}, in time order, as arrays for Smile. */
+  Rows load(String where) throws SQLException {
+    int n = (int) count(where);
+    double[][] x = new double[n][features.size()];
+    double[] y = new double[n];
+    long[] t = new long[n];
+    StringBuilder cols = new StringBuilder();
+    for (String f : features) {
+      cols.append(Sql.ident(f)).append(", ");
+    }
+    try (ResultSet rs =
+        db.createStatement()
+            .executeQuery(
+                "SELECT "
+                    + cols
+                    + "__y, __t FROM train_src WHERE "
+                    + where
+                    + " ORDER BY __t"
+                    + (symbolColumn == null ? "" : ", __symbol"))) {
+      int i = 0;
+      int k = features.size();
+      while (rs.next()) {
+        for (int j = 0; j < k; j++) {
+          x[i][j] = rs.getDouble(j + 1);
+        }
+        y[i] = rs.getDouble(k + 1);
+        t[i] = rs.getLong(k + 2);
+        i++;
+      }
+    }
+    return new Rows(x, y, t);
+  }
+
+  record Rows(double[][] x, double[] y, long[] t) {
+    int size() {
+      return y.length;
+    }
+  }
+}
