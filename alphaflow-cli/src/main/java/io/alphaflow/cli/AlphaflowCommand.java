@@ -27,7 +27,8 @@ import picocli.CommandLine.Command;
       BackupCommand.class,
       ArtifactRestoreCommand.class,
       TaskApproveCommand.class,
-      TaskRejectCommand.class
+      TaskRejectCommand.class,
+      ModelsCommand.class
     })
 final class AlphaflowCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

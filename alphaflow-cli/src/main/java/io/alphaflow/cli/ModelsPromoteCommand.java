@@ -1,0 +1,59 @@
+package io.alphaflow.cli;
+
+import io.alphaflow.core.model.AliasMove;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "promote",
+    description = "Point an alias (default champion) at a version, recorded with who and why.")
+final class ModelsPromoteCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "NAME", description = "The model name.")
+  String name;
+
+  @Parameters(
+      index = "1",
+      paramLabel = "VERSION",
+      description = "A version (hash or unique prefix).")
+  String version;
+
+  @Option(names = "--by", required = true, paramLabel = "NAME", description = "Who promotes.")
+  String by;
+
+  @Option(names = "--comment", paramLabel = "TEXT", description = "Why.")
+  String comment;
+
+  @Option(
+      names = "--alias",
+      defaultValue = "champion",
+      paramLabel = "ALIAS",
+      description = "champion (default) or challenger.")
+  String alias;
+
+  @Override
+  public Integer call() {
+    try (Workspace ws = new Workspace(common)) {
+      AliasMove m = ModelViews.registry(ws).promote(name, version, alias, by, comment);
+      spec.commandLine()
+          .getOut()
+          .println(
+              alias
+                  + " of '"
+                  + name
+                  + "' is now "
+                  + m.version().substring(0, 12)
+                  + (m.previous() == null ? "" : " (was " + m.previous().substring(0, 12) + ")")
+                  + ", by "
+                  + by);
+      return ExitCode.OK.code();
+    }
+  }
+}
