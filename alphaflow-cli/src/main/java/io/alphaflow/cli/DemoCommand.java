@@ -1,45 +1,61 @@
 package io.alphaflow.cli;
 
 import io.alphaflow.core.NotFoundException;
+import io.alphaflow.core.approval.Decision;
 import io.alphaflow.core.execution.Engine;
 import io.alphaflow.core.execution.RunResult;
+import io.alphaflow.core.flow.Durations;
 import io.alphaflow.core.flow.Flow;
+import io.alphaflow.core.run.RunState;
 import io.alphaflow.core.run.TaskRunRecord;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
     name = "demo",
     description = {
-      "Run the bundled demo pipeline (examples/msft_returns.yaml on bundled MSFT prices)",
-      "on the embedded store, then say what ran and where to look."
+      "Run seed 000's high-frequency factor pipeline (examples/hft_factor_pipeline.yaml) on",
+      "generated order flow with the embedded store: data, features, a model, its evaluation,",
+      "the registry, and a deployment that waits for a person unless --auto-approve is given."
     })
 final class DemoCommand implements Callable<Integer> {
-  static final String FLOW = "examples/msft_returns.yaml";
-  static final String DATA = "examples/data/msft_daily_ohlcv.csv";
+  static final String FLOW = "examples/hft_factor_pipeline.yaml";
+  static final String GATE = "deploy";
 
   @Mixin CommonOptions common;
   @Mixin RunOptions runOptions;
   @Spec CommandSpec spec;
 
+  @Option(
+      names = "--auto-approve",
+      description = "Approve the deployment gate as 'demo --auto-approve' instead of waiting.")
+  boolean autoApprove;
+
+  @Option(
+      names = "--rows",
+      defaultValue = "100000",
+      paramLabel = "N",
+      description = "Rows of generated order flow (default ${DEFAULT-VALUE}).")
+  long rows;
+
   @Override
   public Integer call() {
     Path install = Path.of(System.getProperty("alphaflow.install", "."));
     Path flowFile = install.resolve(FLOW);
-    Path data = install.resolve(DATA);
-    if (!Files.exists(flowFile) || !Files.exists(data)) {
+    if (!Files.exists(flowFile)) {
       throw new NotFoundException(
           "the demo needs "
               + FLOW
-              + " and "
-              + DATA
               + " under "
               + install.toAbsolutePath()
               + ": run it from the alphaflow checkout, or through bin/alphaflow");
@@ -48,50 +64,70 @@ final class DemoCommand implements Callable<Integer> {
       Flow flow = ws.loadFlow(flowFile);
       Engine engine = ws.engine(runOptions.toSettings());
       PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
       RunResult[] result = new RunResult[1];
       int code =
           RunReporter.report(
               engine,
               runOptions,
               out,
-              spec.commandLine().getErr(),
+              err,
               flow.tasks().size(),
               0,
-              () ->
-                  result[0] = engine.run(flow, Map.of("input", data.toAbsolutePath().toString())));
+              () -> result[0] = engine.run(flow, Map.of("rows", Long.toString(rows))));
+      if (result[0].state() == RunState.WAITING && autoApprove) {
+        String runId = result[0].runId();
+        engine.decide(
+            runId, GATE, Decision.APPROVED, "demo --auto-approve", "approved by the demo itself");
+        int done =
+            (int) ws.store().taskRuns(runId).stream().filter(t -> t.state().isTerminal()).count();
+        code =
+            RunReporter.report(
+                engine,
+                runOptions,
+                out,
+                err,
+                flow.tasks().size(),
+                done,
+                () -> result[0] = engine.resume(runId));
+      }
       if (!runOptions.json) {
-        printWhereToLook(out, result[0]);
+        summary(out, ws, result[0]);
       }
       return code;
     }
   }
 
-  private void printWhereToLook(PrintWriter out, RunResult result) {
+  private void summary(PrintWriter out, Workspace ws, RunResult result) {
     out.println();
-    result.tasks().stream()
-        .filter(t -> t.taskId().equals("stats"))
-        .map(TaskRunRecord::outputs)
-        .filter(o -> !o.isEmpty())
-        .findFirst()
-        .ifPresent(
-            o -> {
-              out.println(
-                  "MSFT "
-                      + o.get("first_date")
-                      + " .. "
-                      + o.get("last_date")
-                      + ": "
-                      + o.get("days")
-                      + " daily returns, mean "
-                      + o.get("mean_daily_return")
-                      + ", annualized volatility "
-                      + o.get("annual_volatility")
-                      + ", max drawdown "
-                      + o.get("max_drawdown"));
-            });
+    out.println("summary of run " + result.runId() + " (" + result.state() + ")");
+    Table t = new Table("TASK", "STATE", "DURATION", "RESULT");
+    for (TaskRunRecord r : ws.store().taskRuns(result.runId())) {
+      Duration d =
+          r.startedAt() == null || r.endedAt() == null
+              ? null
+              : Duration.between(r.startedAt(), r.endedAt());
+      Map<String, String> shown = new LinkedHashMap<>(r.outputs());
+      shown.keySet().removeIf(k -> k.equals("breaches") || k.equals("file"));
+      shown.replaceAll(
+          (k, v) -> v.length() > 16 && v.matches("[0-9a-f]+") ? v.substring(0, 12) : shorten(v));
+      t.row(r.taskId(), r.state(), d == null ? null : Durations.format(d), shown.toString());
+    }
+    out.print(t.render());
     Path home = common.home.toAbsolutePath().normalize();
+    if (result.state() == RunState.WAITING) {
+      out.println();
+      out.println(
+          "the deployment waits for a person (seed 000 keeps deployment manual):\n  alphaflow approve "
+              + result.runId()
+              + " "
+              + GATE
+              + " --by NAME --comment TEXT   (or: alphaflow demo --auto-approve)");
+    }
+    out.println();
     out.println("state store : " + home.resolve("state.db"));
     out.println("task outputs: " + home.resolve("outputs").resolve(result.runId()));
+    out.println("models      : " + home.resolve("models") + "  (alphaflow models list)");
     out.println(
         "logs        : "
             + home.resolve("logs").resolve(result.runId())
@@ -101,8 +137,20 @@ final class DemoCommand implements Callable<Integer> {
             + result.runId()
             + " | alphaflow logs "
             + result.runId()
-            + " returns | alphaflow graph "
+            + " train | alphaflow graph "
             + FLOW);
     out.flush();
+  }
+
+  private static String shorten(String v) {
+    try {
+      double d = Double.parseDouble(v);
+      if (v.contains(".")) {
+        return String.format(java.util.Locale.ROOT, "%.4f", d);
+      }
+    } catch (NumberFormatException e) {
+      // not a number: shown as it is
+    }
+    return v;
   }
 }

@@ -61,6 +61,14 @@ final class TaskRunCommand implements Callable<Integer> {
       description = "The task's config as YAML or JSON.")
   Path configFile;
 
+  @Option(
+      names = "--model-type",
+      paramLabel = "KIND",
+      description =
+          "train only: regression (the target as is) or classification (above the training"
+              + " window's median, as in seed 000).")
+  String modelType;
+
   @Override
   public Integer call() throws IOException {
     TaskRegistry tasks = TaskRegistry.loadDefault();
@@ -71,6 +79,19 @@ final class TaskRunCommand implements Callable<Integer> {
     Map<String, Object> config = readConfig();
     if (input != null) {
       config.put(type.equals("ingest") ? "path" : "input", input);
+    }
+    if (modelType != null) {
+      if (!type.equals("train")) {
+        throw new InvalidInputException("--model-type applies to task train only, not " + type);
+      }
+      if (!List.of("regression", "classification").contains(modelType)) {
+        throw new InvalidInputException(
+            "--model-type must be regression or classification, was '" + modelType + "'");
+      }
+      config.put("kind", modelType);
+      if (modelType.equals("classification") && !config.containsKey("model")) {
+        config.put("model", Map.of("type", "logistic_regression"));
+      }
     }
     List<ConfigProblem> problems = tasks.validate(type, config);
     if (!problems.isEmpty()) {
