@@ -1,0 +1,254 @@
+package io.alphaflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipped seed flows, end to end through the CLI on the embedded store and real DuckDB. */
+class ExamplesIT {
+  @TempDir Path home;
+
+  private Cli cli() {
+    return new Cli(home);
+  }
+
+  private static String msft() {
+    return "input=" + Cli.repo("examples/data/msft_daily_ohlcv.csv").toAbsolutePath();
+  }
+
+  private static String task(JsonNode run, String id, String field) {
+    for (JsonNode t : run.get("tasks")) {
+      if (t.get("id").asText().equals(id)) {
+        return t.get(field).isObject() ? t.get(field).toString() : t.get(field).asText();
+      }
+    }
+    throw new AssertionError("no task " + id + " in " + run);
+  }
+
+  @Test
+  void hftFactorPipelineWaitsForApprovalThenDeploysAndScoresWithTheChampion() {
+    Cli cli = cli();
+    Cli.Result parked =
+        cli.run(
+            "run",
+            Cli.repo("examples/hft_factor_pipeline.yaml").toString(),
+            "--param",
+            "rows=20000",
+            "--json",
+            "--quiet");
+    assertThat(parked.exitCode()).as(parked.err()).isZero();
+    JsonNode run = parked.json();
+    assertThat(run.get("state").asText()).isEqualTo("WAITING");
+    assertThat(task(run, "deploy", "state")).isEqualTo("AWAITING_APPROVAL");
+    assertThat(Double.parseDouble(run.get("tasks").get(6).get("outputs").get("r2").asText()))
+        .isGreaterThan(0.2);
+    String runId = run.get("run_id").asText();
+
+    Cli.Result approved =
+        cli.run(
+            "approve", runId, "deploy", "--by", "alice", "--comment", "r2 ok", "--json", "--quiet");
+
+    assertThat(approved.exitCode()).as(approved.out() + approved.err()).isZero();
+    JsonNode done = cli.run("status", runId, "--json").json();
+    assertThat(done.get("state").asText()).isEqualTo("SUCCEEDED");
+    assertThat(done.get("approvals").get(0).get("by").asText()).isEqualTo("alice");
+    Cli.Result champion = cli.run("models", "show", "hft_factor", "champion");
+    assertThat(champion.out())
+        .contains("champion")
+        .contains("promote champion")
+        .contains("by alice: r2 ok");
+    Path version =
+        Path.of(
+            cli.run("models", "list", "hft_factor", "--json").json().get(0).get("path").asText());
+    assertThat(version.resolve("deployment_manifest.yaml"))
+        .content()
+        .contains("promoted_by: \"alice\"");
+    assertThat(version.resolve("rollback_config.json")).exists();
+    assertThat(version.resolve("manifest.json"))
+        .content()
+        .contains("\"data_hash\"")
+        .contains("\"training_window\"");
+  }
+
+  @Test
+  void aRejectedDeploymentLeavesTheChampionAloneAndStatusShowsWhoAndWhy() {
+    Cli cli = cli();
+    String runId =
+        cli.run(
+                "run",
+                Cli.repo("examples/simple_pipeline.yaml").toString(),
+                "--param",
+                msft(),
+                "--json",
+                "--quiet")
+            .json()
+            .get("run_id")
+            .asText();
+
+    Cli.Result rejected =
+        cli.run("reject", runId, "deploy", "--by", "bob", "--comment", "not this week", "--quiet");
+
+    assertThat(rejected.exitCode()).isEqualTo(1);
+    Cli.Result status = cli.run("status", runId);
+    assertThat(status.out())
+        .contains("FAILED")
+        .contains("rejected by bob")
+        .contains("not this week");
+    assertThat(cli.run("models", "show", "msft_simple", "champion").err())
+        .contains("has no champion yet");
+  }
+
+  @Test
+  void factorPipelineKeepsThePreviousModelVisiblyWhenTrainingFails() throws Exception {
+    Cli cli = cli();
+    Cli.Result first =
+        cli.run(
+            "run",
+            Cli.repo("examples/factor_pipeline.yaml").toString(),
+            "--param",
+            msft(),
+            "--json",
+            "--quiet");
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    String champion =
+        cli.run("models", "list", "msft_direction", "--json").json().get(0).get("version").asText();
+    Path broken = home.resolve("broken_factor.yaml");
+    Files.writeString(
+        broken,
+        Files.readString(Cli.repo("examples/factor_pipeline.yaml"))
+            .replace("close_vol_20]", "close_vol_99]"));
+
+    Cli.Result second = cli.run("run", broken.toString(), "--param", msft(), "--json", "--quiet");
+
+    assertThat(second.exitCode()).isEqualTo(1);
+    JsonNode run = second.json();
+    assertThat(run.get("state").asText()).isEqualTo("FAILED");
+    assertThat(task(run, "train_or_score", "state")).isEqualTo("FAILED");
+    assertThat(task(run, "evaluate", "state")).isEqualTo("UPSTREAM_FAILED");
+    assertThat(task(run, "report", "state")).isEqualTo("SUCCEEDED");
+    assertThat(task(run, "report", "outputs")).contains("kept_previous_model").contains(champion);
+    assertThat(cli.run("models", "show", "msft_direction", "champion").out()).contains(champion);
+  }
+
+  @Test
+  void idempotentPipelineAsksForReviewOnABreachAndIsFullyCachedTheSecondTime() {
+    Cli cli = cli();
+    String flow = Cli.repo("examples/idempotent_pipeline.yaml").toString();
+    // on real daily returns the ridge model does not beat the mean: R² < 0.5 breaches the gate
+    JsonNode first =
+        cli.run("run", flow, "--param", msft(), "--param", "min_r2=0.5", "--json", "--quiet")
+            .json();
+    assertThat(first.get("state").asText()).isEqualTo("WAITING");
+    assertThat(task(first, "evaluate", "outputs")).contains("is below the minimum 0.5");
+    assertThat(task(first, "package", "error")).contains("required because");
+    cli.run(
+        "approve",
+        first.get("run_id").asText(),
+        "package",
+        "--by",
+        "carol",
+        "--comment",
+        "known regime",
+        "--quiet");
+
+    JsonNode second =
+        cli.run("run", flow, "--param", msft(), "--param", "min_r2=0.5", "--json", "--quiet")
+            .json();
+
+    for (String id :
+        new String[] {"ingest", "validate", "clean_features", "label", "train", "evaluate"}) {
+      assertThat(task(second, id, "state")).as(id).isEqualTo("SKIPPED_CACHED");
+    }
+    cli.run("approve", second.get("run_id").asText(), "package", "--by", "carol", "--quiet");
+    // the same data and config give the same model bytes, so the same registry version
+    assertThat(cli.run("models", "list", "msft_next_return", "--json").json()).hasSize(1);
+    assertThat(
+            cli.run("status", second.get("run_id").asText(), "--json").json().get("state").asText())
+        .isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  void promoteThenRollbackThroughTheCli() {
+    Cli cli = cli();
+    String flow = Cli.repo("examples/hft_factor_pipeline.yaml").toString();
+    for (String rows : new String[] {"20000", "30000"}) {
+      String runId =
+          cli.run("run", flow, "--param", "rows=" + rows, "--json", "--quiet")
+              .json()
+              .get("run_id")
+              .asText();
+      assertThat(cli.run("approve", runId, "deploy", "--by", "alice", "--quiet").exitCode())
+          .isZero();
+    }
+    JsonNode versions = cli.run("models", "list", "hft_factor", "--json").json();
+    String older = versions.get(0).get("version").asText();
+    String newer = versions.get(1).get("version").asText();
+    assertThat(versions.get(1).get("aliases").toString()).contains("champion");
+
+    Cli.Result diff = cli.run("models", "diff", older.substring(0, 10), newer.substring(0, 10));
+    Cli.Result back =
+        cli.run("models", "rollback", "hft_factor", "--by", "dave", "--comment", "drift alarm");
+    Cli.Result again = cli.run("models", "rollback", "hft_factor", "--by", "dave");
+
+    assertThat(diff.out()).contains("r2").contains("rmse");
+    assertThat(back.exitCode()).isZero();
+    assertThat(cli.run("models", "show", "hft_factor", "champion").out())
+        .contains(older)
+        .contains("rollback champion -> " + older.substring(0, 12) + " by dave: drift alarm");
+    assertThat(again.exitCode()).isEqualTo(2);
+    assertThat(again.err()).contains("no earlier champion");
+  }
+
+  @Test
+  void demoStopsAtTheDeploymentGateUnlessToldToApproveIt() {
+    System.setProperty("alphaflow.install", Cli.repo(".").toAbsolutePath().toString());
+    Cli cli = cli();
+    Cli.Result waiting = cli.run("demo", "--rows", "20000");
+    Cli.Result approved = cli.run("demo", "--rows", "20000", "--auto-approve");
+
+    assertThat(waiting.exitCode()).isZero();
+    assertThat(waiting.out()).contains("(WAITING)").contains("alphaflow approve");
+    assertThat(approved.exitCode()).as(approved.err()).isZero();
+    assertThat(approved.out())
+        .contains("(SUCCEEDED)")
+        .contains("approved by demo --auto-approve")
+        .contains("r2=")
+        .contains("models      :");
+  }
+
+  @Test
+  void taskTrainRefusesAShuffledSplitAndAnUnknownModelType() throws Exception {
+    Path cfg = Files.writeString(home.resolve("t.yaml"), "split: {method: shuffle}\n");
+    Cli.Result r =
+        cli()
+            .run(
+                "task",
+                "train",
+                "--input",
+                home.toString(),
+                "--output",
+                home.resolve("o").toString(),
+                "--config",
+                cfg.toString());
+    Cli.Result kind =
+        cli()
+            .run(
+                "task",
+                "train",
+                "--input",
+                home.toString(),
+                "--output",
+                home.resolve("o").toString(),
+                "--model-type",
+                "clustering");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("a shuffled split is refused").contains("walk_forward");
+    assertThat(kind.exitCode()).isEqualTo(2);
+    assertThat(kind.err()).contains("regression or classification");
+  }
+}
