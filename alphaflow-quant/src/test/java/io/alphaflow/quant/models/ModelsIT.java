@@ -1,0 +1,181 @@
+package io.alphaflow.quant.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.alphaflow.core.InvalidInputException;
+import io.alphaflow.core.execution.Engine;
+import io.alphaflow.core.execution.RunResult;
+import io.alphaflow.core.run.RunState;
+import io.alphaflow.core.run.TaskRunRecord;
+import io.alphaflow.core.store.memory.InMemoryStore;
+import io.alphaflow.core.testkit.TestFlows;
+import io.alphaflow.quant.data.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import smile.data.DataFrame;
+import smile.data.formula.Formula;
+import smile.regression.OLS;
+
+/** train and evaluate on generated order flow, with the real engine and DuckDB. */
+class ModelsIT {
+  @TempDir Path home;
+
+  private static final String FLOW =
+      """
+      name: m
+      tasks:
+        - {id: gen, type: synthetic_orderflow, config: {rows: 5000, seed: 3, signal: 0.6, interval: 1 minute}}
+        - {id: features, type: features, depends_on: [gen], config: {input: "${tasks.gen.output_dir}", time_column: timestamp, features: [{preset: seed000}]}}
+        - {id: label, type: label, depends_on: [features], config: {input: "${tasks.features.output_dir}", column: S_LI_INITIATIVESELLRATE, kind: value, horizon: 2, name: y}}
+        - id: train
+          type: train
+          depends_on: [label]
+          retry: {max_attempts: 1}
+          config:
+            input: ${tasks.label.output_dir}
+            features: [S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE, S_LI_INITIATIVESELLRATE_5min_ma]
+        %s
+        - {id: evaluate, type: evaluate, depends_on: [train], retry: {max_attempts: 1}, config: {input: "${tasks.train.output_dir}", %s}}
+      """;
+
+  private RunResult run(String train, String evaluate) {
+    try (InMemoryStore store = new InMemoryStore();
+        Engine engine = Engine.builder(store).tasks(TestFlows.registry()).home(home).build()) {
+      return engine.run(
+          TestFlows.parse(FLOW.formatted(train.indent(4).strip(), evaluate)), Map.of());
+    }
+  }
+
+  private Path out(RunResult r, String task) {
+    return home.resolve("outputs").resolve(r.runId()).resolve(task);
+  }
+
+  private static TaskRunRecord task(RunResult r, String id) {
+    return r.tasks().stream().filter(t -> t.taskId().equals(id)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void olsInOneDuckDbPassMatchesSmilesOls() throws Exception {
+    RunResult r = run("  model: {type: linear_regression}", "ic_period: hour");
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+    Map<String, Object> model = Json.read(out(r, "train").resolve("model.json"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> ours = (Map<String, Object>) model.get("coefficients");
+    Map<?, ?> window = (Map<?, ?>) model.get("training_window");
+
+    double[][] rows;
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        var rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE, S_LI_INITIATIVESELLRATE_5min_ma, y FROM '"
+                        + out(r, "label").resolve("data.parquet")
+                        + "' WHERE S_LI_INITIATIVESELLRATE_5min_ma IS NOT NULL AND timestamp <= TIMESTAMP '"
+                        + window.get("to")
+                        + "' ORDER BY timestamp")) {
+      List<double[]> list = new java.util.ArrayList<>();
+      while (rs.next()) {
+        list.add(new double[] {rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)});
+      }
+      rows = list.toArray(double[][]::new);
+    }
+    var smile = OLS.fit(Formula.lhs("y"), DataFrame.of(rows, "b", "lb", "ma", "y"));
+
+    assertThat((Double) ours.get("intercept")).isCloseTo(smile.intercept(), within(1e-9));
+    assertThat((Double) ours.get("S_LI_INITIATIVEBUYRATE"))
+        .isCloseTo(smile.coefficients()[0], within(1e-9));
+    assertThat((Double) ours.get("S_LI_INITIATIVESELLRATE_5min_ma"))
+        .isCloseTo(smile.coefficients()[2], within(1e-9));
+  }
+
+  @Test
+  void theSameInputsGiveTheSameModelBytes() {
+    String train = "  model: {type: random_forest, trees: 20}\n  seed: 11";
+    RunResult a = run(train, "ic_period: hour");
+    RunResult b = run(train, "ic_period: hour");
+
+    assertThat(a.state()).as(a.error()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(task(a, "train").outputs().get("model_hash"))
+        .isEqualTo(task(b, "train").outputs().get("model_hash"));
+  }
+
+  @Test
+  void walkForwardFoldsTestOnlyAfterTheirTrainingWindowWithTheLabelHorizonAsEmbargo()
+      throws Exception {
+    RunResult r =
+        run(
+            "  model: {type: ridge, lambda: 0.1}\n  split: {method: walk_forward, folds: 4, window: rolling, train_steps: 500}",
+            "ic_period: hour");
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+    List<?> folds = (List<?>) Json.read(out(r, "train").resolve("model.json")).get("folds");
+    assertThat(folds).hasSize(4);
+    for (Object o : folds) {
+      Map<?, ?> f = (Map<?, ?>) o;
+      java.time.LocalDateTime trainTo =
+          java.time.LocalDateTime.parse(
+              ((Map<?, ?>) f.get("train")).get("to").toString().replace(' ', 'T'));
+      java.time.LocalDateTime testFrom =
+          java.time.LocalDateTime.parse(
+              ((Map<?, ?>) f.get("test")).get("from").toString().replace(' ', 'T'));
+      // horizon 2 at one row per minute: two minutes left out between train and test
+      assertThat(java.time.Duration.between(trainTo, testFrom).toMinutes()).isEqualTo(3);
+      assertThat(((Number) f.get("train_rows")).longValue()).isEqualTo(500);
+    }
+    Map<String, Object> metrics = Json.read(out(r, "evaluate").resolve("metrics.json"));
+    assertThat((List<?>) metrics.get("folds")).hasSize(4);
+    assertThat(((Map<?, ?>) metrics.get("overall")).get("ic_mean")).isNotNull();
+  }
+
+  @Test
+  void aGateBelowItsThresholdFailsTheTaskNamingMetricValueAndThreshold() {
+    RunResult r = run("  model: {type: linear_regression}", "gate: {r2: {min: 0.99}}");
+
+    assertThat(r.state()).isEqualTo(RunState.FAILED);
+    assertThat(task(r, "evaluate").error())
+        .containsPattern("gate failed: r2 0\\.\\d+ is below the minimum 0\\.99");
+  }
+
+  @Test
+  void classificationReportsAucAndAConfusionMatrix() throws Exception {
+    RunResult r =
+        run(
+            "  kind: classification\n  model: {type: gradient_boosting, trees: 30}",
+            "ic_period: hour");
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+    Map<?, ?> overall =
+        (Map<?, ?>) Json.read(out(r, "evaluate").resolve("metrics.json")).get("overall");
+    assertThat(((Number) overall.get("roc_auc")).doubleValue()).isBetween(0.6, 1.0);
+    assertThat(((Map<?, ?>) overall.get("confusion_matrix")).keySet())
+        .contains("tp", "fp", "tn", "fn");
+    assertThat(overall.keySet().toString()).contains("precision", "recall", "f1", "log_loss");
+  }
+
+  @Test
+  void aShuffledSplitOrAModelThatCannotClassifyIsRefusedWhenTheFlowLoads() {
+    assertThatThrownBy(() -> run("  split: {method: random}", "ic_period: hour"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("a shuffled split is refused");
+    assertThatThrownBy(
+            () -> run("  kind: classification\n  model: {type: lasso}", "ic_period: hour"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("lasso does not do classification");
+  }
+
+  @Test
+  void leastSquaresGivesTheMinimumNormSolutionForCollinearFeatures() {
+    // x2 = 2 * x1: any b1 + 2 b2 = 3 fits; the minimum-norm one is (0.6, 1.2)
+    double[][] cov = {{1, 2}, {2, 4}};
+    double[] b = LeastSquares.solve(cov, new double[] {3, 6});
+    assertThat(b[0]).isCloseTo(0.6, within(1e-9));
+    assertThat(b[1]).isCloseTo(1.2, within(1e-9));
+    assertThat(Files.exists(home)).isTrue();
+  }
+}
