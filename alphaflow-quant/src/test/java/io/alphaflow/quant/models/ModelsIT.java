@@ -42,7 +42,7 @@ class ModelsIT {
           config:
             input: ${tasks.label.output_dir}
             features: [S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE, S_LI_INITIATIVESELLRATE_5min_ma]
-        %s
+            %s
         - {id: evaluate, type: evaluate, depends_on: [train], retry: {max_attempts: 1}, config: {input: "${tasks.train.output_dir}", %s}}
       """;
 
@@ -50,7 +50,7 @@ class ModelsIT {
     try (InMemoryStore store = new InMemoryStore();
         Engine engine = Engine.builder(store).tasks(TestFlows.registry()).home(home).build()) {
       return engine.run(
-          TestFlows.parse(FLOW.formatted(train.indent(4).strip(), evaluate)), Map.of());
+          TestFlows.parse(FLOW.formatted(train.indent(6).strip(), evaluate)), Map.of());
     }
   }
 
@@ -64,7 +64,7 @@ class ModelsIT {
 
   @Test
   void olsInOneDuckDbPassMatchesSmilesOls() throws Exception {
-    RunResult r = run("  model: {type: linear_regression}", "ic_period: hour");
+    RunResult r = run("model: {type: linear_regression}", "ic_period: hour");
     assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
     Map<String, Object> model = Json.read(out(r, "train").resolve("model.json"));
     @SuppressWarnings("unchecked")
@@ -98,7 +98,8 @@ class ModelsIT {
 
   @Test
   void theSameInputsGiveTheSameModelBytes() {
-    String train = "  model: {type: random_forest, trees: 20}\n  seed: 11";
+    String train =
+        "kind: classification\nmodel: {type: logistic_regression, lambda: 0.1}\nseed: 11";
     RunResult a = run(train, "ic_period: hour");
     RunResult b = run(train, "ic_period: hour");
 
@@ -112,7 +113,7 @@ class ModelsIT {
       throws Exception {
     RunResult r =
         run(
-            "  model: {type: ridge, lambda: 0.1}\n  split: {method: walk_forward, folds: 4, window: rolling, train_steps: 500}",
+            "model: {type: ridge, lambda: 0.1}\nsplit: {method: walk_forward, folds: 4, window: rolling, train_steps: 500}",
             "ic_period: hour");
     assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
     List<?> folds = (List<?>) Json.read(out(r, "train").resolve("model.json")).get("folds");
@@ -136,7 +137,7 @@ class ModelsIT {
 
   @Test
   void aGateBelowItsThresholdFailsTheTaskNamingMetricValueAndThreshold() {
-    RunResult r = run("  model: {type: linear_regression}", "gate: {r2: {min: 0.99}}");
+    RunResult r = run("model: {type: linear_regression}", "gate: {r2: {min: 0.99}}");
 
     assertThat(r.state()).isEqualTo(RunState.FAILED);
     assertThat(task(r, "evaluate").error())
@@ -146,25 +147,21 @@ class ModelsIT {
   @Test
   void classificationReportsAucAndAConfusionMatrix() throws Exception {
     RunResult r =
-        run(
-            "  kind: classification\n  model: {type: gradient_boosting, trees: 30}",
-            "ic_period: hour");
+        run("kind: classification\nmodel: {type: gradient_boosting, trees: 30}", "ic_period: hour");
     assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
     Map<?, ?> overall =
         (Map<?, ?>) Json.read(out(r, "evaluate").resolve("metrics.json")).get("overall");
     assertThat(((Number) overall.get("roc_auc")).doubleValue()).isBetween(0.6, 1.0);
-    assertThat(((Map<?, ?>) overall.get("confusion_matrix")).keySet())
-        .contains("tp", "fp", "tn", "fn");
+    assertThat(overall.get("confusion_matrix").toString()).contains("tp=", "fp=", "tn=", "fn=");
     assertThat(overall.keySet().toString()).contains("precision", "recall", "f1", "log_loss");
   }
 
   @Test
   void aShuffledSplitOrAModelThatCannotClassifyIsRefusedWhenTheFlowLoads() {
-    assertThatThrownBy(() -> run("  split: {method: random}", "ic_period: hour"))
+    assertThatThrownBy(() -> run("split: {method: random}", "ic_period: hour"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("a shuffled split is refused");
-    assertThatThrownBy(
-            () -> run("  kind: classification\n  model: {type: lasso}", "ic_period: hour"))
+    assertThatThrownBy(() -> run("kind: classification\nmodel: {type: lasso}", "ic_period: hour"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("lasso does not do classification");
   }
