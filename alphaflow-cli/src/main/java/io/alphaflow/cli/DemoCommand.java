@@ -79,30 +79,21 @@ final class DemoCommand implements Callable<Integer> {
         String runId = result[0].runId();
         engine.decide(
             runId, GATE, Decision.APPROVED, "demo --auto-approve", "approved by the demo itself");
-        int done =
-            (int) ws.store().taskRuns(runId).stream().filter(t -> t.state().isTerminal()).count();
-        code =
-            RunReporter.report(
-                engine,
-                runOptions,
-                out,
-                err,
-                flow.tasks().size(),
-                done,
-                () -> result[0] = engine.resume(runId));
+        code = RunReporter.resume(engine, runOptions, out, err, runId);
       }
       if (!runOptions.json) {
-        summary(out, ws, result[0]);
+        summary(out, ws, result[0].runId());
       }
       return code;
     }
   }
 
-  private void summary(PrintWriter out, Workspace ws, RunResult result) {
+  private void summary(PrintWriter out, Workspace ws, String runId) {
+    RunState state = ws.store().findRun(runId).orElseThrow().state();
     out.println();
-    out.println("summary of run " + result.runId() + " (" + result.state() + ")");
+    out.println("summary of run " + runId + " (" + state + ")");
     Table t = new Table("TASK", "STATE", "DURATION", "RESULT");
-    for (TaskRunRecord r : ws.store().taskRuns(result.runId())) {
+    for (TaskRunRecord r : ws.store().taskRuns(runId)) {
       Duration d =
           r.startedAt() == null || r.endedAt() == null
               ? null
@@ -115,28 +106,28 @@ final class DemoCommand implements Callable<Integer> {
     }
     out.print(t.render());
     Path home = common.home.toAbsolutePath().normalize();
-    if (result.state() == RunState.WAITING) {
+    if (state == RunState.WAITING) {
       out.println();
       out.println(
           "the deployment waits for a person (seed 000 keeps deployment manual):\n  alphaflow approve "
-              + result.runId()
+              + runId
               + " "
               + GATE
               + " --by NAME --comment TEXT   (or: alphaflow demo --auto-approve)");
     }
     out.println();
     out.println("state store : " + home.resolve("state.db"));
-    out.println("task outputs: " + home.resolve("outputs").resolve(result.runId()));
+    out.println("task outputs: " + home.resolve("outputs").resolve(runId));
     out.println("models      : " + home.resolve("models") + "  (alphaflow models list)");
     out.println(
         "logs        : "
-            + home.resolve("logs").resolve(result.runId())
+            + home.resolve("logs").resolve(runId)
             + "  (events.jsonl + one file per task attempt)");
     out.println(
         "next        : alphaflow status "
-            + result.runId()
+            + runId
             + " | alphaflow logs "
-            + result.runId()
+            + runId
             + " train | alphaflow graph "
             + FLOW);
     out.flush();

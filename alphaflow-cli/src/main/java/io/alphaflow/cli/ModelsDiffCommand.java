@@ -37,8 +37,8 @@ final class ModelsDiffCommand implements Callable<Integer> {
       ModelRegistry registry = ModelViews.registry(ws);
       ModelVersion a = find(registry, v1);
       ModelVersion b = find(registry, v2);
-      Map<String, Object> ma = ModelViews.metrics(a);
-      Map<String, Object> mb = ModelViews.metrics(b);
+      Map<String, Object> ma = a.metrics();
+      Map<String, Object> mb = b.metrics();
       Set<String> keys = new LinkedHashSet<>(ma.keySet());
       keys.addAll(mb.keySet());
       var out = spec.commandLine().getOut();

@@ -34,7 +34,7 @@ final class ModelsListCommand implements Callable<Integer> {
       for (String n : names) {
         for (ModelVersion v : registry.versions(n)) {
           out.add(ModelViews.json(registry, v));
-          Map<String, Object> m = ModelViews.metrics(v);
+          Map<String, Object> m = v.metrics();
           StringBuilder metrics = new StringBuilder();
           for (String key : List.of("r2", "rmse", "roc_auc", "accuracy", "ic_mean")) {
             if (m.get(key) != null) {

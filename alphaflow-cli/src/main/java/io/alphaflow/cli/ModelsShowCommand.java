@@ -44,7 +44,7 @@ final class ModelsShowCommand implements Callable<Integer> {
         out.println("aliases: " + String.join(", ", ModelViews.aliasesOf(registry, v)));
         out.println("registered " + RunViews.clock(v.createdAt()) + " by run " + v.runId());
         out.println("files: " + v.path());
-        ModelViews.manifest(v).forEach((k, val) -> out.println("  " + k + ": " + val));
+        v.manifestMap().forEach((k, val) -> out.println("  " + k + ": " + val));
         out.println("history:");
         for (AliasMove m : registry.history(name)) {
           out.println(

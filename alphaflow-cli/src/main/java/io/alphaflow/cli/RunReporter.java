@@ -51,4 +51,19 @@ final class RunReporter {
         ? ExitCode.OK.code()
         : ExitCode.RUN_FAILED.code();
   }
+
+  /** Continues a parked or stopped run in this process, counting what had already ended. */
+  static int resume(
+      Engine engine, RunOptions options, PrintWriter out, PrintWriter err, String runId) {
+    java.util.List<io.alphaflow.core.run.TaskRunRecord> tasks = engine.store().taskRuns(runId);
+    int done = (int) tasks.stream().filter(t -> t.state().isTerminal()).count();
+    return report(
+        engine,
+        options,
+        out,
+        err,
+        tasks.size(),
+        done,
+        () -> engine.resume(runId, false, options.cachePolicy()));
+  }
 }

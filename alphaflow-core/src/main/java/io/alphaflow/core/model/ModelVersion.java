@@ -24,6 +24,27 @@ public record ModelVersion(
     Objects.requireNonNull(createdAt, "createdAt");
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** The manifest as a map; an unreadable one is a map holding only an {@code error}. */
+  @SuppressWarnings("unchecked")
+  public java.util.Map<String, Object> manifestMap() {
+    try {
+      return manifest == null ? java.util.Map.of() : JSON.readValue(manifest, java.util.Map.class);
+    } catch (java.io.IOException e) {
+      return java.util.Map.of("error", "unreadable manifest: " + e.getMessage());
+    }
+  }
+
+  /** The metrics the version was registered with (its evaluation, overall); empty if none. */
+  @SuppressWarnings("unchecked")
+  public java.util.Map<String, Object> metrics() {
+    return manifestMap().get("metrics") instanceof java.util.Map<?, ?> m
+        ? (java.util.Map<String, Object>) m
+        : java.util.Map.of();
+  }
+
   public String shortVersion() {
     return version.length() > 12 ? version.substring(0, 12) : version;
   }

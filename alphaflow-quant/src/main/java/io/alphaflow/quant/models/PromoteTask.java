@@ -63,8 +63,8 @@ public final class PromoteTask implements Task {
       ctx.output("promoted", "false");
       return;
     }
-    Map<String, Object> metrics = metrics(candidate);
-    Map<String, Object> championMetrics = current == null ? null : metrics(current);
+    Map<String, Object> metrics = candidate.metrics();
+    Map<String, Object> championMetrics = current == null ? null : current.metrics();
     List<String> breaches = new ArrayList<>();
     for (Gate g : Gate.parse(cfg.get("gates"))) {
       String b = g.breach(metrics, championMetrics);
@@ -141,18 +141,5 @@ public final class PromoteTask implements Task {
                 + (current == null ? " (the first)" : " (was " + current.shortVersion() + ")")
                 + ", by "
                 + by);
-  }
-
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> metrics(ModelVersion v) {
-    if (v.manifest() == null) {
-      return Map.of();
-    }
-    try {
-      Map<String, Object> m = Json.parse(v.manifest());
-      return m.get("metrics") instanceof Map<?, ?> x ? (Map<String, Object>) x : Map.of();
-    } catch (java.io.IOException e) {
-      return Map.of();
-    }
   }
 }

@@ -130,10 +130,22 @@ final class TrainingSet {
     }
   }
 
+  /**
+   * Rows in {@code where}. The fold planner, the fold metadata and {@link #load} ask for the same
+   * windows; the rows never change during a task, so each window is scanned once.
+   */
   long count(String where) throws SQLException {
-    return ((Number) Sql.row(db, "SELECT count(*) AS n FROM train_src WHERE " + where).get("n"))
-        .longValue();
+    Long n = counts.get(where);
+    if (n == null) {
+      n =
+          ((Number) Sql.row(db, "SELECT count(*) AS n FROM train_src WHERE " + where).get("n"))
+              .longValue();
+      counts.put(where, n);
+    }
+    return n;
   }
+
+  private final Map<String, Long> counts = new java.util.HashMap<>();
 
   double median(String where) throws SQLException {
     Object m = Sql.row(db, "SELECT median(__y) AS m FROM train_src WHERE " + where).get("m");
