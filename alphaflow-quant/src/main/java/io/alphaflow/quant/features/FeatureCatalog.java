@@ -1,5 +1,6 @@
 package io.alphaflow.quant.features;
 
+import io.alphaflow.quant.data.RowOrder;
 import io.alphaflow.quant.data.Sql;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -317,6 +319,38 @@ public final class FeatureCatalog {
           "hour",
           "minute",
           "epoch");
+
+  /**
+   * The feature as lag() OVER () arithmetic for input already in {@code order} (see {@link
+   * RowOrder}), or empty when it has no such form (rolling deviations, RSI, user SQL with a
+   * window): then the task sorts instead. Equal to {@link Feature#sql()} row for row; FeaturesIT
+   * compares the two on every kind that has one.
+   */
+  static Optional<String> streaming(Feature f, RowOrder order) {
+    if (!List.of("ma", "lag", "return", "log_return").contains(f.kind())) {
+      return lagged(f.sql()) ? Optional.empty() : Optional.of(f.sql());
+    }
+    var read = f.reads().entrySet().iterator().next();
+    String c = col(read.getKey());
+    int from = read.getValue()[0];
+    String value =
+        switch (f.kind()) {
+          case "ma" -> {
+            List<String> terms = new ArrayList<>();
+            for (int k = 0; k >= from; k--) {
+              terms.add(RowOrder.shift(c, k));
+            }
+            // NULL when any term is, as count() = n over the window asks
+            yield "(" + String.join(" + ", terms) + ") / " + (1 - from);
+          }
+          case "lag" -> RowOrder.shift(c, from);
+          default -> {
+            String ratio = c + " / nullif(" + RowOrder.shift(c, from) + ", 0)";
+            yield f.kind().equals("log_return") ? "ln(" + ratio + ")" : ratio + " - 1";
+          }
+        };
+    return Optional.of(order.sameSymbol(from, value));
+  }
 
   /** The window clause for every window size used, per symbol in time order. */
   static String windows(List<Feature> features, String partition, String order) {

@@ -8,6 +8,7 @@ import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Duck;
 import io.alphaflow.quant.data.Json;
+import io.alphaflow.quant.data.RowOrder;
 import io.alphaflow.quant.data.Sql;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -62,43 +63,14 @@ public final class FeaturesTask implements Task {
       String ts = (String) cfg.get("time_column");
       String symbol = (String) cfg.get("symbol_column");
       Configs.requireColumns(columns, input.toString(), "time_column", ts, "symbol_column", symbol);
-      boolean ordered = ts != null;
-      String base = ordered ? src : "(SELECT *, row_number() OVER () AS __row FROM " + src + ")";
-      String order = ordered ? Sql.ident(ts) : "__row";
-      String partition = symbol == null ? "" : "PARTITION BY " + Sql.ident(symbol) + " ";
-      List<String> helpers = FeatureCatalog.helpers(features);
-      String inner =
-          helpers.isEmpty()
-              ? base
-              : "(SELECT *, "
-                  + String.join(", ", helpers)
-                  + " FROM "
-                  + base
-                  + " WINDOW w AS ("
-                  + partition
-                  + "ORDER BY "
-                  + order
-                  + "))";
-      String computed =
-          features.stream()
-              .map(f -> f.sql() + " AS " + Sql.ident(f.name()))
-              .collect(Collectors.joining(", "));
-      List<String> drop = new ArrayList<>();
-      helpers.forEach(h -> drop.add(h.substring(h.lastIndexOf(" AS ") + 4)));
-      if (!ordered) {
-        drop.add("__row");
-      }
+      RowOrder order = ts == null ? null : new RowOrder(symbol, ts);
+      List<String> streamed =
+          order != null && order.heldBy(input) ? streaming(features, order) : null;
       String query =
-          "SELECT "
-              + (drop.isEmpty() ? "*" : "* EXCLUDE (" + String.join(", ", drop) + ")")
-              + " FROM (SELECT *, "
-              + computed
-              + " FROM "
-              + inner
-              + FeatureCatalog.windows(features, partition, order)
-              + ") ORDER BY "
-              + (symbol == null ? "" : Sql.ident(symbol) + ", ")
-              + order;
+          streamed != null
+              // streaming lag() keeps the input's order, which is already the one to write
+              ? "SELECT *, " + String.join(", ", streamed) + " FROM " + src
+              : sortedQuery(features, src, ts, symbol);
       Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
       try {
         Dataset.writeParquet(db, query, out);
@@ -112,13 +84,77 @@ public final class FeaturesTask implements Task {
       meta.put("rows", rows);
       meta.put("time_column", ts);
       meta.put("symbol_column", symbol);
+      if (order != null) {
+        meta.put(RowOrder.KEY, order.columns());
+      }
+      meta.put("plan", streamed != null ? "streaming (input already in order)" : "sorted window");
       meta.put("features", features.stream().map(FeaturesTask::describe).toList());
       meta.put("correlation", correlations(db, Dataset.scan(out), features));
       Json.write(ctx.outputDir().resolve(METADATA_FILE), meta);
       ctx.output("rows", Long.toString(rows));
       ctx.output("features", features.stream().map(Feature::name).collect(Collectors.joining(",")));
-      ctx.log().info("computed " + features.size() + " features on " + rows + " rows");
+      ctx.log()
+          .info(
+              "computed "
+                  + features.size()
+                  + " features on "
+                  + rows
+                  + " rows"
+                  + (streamed != null ? " in one streaming pass (input already in order)" : ""));
     }
+  }
+
+  /** Every feature's streaming form, or null when one of them has none. */
+  private static List<String> streaming(List<Feature> features, RowOrder order) {
+    List<String> out = new ArrayList<>();
+    for (Feature f : features) {
+      var sql = FeatureCatalog.streaming(f, order);
+      if (sql.isEmpty()) {
+        return null;
+      }
+      out.add(sql.get() + " AS " + Sql.ident(f.name()));
+    }
+    return out;
+  }
+
+  /** Window functions per symbol in time (or file) order, then a sort to write in that order. */
+  private static String sortedQuery(List<Feature> features, String src, String ts, String symbol) {
+    boolean ordered = ts != null;
+    String base = ordered ? src : "(SELECT *, row_number() OVER () AS __row FROM " + src + ")";
+    String order = ordered ? Sql.ident(ts) : "__row";
+    String partition = symbol == null ? "" : "PARTITION BY " + Sql.ident(symbol) + " ";
+    List<String> helpers = FeatureCatalog.helpers(features);
+    String inner =
+        helpers.isEmpty()
+            ? base
+            : "(SELECT *, "
+                + String.join(", ", helpers)
+                + " FROM "
+                + base
+                + " WINDOW w AS ("
+                + partition
+                + "ORDER BY "
+                + order
+                + "))";
+    String computed =
+        features.stream()
+            .map(f -> f.sql() + " AS " + Sql.ident(f.name()))
+            .collect(Collectors.joining(", "));
+    List<String> drop = new ArrayList<>();
+    helpers.forEach(h -> drop.add(h.substring(h.lastIndexOf(" AS ") + 4)));
+    if (!ordered) {
+      drop.add("__row");
+    }
+    return "SELECT "
+        + (drop.isEmpty() ? "*" : "* EXCLUDE (" + String.join(", ", drop) + ")")
+        + " FROM (SELECT *, "
+        + computed
+        + " FROM "
+        + inner
+        + FeatureCatalog.windows(features, partition, order)
+        + ") ORDER BY "
+        + (symbol == null ? "" : Sql.ident(symbol) + ", ")
+        + order;
   }
 
   private static List<Feature> parse(Map<String, Object> cfg) {

@@ -9,6 +9,7 @@ import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Duck;
 import io.alphaflow.quant.data.Json;
+import io.alphaflow.quant.data.RowOrder;
 import io.alphaflow.quant.data.Sql;
 import io.alphaflow.quant.features.Feature;
 import io.alphaflow.quant.features.FeatureCatalog;
@@ -128,17 +129,42 @@ public final class LabelTask implements Task {
         throw TaskFailure.nonRetryable(
             "the input already has a column '" + name + "': set name to another label name");
       }
-      String partition = symbol == null ? "" : "PARTITION BY " + Sql.ident(symbol) + " ";
-      String over =
-          " OVER (" + partition + "ORDER BY " + (ts == null ? "__row" : Sql.ident(ts)) + ")";
       String c = Sql.ident(column);
-      String future = "lead(" + c + ", " + horizon + ")" + over;
-      String fwd = future + " / nullif(" + c + ", 0) - 1";
-      String base = ts == null ? "(SELECT *, row_number() OVER () AS __row FROM " + src + ")" : src;
+      RowOrder order = ts == null ? null : new RowOrder(symbol, ts);
+      boolean streaming = order != null && order.heldBy(input);
+      String future;
+      String base = src;
+      if (streaming) {
+        // the input is in (symbol, time) order already: a streaming lead(), no sort
+        future = order.sameSymbol(horizon, RowOrder.shift(c, horizon));
+      } else {
+        String partition = symbol == null ? "" : "PARTITION BY " + Sql.ident(symbol) + " ";
+        future =
+            "lead("
+                + c
+                + ", "
+                + horizon
+                + ") OVER ("
+                + partition
+                + "ORDER BY "
+                + (ts == null ? "__row" : Sql.ident(ts))
+                + ")";
+        if (ts == null) {
+          base = "(SELECT *, row_number() OVER () AS __row FROM " + src + ")";
+        }
+      }
+      String target =
+          kind.equals("value")
+              ? (horizon == 0 ? c : future)
+              : "(" + future + ") / nullif(" + c + ", 0) - 1";
+      // streaming: a view, read once by the write (and once more for above_median's median);
+      // sorted: a table, so the sort happens once
       Sql.exec(
           db,
-          "CREATE TEMP TABLE labelled AS SELECT *, "
-              + (kind.equals("value") ? (horizon == 0 ? c : future) : fwd)
+          "CREATE TEMP "
+              + (streaming ? "VIEW" : "TABLE")
+              + " labelled AS SELECT *, "
+              + target
               + " AS __target FROM "
               + base);
       Double median = null;
@@ -153,7 +179,7 @@ public final class LabelTask implements Task {
             }
             default -> "__target";
           };
-      long total = Sql.count(db, "labelled");
+      long total = Sql.count(db, src);
       Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
       String drop = ts == null ? "__target, __row" : "__target";
       Dataset.writeParquet(
@@ -164,9 +190,12 @@ public final class LabelTask implements Task {
               + label
               + " AS "
               + Sql.ident(name)
-              + " FROM labelled WHERE __target IS NOT NULL ORDER BY "
-              + (symbol == null ? "" : Sql.ident(symbol) + ", ")
-              + (ts == null ? "__row" : Sql.ident(ts)),
+              + " FROM labelled WHERE __target IS NOT NULL"
+              + (streaming
+                  ? ""
+                  : " ORDER BY "
+                      + (symbol == null ? "" : Sql.ident(symbol) + ", ")
+                      + (ts == null ? "__row" : Sql.ident(ts))),
           out);
       long kept = Dataset.rows(db, out);
       Map<String, Object> meta = new LinkedHashMap<>();
@@ -180,6 +209,10 @@ public final class LabelTask implements Task {
       }
       meta.put("time_column", ts);
       meta.put("symbol_column", symbol);
+      if (order != null) {
+        meta.put(RowOrder.KEY, order.columns());
+      }
+      meta.put("plan", streaming ? "streaming (input already in order)" : "sorted window");
       meta.put("rows_in", total);
       meta.put("rows_out", kept);
       meta.put("rows_dropped_without_future", total - kept);

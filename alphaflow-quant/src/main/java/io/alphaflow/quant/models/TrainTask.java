@@ -143,8 +143,8 @@ public final class TrainTask implements Task {
         fm.put("fold", fold.index());
         fm.put("train_rows", data.count(fold.trainWhere()));
         fm.put("test_rows", data.count(fold.testWhere()));
-        fm.put("train", Windows.range(data, fold.trainWhere()));
-        fm.put("test", Windows.range(data, fold.testWhere()));
+        fm.put("train", data.range(fold.trainWhere()));
+        fm.put("test", data.range(fold.testWhere()));
         if (threshold != null) {
           fm.put("threshold", threshold);
         }
@@ -185,8 +185,7 @@ public final class TrainTask implements Task {
               "refit_on_all_rows", split.refit()));
       json.put("folds", foldMeta);
       json.put(
-          "training_window",
-          Windows.range(data, split.refit() ? "TRUE" : folds.getLast().trainWhere()));
+          "training_window", data.range(split.refit() ? "TRUE" : folds.getLast().trainWhere()));
       if (threshold != null) {
         json.put("threshold", threshold);
       }

@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
  * rows' numbers, which are few, so the good rows stream out in source order without a sort.
  */
 final class RowChecks {
+  static final String OUT_OF_ORDER = "timestamp out of order";
+
   /** A predicate on one row. */
   record Inline(String condition, String reason) {}
 
@@ -91,8 +93,13 @@ final class RowChecks {
     String ts = (String) cfg.get("timestamp_column");
     if (ts != null && !Boolean.FALSE.equals(cfg.get("monotonic"))) {
       String symbol = (String) cfg.get("symbol_column");
-      String partition = symbol == null ? "" : "PARTITION BY " + Sql.ident(symbol) + " ";
-      String reason = "timestamp out of order";
+      // without symbols the previous row is the previous row of the file: a streaming lag(), no
+      // sort
+      String window =
+          symbol == null
+              ? "()"
+              : "(PARTITION BY " + Sql.ident(symbol) + " ORDER BY file_row_number)";
+      String reason = OUT_OF_ORDER;
       across.add(
           new Across(
               "SELECT file_row_number, "
@@ -101,9 +108,9 @@ final class RowChecks {
                   + Sql.ident(ts)
                   + " AS t, lag("
                   + Sql.ident(ts)
-                  + ") OVER ("
-                  + partition
-                  + "ORDER BY file_row_number) AS prev FROM "
+                  + ") OVER "
+                  + window
+                  + " AS prev FROM "
                   + src
                   + ") WHERE t < prev",
               reason));

@@ -9,14 +9,17 @@ import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Duck;
 import io.alphaflow.quant.data.Json;
+import io.alphaflow.quant.data.RowOrder;
 import io.alphaflow.quant.data.Sql;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -72,6 +75,30 @@ public final class ValidateTask implements Task {
       }
     }
     return problems;
+  }
+
+  /**
+   * The order the good rows are known to be in: by time, when the data has no symbol column and the
+   * monotonic check found nothing out of order (the rows dropped for other rules leave it sorted)
+   * and no good row lacks a time (a sort would move it to the end).
+   */
+  private static Optional<RowOrder> sortOrder(Map<String, Object> cfg, Connection db, Path good)
+      throws SQLException {
+    String ts = (String) cfg.get("timestamp_column");
+    if (ts == null
+        || cfg.get("symbol_column") != null
+        || Boolean.FALSE.equals(cfg.get("monotonic"))) {
+      return Optional.empty();
+    }
+    long outOfOrder =
+        Sql.count(db, "flagged WHERE reason = " + Sql.literal(RowChecks.OUT_OF_ORDER));
+    if (outOfOrder > 0) {
+      return Optional.empty();
+    }
+    long untimed =
+        Sql.count(
+            db, "(SELECT 1 FROM " + Dataset.scan(good) + " WHERE " + Sql.ident(ts) + " IS NULL)");
+    return untimed == 0 ? Optional.of(new RowOrder(null, ts)) : Optional.empty();
   }
 
   @Override
@@ -141,6 +168,8 @@ public final class ValidateTask implements Task {
       meta.put("input", input.toAbsolutePath().toString());
       meta.put("columns", found);
       meta.put("quality", report.asMap());
+      sortOrder(cfg, db, out.resolve(Dataset.DATA_FILE))
+          .ifPresent(o -> meta.put(RowOrder.KEY, o.columns()));
       Json.write(out.resolve(Dataset.METADATA_FILE), meta);
       ctx.log().info(report.summary());
       ctx.output("rows", Long.toString(report.validRows()));

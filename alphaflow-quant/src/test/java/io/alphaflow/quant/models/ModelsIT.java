@@ -175,4 +175,26 @@ class ModelsIT {
     assertThat(b[1]).isCloseTo(1.2, within(1e-9));
     assertThat(Files.exists(home)).isTrue();
   }
+
+  @Test
+  void stepsBeforeCountsDistinctTimesWhateverTheEmbargoLength() throws Exception {
+    // 3 symbols per time, 40 times a minute apart: both the max() walk and the DISTINCT query
+    Path data = home.resolve("steps.parquet");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      c.createStatement()
+          .execute(
+              "COPY (SELECT TIMESTAMP '2024-01-01' + to_minutes(t) AS ts, s AS sym, t * 1.0 AS x,"
+                  + " s * 1.0 AS y FROM range(40) a(t), range(3) b(s)) TO '"
+                  + data
+                  + "' (FORMAT parquet)");
+      TrainingSet set = new TrainingSet(c, data, List.of("x"), "y", "ts", "sym");
+      long minute = 60_000_000L;
+      long t0 = java.time.Instant.parse("2024-01-01T00:00:00Z").toEpochMilli() * 1000;
+      long last = t0 + 39 * minute;
+      for (int steps = 0; steps <= 45; steps++) {
+        long expected = steps > 39 ? Long.MIN_VALUE : last - steps * minute;
+        assertThat(set.stepsBefore(last, steps)).as("steps " + steps).isEqualTo(expected);
+      }
+    }
+  }
 }
