@@ -1,11 +1,14 @@
 package io.alphaflow.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /** The root command: only groups the others. */
 @Command(
     name = "alphaflow",
     mixinStandardHelpOptions = true,
+    // --help and --version on every subcommand too
+    scope = ScopeType.INHERIT,
     version = "alphaflow 0.1.0",
     description = "Durable workflows for quant research and trading pipelines.",
     subcommands = {

@@ -45,7 +45,7 @@ public final class Main {
         (ex, a) -> {
           PrintWriter err = ex.getCommandLine().getErr();
           err.println("alphaflow: " + ex.getMessage());
-          err.println("try: alphaflow " + ex.getCommandLine().getCommandName() + " --help");
+          err.println("try: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help");
           return ExitCode.INVALID_INPUT.code();
         });
     return cli;

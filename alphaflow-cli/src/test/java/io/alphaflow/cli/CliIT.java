@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -244,6 +246,22 @@ class CliIT {
     assertThat(usage.err()).contains("'window' must be a whole number");
     assertThat(cli.run("task", "featurez", "--output", "x").err())
         .contains("unknown task type 'featurez'");
+  }
+
+  @Test
+  void everySubcommandAnswersHelpAndAMistakePointsToIt() {
+    for (List<String> command :
+        List.of(
+            List.of("approve"), List.of("run"), List.of("models", "promote"), List.of("task"))) {
+      List<String> args = new ArrayList<>(command);
+      args.add("--help");
+      Cli.Result help = cli.run(args.toArray(String[]::new));
+      assertThat(help.exitCode()).as(String.join(" ", args)).isZero();
+      assertThat(help.out()).contains("Usage: alphaflow " + String.join(" ", command));
+    }
+    Cli.Result missing = cli.run("models", "promote");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("try: alphaflow models promote --help");
   }
 
   @Test
