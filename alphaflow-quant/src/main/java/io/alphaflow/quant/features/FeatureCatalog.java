@@ -323,8 +323,8 @@ public final class FeatureCatalog {
   /**
    * The feature as lag() OVER () arithmetic for input already in {@code order} (see {@link
    * RowOrder}), or empty when it has no such form (rolling deviations, RSI, user SQL with a
-   * window): then the task sorts instead. Equal to {@link Feature#sql()} row for row; FeaturesIT
-   * compares the two on every kind that has one.
+   * window): then the task sorts instead. Equal to {@link Feature#sql()} row for row;
+   * StreamingOrderIT compares the two on every kind that has one.
    */
   static Optional<String> streaming(Feature f, RowOrder order) {
     if (!List.of("ma", "lag", "return", "log_return").contains(f.kind())) {

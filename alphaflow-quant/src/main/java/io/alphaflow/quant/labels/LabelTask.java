@@ -132,6 +132,7 @@ public final class LabelTask implements Task {
       String c = Sql.ident(column);
       RowOrder order = ts == null ? null : new RowOrder(symbol, ts);
       boolean streaming = order != null && order.heldBy(input);
+      String timeKey = ts == null ? "__row" : Sql.ident(ts);
       String future;
       String base = src;
       if (streaming) {
@@ -140,15 +141,7 @@ public final class LabelTask implements Task {
       } else {
         String partition = symbol == null ? "" : "PARTITION BY " + Sql.ident(symbol) + " ";
         future =
-            "lead("
-                + c
-                + ", "
-                + horizon
-                + ") OVER ("
-                + partition
-                + "ORDER BY "
-                + (ts == null ? "__row" : Sql.ident(ts))
-                + ")";
+            "lead(" + c + ", " + horizon + ") OVER (" + partition + "ORDER BY " + timeKey + ")";
         if (ts == null) {
           base = "(SELECT *, row_number() OVER () AS __row FROM " + src + ")";
         }
@@ -193,9 +186,7 @@ public final class LabelTask implements Task {
               + " FROM labelled WHERE __target IS NOT NULL"
               + (streaming
                   ? ""
-                  : " ORDER BY "
-                      + (symbol == null ? "" : Sql.ident(symbol) + ", ")
-                      + (ts == null ? "__row" : Sql.ident(ts))),
+                  : " ORDER BY " + (symbol == null ? "" : Sql.ident(symbol) + ", ") + timeKey),
           out);
       long kept = Dataset.rows(db, out);
       Map<String, Object> meta = new LinkedHashMap<>();

@@ -82,12 +82,11 @@ public final class ValidateTask implements Task {
    * monotonic check found nothing out of order (the rows dropped for other rules leave it sorted)
    * and no good row lacks a time (a sort would move it to the end).
    */
-  private static Optional<RowOrder> sortOrder(Map<String, Object> cfg, Connection db, Path good)
-      throws SQLException {
-    String ts = (String) cfg.get("timestamp_column");
-    if (ts == null
-        || cfg.get("symbol_column") != null
-        || Boolean.FALSE.equals(cfg.get("monotonic"))) {
+  private static Optional<RowOrder> sortOrder(
+      Map<String, Object> cfg, RowChecks checks, Connection db, Path good) throws SQLException {
+    boolean orderChecked =
+        checks.across().stream().anyMatch(a -> a.reason().equals(RowChecks.OUT_OF_ORDER));
+    if (!orderChecked || cfg.get("symbol_column") != null) {
       return Optional.empty();
     }
     long outOfOrder =
@@ -95,6 +94,7 @@ public final class ValidateTask implements Task {
     if (outOfOrder > 0) {
       return Optional.empty();
     }
+    String ts = (String) cfg.get("timestamp_column");
     long untimed =
         Sql.count(
             db, "(SELECT 1 FROM " + Dataset.scan(good) + " WHERE " + Sql.ident(ts) + " IS NULL)");
@@ -168,7 +168,7 @@ public final class ValidateTask implements Task {
       meta.put("input", input.toAbsolutePath().toString());
       meta.put("columns", found);
       meta.put("quality", report.asMap());
-      sortOrder(cfg, db, out.resolve(Dataset.DATA_FILE))
+      sortOrder(cfg, checks, db, out.resolve(Dataset.DATA_FILE))
           .ifPresent(o -> meta.put(RowOrder.KEY, o.columns()));
       Json.write(out.resolve(Dataset.METADATA_FILE), meta);
       ctx.log().info(report.summary());
