@@ -54,6 +54,16 @@ public interface Task {
     return resolvedConfig;
   }
 
+  /**
+   * Whether the task reads the run's params beyond what its config's templates put there (a shell
+   * task sees them all as environment variables; {@link TaskContext#params()} hands them to any
+   * task). Then every param is part of its cache key. A type that reads only its config returns
+   * false, so that a param it does not use can change without recomputing it.
+   */
+  default boolean readsParams() {
+    return true;
+  }
+
   /** Part of the cache key: a new version of the code makes new results. */
   default String codeVersion() {
     String v = getClass().getPackage().getImplementationVersion();

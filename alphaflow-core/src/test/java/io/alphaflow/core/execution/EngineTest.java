@@ -222,6 +222,32 @@ class EngineTest {
     assertThat(first.state()).isEqualTo(RunState.SUCCEEDED);
   }
 
+  @Test
+  void aParamATaskDoesNotReadLeavesItsCacheKeyAlone() {
+    Flow flow =
+        TestFlows.parse(
+            """
+            name: params
+            params:
+              day: {type: date, default: 2024-03-01}
+              threshold: {type: float, default: 0.5}
+            tasks:
+              - {id: load, type: noop, cache: true, config: {day: "${params.day}"}}
+              - {id: shell, type: shell, cache: true, config: {command: ["true"]}}
+            """);
+    engine.run(flow, Map.of());
+
+    Map<String, TaskRunRecord> otherThreshold = byId(engine.run(flow, Map.of("threshold", "0.9")));
+    assertThat(otherThreshold.get("load").state())
+        .as("noop reads only its config, which names the day")
+        .isEqualTo(TaskState.SKIPPED_CACHED);
+    assertThat(otherThreshold.get("shell").state())
+        .as("a shell task sees every param in its environment")
+        .isEqualTo(TaskState.SUCCEEDED);
+    assertThat(byId(engine.run(flow, Map.of("day", "2024-03-04"))).get("load").state())
+        .isEqualTo(TaskState.SUCCEEDED);
+  }
+
   private static final String THREE_STEPS =
       """
       name: three

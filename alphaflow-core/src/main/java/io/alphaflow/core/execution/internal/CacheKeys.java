@@ -2,20 +2,18 @@ package io.alphaflow.core.execution.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.alphaflow.core.artifact.ContentHash;
 import io.alphaflow.core.task.Task;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * A task's cache key: SHA-256 of its type, code version, what identifies its work (its resolved
- * config, as the task type sees it), the run's params and its upstream artifacts. Paths of upstream
- * output directories are replaced by those artifacts' hashes, so the key does not depend on which
- * run made them.
+ * config, as the task type sees it), the run's params if the type reads them ({@link
+ * Task#readsParams}) and its upstream artifacts. Paths of upstream output directories are replaced
+ * by those artifacts' hashes, so the key does not depend on which run made them.
  */
 final class CacheKeys {
   private static final ObjectMapper JSON =
@@ -34,22 +32,12 @@ final class CacheKeys {
     parts.put("type", task.type());
     parts.put("version", task.codeVersion());
     parts.put("work", task.cacheIdentity(resolvedConfig));
-    parts.put("params", new TreeMap<>(params));
+    parts.put("params", task.readsParams() ? new TreeMap<>(params) : Map.of());
     parts.put("inputs", new TreeMap<>(upstream).values());
     String text = JSON.writeValueAsString(parts);
     for (Map.Entry<String, String> u : upstream.entrySet()) {
       text = text.replace(u.getKey(), "artifact:" + u.getValue());
     }
-    return sha256(text);
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return ContentHash.sha256Hex(text.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -11,6 +11,11 @@ import java.util.Map;
 /** Waits for {@code duration} (cancellable): waiting for a market open, testing timeouts. */
 public final class SleepTask implements Task {
   @Override
+  public boolean readsParams() {
+    return false;
+  }
+
+  @Override
   public String type() {
     return "sleep";
   }

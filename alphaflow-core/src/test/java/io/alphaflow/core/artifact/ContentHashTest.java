@@ -1,0 +1,90 @@
+package io.alphaflow.core.artifact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ContentHashTest {
+  @TempDir Path dir;
+
+  private static byte[] sha256(byte[] bytes, int from, int to) throws Exception {
+    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    md.update(bytes, from, to - from);
+    return md.digest();
+  }
+
+  @Test
+  void aFileHashesAsTheSha256OfItsFourMebibyteBlocksSha256s() throws Exception {
+    int block = 4 << 20;
+    byte[] bytes = new byte[2 * block + 17];
+    new Random(7).nextBytes(bytes);
+    Path file = Files.write(dir.resolve("data.bin"), bytes);
+
+    MessageDigest outer = MessageDigest.getInstance("SHA-256");
+    outer.update(sha256(bytes, 0, block));
+    outer.update(sha256(bytes, block, 2 * block));
+    outer.update(sha256(bytes, 2 * block, bytes.length));
+    String expected = HexFormat.of().formatHex(outer.digest());
+    assertThat(ContentHash.ofFile(file)).isEqualTo(expected);
+
+    bytes[block] ^= 1;
+    java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(file);
+    Files.write(file, bytes);
+    Files.setLastModifiedTime(
+        file, java.nio.file.attribute.FileTime.fromMillis(before.toMillis() + 2_000));
+    assertThat(ContentHash.ofFile(file))
+        .as("a changed byte at a block's start")
+        .isNotEqualTo(expected);
+  }
+
+  /**
+   * A file is read once while its identity, size and time stay the same, even after a move (the
+   * engine hashes a staging directory, then moves it into place). Proven here by changing the bytes
+   * behind the hash's back: only a new time makes it read them again.
+   */
+  @Test
+  void aMovedButUnchangedFileIsNotReadAgain() throws Exception {
+    Path staged = Files.writeString(dir.resolve("staged.csv"), "a,b\n1,2\n");
+    String first = ContentHash.ofFile(staged);
+    Path moved = Files.move(staged, dir.resolve("moved.csv"));
+    java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(moved);
+
+    Files.writeString(moved, "a,b\n3,4\n");
+    Files.setLastModifiedTime(moved, time);
+    assertThat(ContentHash.ofFile(moved)).isEqualTo(first);
+
+    Files.setLastModifiedTime(
+        moved, java.nio.file.attribute.FileTime.fromMillis(time.toMillis() + 2_000));
+    assertThat(ContentHash.ofFile(moved)).isNotEqualTo(first);
+  }
+
+  @Test
+  void anEmptyFileHashesAsTheSha256OfNothing() throws Exception {
+    Path empty = Files.createFile(dir.resolve("empty"));
+    assertThat(ContentHash.ofFile(empty))
+        .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  }
+
+  @Test
+  void aDirectoryHashDependsOnNamesAndContentNotOnWhereItLives() throws Exception {
+    for (String root : new String[] {"a", "b"}) {
+      Files.createDirectories(dir.resolve(root).resolve("sub"));
+      Files.writeString(dir.resolve(root).resolve("data.parquet"), "rows");
+      Files.writeString(dir.resolve(root).resolve("sub/metadata.json"), "{}");
+      Files.writeString(dir.resolve(root).resolve(ContentHash.MARKER), root);
+    }
+    ContentHash.Result first = ContentHash.of(dir.resolve("a"));
+    assertThat(ContentHash.of(dir.resolve("b"))).isEqualTo(first);
+    assertThat(first.files()).isEqualTo(2);
+    assertThat(first.sizeBytes()).isEqualTo(6);
+
+    Files.move(dir.resolve("b/sub/metadata.json"), dir.resolve("b/sub/other.json"));
+    assertThat(ContentHash.of(dir.resolve("b")).hash()).isNotEqualTo(first.hash());
+  }
+}
