@@ -38,6 +38,47 @@ class SqliteStoreTest extends StoreContractTest {
   }
 
   @Test
+  void theNewestMigrationIsTheOneOpenCompares() throws Exception {
+    Path migrations = Path.of("src/main/resources/db/migration/sqlite");
+    int newest;
+    try (var files = java.nio.file.Files.list(migrations)) {
+      newest =
+          files
+              .map(f -> f.getFileName().toString())
+              .filter(n -> n.matches("V\\d+__.*\\.sql"))
+              .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__"))))
+              .max()
+              .orElseThrow();
+    }
+    assertThat(SqliteStore.LATEST_MIGRATION)
+        .as("bump SqliteStore.LATEST_MIGRATION with every new migration")
+        .isEqualTo(newest);
+  }
+
+  @Test
+  void aStoreOfAnOlderVersionIsMigratedOnOpen() throws Exception {
+    Path file = dir.resolve("old.db");
+    String url = "jdbc:sqlite:" + file.toAbsolutePath();
+    org.flywaydb.core.Flyway.configure()
+        .dataSource(url, null, null)
+        .locations("classpath:db/migration/sqlite")
+        .target(String.valueOf(SqliteStore.LATEST_MIGRATION - 1))
+        .load()
+        .migrate();
+
+    SqliteStore.open(file).close();
+
+    try (var c = java.sql.DriverManager.getConnection(url);
+        var rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT max(CAST(version AS INTEGER)) FROM flyway_schema_history WHERE success")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(SqliteStore.LATEST_MIGRATION);
+    }
+  }
+
+  @Test
   void dataSurvivesReopeningTheFile() {
     store.createRun(aRun("r1"), List.of(TaskRunRecord.pending("r1", "a")), List.of());
     store.close();
