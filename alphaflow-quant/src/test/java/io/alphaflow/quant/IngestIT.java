@@ -49,7 +49,7 @@ class IngestIT {
     assertThat(((Map<?, ?>) meta.get("time_range")).get("first").toString())
         .startsWith("2000-09-27");
     Map<?, ?> source = (Map<?, ?>) ((List<?>) meta.get("source_files")).get(0);
-    assertThat(source.get("sha256")).isEqualTo(FileHashes.sha256(msft));
+    assertThat(source.get("content_hash")).isEqualTo(FileHashes.of(msft));
     assertThat(source.get("size_bytes")).isEqualTo((int) Files.size(msft));
     assertThat(runs.task("ingest").outputs()).containsEntry("rows", "249");
   }

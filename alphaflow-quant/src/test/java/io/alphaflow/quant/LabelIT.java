@@ -73,6 +73,30 @@ class LabelIT {
         ((Number) QuantRuns.scalar("SELECT avg(label) FROM " + runs.file("label", "data.parquet")))
             .doubleValue();
     assertThat(share).isCloseTo(0.5, offset(0.01));
+    assertThat(
+            QuantRuns.scalar(
+                "SELECT count(*) FROM "
+                    + runs.file("label", "data.parquet")
+                    + " WHERE label <> CAST(label_value > (SELECT median(label_value) FROM "
+                    + runs.file("label", "data.parquet")
+                    + ") AS INTEGER)"))
+        .as("label_value holds the forward return the label splits")
+        .isEqualTo(0L);
+  }
+
+  @Test
+  void aLabelNameTheInputAlreadyHasIsRefusedNamingTheColumn() {
+    assertThat(runs.run(flow("column: close, kind: above_median, name: close")).state())
+        .isEqualTo(RunState.FAILED);
+    assertThat(runs.task("label").error())
+        .contains("the input already has a column 'close'")
+        .contains("set name to another label name");
+    // above_median also writes <name>_value, here already a feature
+    String taken =
+        flow("column: close, kind: above_median, name: up")
+            .replace("{fn: ma, column: close, window: 5}", "{name: up_value, sql: close * 2}");
+    assertThat(runs.run(taken).state()).isEqualTo(RunState.FAILED);
+    assertThat(runs.task("label").error()).contains("the input already has a column 'up_value'");
   }
 
   @Test

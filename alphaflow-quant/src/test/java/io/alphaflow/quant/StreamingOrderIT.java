@@ -168,4 +168,29 @@ class StreamingOrderIT {
     assertThat(Json.read(runs.out("validate").resolve("metadata.json")))
         .doesNotContainKey("sorted_by");
   }
+
+  @Test
+  void aRowWithoutATimeDoesNotHideTheRowsAroundItBeingOutOfOrder() throws Exception {
+    Path csv = dir.resolve("gap.csv");
+    Files.writeString(
+        csv,
+        "ts,px\n2024-01-01 00:00:02,1.5\n,2.5\n2024-01-01 00:00:01,3.5\n2024-01-01 00:00:03,4.5\n");
+    runs.run(
+        """
+        name: v
+        tasks:
+          - {id: validate, type: validate, config: {input: "%s", timestamp_column: ts, max_bad_row_rate: 0.6, columns: {ts: {type: timestamp, nullable: false}}}}
+        """
+            .formatted(csv));
+
+    assertThat(runs.task("validate").outputs()).containsEntry("quarantined", "2");
+    assertThat(
+            QuantRuns.scalar(
+                "SELECT string_agg(reason, ' | ' ORDER BY source_row) FROM '"
+                    + runs.out("validate").resolve("quarantine.parquet")
+                    + "'"))
+        .isEqualTo("null ts | timestamp out of order");
+    assertThat(Json.read(runs.out("validate").resolve("metadata.json")))
+        .doesNotContainKey("sorted_by");
+  }
 }

@@ -6,10 +6,13 @@ import io.alphaflow.core.run.RunState;
 import io.alphaflow.quant.data.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ValidateIT {
   @TempDir Path dir;
@@ -97,6 +100,57 @@ class ValidateIT {
         .isCloseTo(100.0 / 106, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(((Map<?, ?>) quality.get("violations")).get("null price")).isEqualTo(3);
     assertThat(runs.task("validate").outputs()).containsEntry("quarantined", "6");
+  }
+
+  /**
+   * In time order, duplicates come from the order check's pass (neighbours); with the order check
+   * off they come from the exact hash-table check. Both must quarantine the same rows.
+   */
+  @ParameterizedTest(name = "symbols: {0}")
+  @ValueSource(booleans = {false, true})
+  void duplicatesFoundAsNeighboursInOrderedDataAreTheExactChecksDuplicates(boolean symbols)
+      throws Exception {
+    StringBuilder sb = new StringBuilder("ts,sym,price\n");
+    String[] times = {
+      "10:00", "10:01", "10:01", "", "10:02", "", "10:02", "10:02", "10:03", "", "10:04"
+    };
+    for (String sym : symbols ? new String[] {"A", "B"} : new String[] {"A"}) {
+      for (int i = 0; i < times.length; i++) {
+        String ts = times[i].isEmpty() ? "" : "2024-03-01 " + times[i] + ":00";
+        sb.append(ts).append(',').append(sym).append(',').append(100 + i).append('\n');
+      }
+    }
+    Path csv = Files.writeString(dir.resolve("dups.csv"), sb.toString());
+    String contract =
+        """
+        columns: {ts: {type: timestamp}}
+        unique_key: %s
+        %s
+        max_bad_row_rate: 0.5
+        monotonic: %s
+        """;
+    String key = symbols ? "[sym, ts]" : "[ts]";
+    String symbol = symbols ? "symbol_column: sym" : "";
+    List<String> neighbours = quarantined(csv, contract.formatted(key, symbol, true));
+    List<String> exact = quarantined(csv, contract.formatted(key, symbol, false));
+
+    assertThat(neighbours).isEqualTo(exact);
+    // per symbol: the second 10:01, the second and third 10:02, the second and third empty time
+    assertThat(neighbours).hasSize(symbols ? 10 : 5);
+    assertThat(neighbours).allMatch(r -> r.contains(": duplicate key ("));
+  }
+
+  /** The quarantined rows as "source row: reason". */
+  private List<String> quarantined(Path csv, String contract) {
+    var result = runs.run(flow(csv, contract));
+    assertThat(result.state()).as(runs.task("validate").error()).isEqualTo(RunState.SUCCEEDED);
+    return QuantRuns.query(
+            "SELECT source_row, reason FROM "
+                + runs.file("validate", "quarantine.parquet")
+                + " ORDER BY source_row")
+        .stream()
+        .map(r -> r.get("source_row") + ": " + r.get("reason"))
+        .toList();
   }
 
   @Test

@@ -2,9 +2,9 @@ package io.alphaflow.quant.clean;
 
 import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.flow.Durations;
-import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskContext;
 import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.QuantTask;
 import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Duck;
@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * quantiles, and resamples to bars ({@code 1min}, {@code 5min}, {@code 1h}, {@code 1d}) with OHLCV
  * rules. Bars are stamped with their end time, so a bar's values are all known at its timestamp.
  */
-public final class CleanTask implements Task {
+public final class CleanTask implements QuantTask {
   static final List<String> FILLS = List.of("ffill", "zero", "mean", "drop");
 
   @Override

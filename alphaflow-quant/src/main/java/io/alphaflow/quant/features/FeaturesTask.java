@@ -1,9 +1,9 @@
 package io.alphaflow.quant.features;
 
 import io.alphaflow.core.flow.ConfigProblem;
-import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskContext;
 import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.QuantTask;
 import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Duck;
@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * {@code feature_metadata.json}: every feature's definition, the columns and row offsets it reads
  * (what the label task's leakage guard checks), and the correlation matrix of the features.
  */
-public final class FeaturesTask implements Task {
+public final class FeaturesTask implements QuantTask {
   public static final String METADATA_FILE = "feature_metadata.json";
 
   @Override

@@ -2,9 +2,9 @@ package io.alphaflow.quant.labels;
 
 import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.flow.TaskSpec;
-import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskContext;
 import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.QuantTask;
 import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Duck;
@@ -25,13 +25,15 @@ import java.util.Map;
 /**
  * Type {@code label}: a forward-looking target per row: {@code forward_return} (the return from t
  * to t+horizon), {@code direction} (1 if that return is positive), {@code above_median} (1 if it is
- * above the median of all forward returns) or {@code value} (the column at t+horizon). A label at t
- * uses only rows after t (horizon 0 means the current value, for nowcasts). Rows without enough
- * future are dropped. Leakage guard: a feature that reads the label's column at or after the
- * label's time is an error naming the feature, found when the flow is loaded (from the upstream
- * features task's config) and again at run time (from its feature_metadata.json).
+ * above the median of all forward returns, with the return itself in {@code <name>_value}, which
+ * {@code train} splits at each training window's median instead) or {@code value} (the column at
+ * t+horizon). A label at t uses only rows after t (horizon 0 means the current value, for
+ * nowcasts). Rows without enough future are dropped. Leakage guard: a feature that reads the
+ * label's column at or after the label's time is an error naming the feature, found when the flow
+ * is loaded (from the upstream features task's config) and again at run time (from its
+ * feature_metadata.json).
  */
-public final class LabelTask implements Task {
+public final class LabelTask implements QuantTask {
   static final List<String> KINDS = List.of("forward_return", "direction", "above_median", "value");
 
   @Override
@@ -125,9 +127,12 @@ public final class LabelTask implements Task {
           Configs.string(cfg, "symbol_column", (String) featureMeta.get("symbol_column"));
       Configs.requireColumns(
           columns, input.toString(), "column", column, "time_column", ts, "symbol_column", symbol);
-      if (columns.containsKey(name)) {
-        throw TaskFailure.nonRetryable(
-            "the input already has a column '" + name + "': set name to another label name");
+      String valueColumn = kind.equals("above_median") ? name + "_value" : null;
+      for (String taken : new String[] {name, valueColumn}) {
+        if (taken != null && columns.containsKey(taken)) {
+          throw TaskFailure.nonRetryable(
+              "the input already has a column '" + taken + "': set name to another label name");
+        }
       }
       String c = Sql.ident(column);
       RowOrder order = ts == null ? null : new RowOrder(symbol, ts);
@@ -183,6 +188,7 @@ public final class LabelTask implements Task {
               + label
               + " AS "
               + Sql.ident(name)
+              + (valueColumn == null ? "" : ", __target AS " + Sql.ident(valueColumn))
               + " FROM labelled WHERE __target IS NOT NULL"
               + (streaming
                   ? ""
@@ -191,12 +197,23 @@ public final class LabelTask implements Task {
       long kept = Dataset.rows(db, out);
       Map<String, Object> meta = new LinkedHashMap<>();
       meta.put("input", input.toAbsolutePath().toString());
-      meta.put("label", Map.of("name", name, "kind", kind, "column", column, "horizon", horizon));
+      Map<String, Object> labelMeta = new LinkedHashMap<>();
+      labelMeta.put("name", name);
+      labelMeta.put("kind", kind);
+      labelMeta.put("column", column);
+      labelMeta.put("horizon", horizon);
+      if (valueColumn != null) {
+        labelMeta.put("value_column", valueColumn);
+      }
+      meta.put("label", labelMeta);
       if (median != null) {
         meta.put("median_threshold", median);
         meta.put(
             "note",
-            "above_median uses the median of the whole input; refit it per training window for backtests");
+            name
+                + " splits at the median of the whole input, future included; train splits "
+                + valueColumn
+                + " at each training window's median instead");
       }
       meta.put("time_column", ts);
       meta.put("symbol_column", symbol);

@@ -1,9 +1,9 @@
 package io.alphaflow.quant.models;
 
 import io.alphaflow.core.flow.ConfigProblem;
-import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskContext;
 import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.QuantTask;
 import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Duck;
 import io.alphaflow.quant.data.Json;
@@ -23,7 +23,7 @@ import java.util.Map;
  * succeeds with the output {@code breached=true} so a later task can ask for a human's review
  * ({@code approval: {required_if: ${tasks.evaluate.outputs.breached}}}).
  */
-public final class EvaluateTask implements Task {
+public final class EvaluateTask implements QuantTask {
   public static final String METRICS_FILE = "metrics.json";
   static final List<String> PERIODS = List.of("minute", "hour", "day", "week", "month");
 

@@ -3,8 +3,8 @@ package io.alphaflow.quant.models;
 import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.model.ModelRegistry;
 import io.alphaflow.core.model.ModelVersion;
-import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskContext;
+import io.alphaflow.quant.QuantTask;
 import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Json;
 import java.nio.file.Files;
@@ -19,7 +19,7 @@ import java.util.Map;
  * new_model}, {@code kept_previous_model} or {@code no_model} (seed 001's "keep the previous model"
  * as a visible result).
  */
-public final class ModelReportTask implements Task {
+public final class ModelReportTask implements QuantTask {
   @Override
   public String type() {
     return "model_report";

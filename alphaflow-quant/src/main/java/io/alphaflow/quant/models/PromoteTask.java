@@ -5,9 +5,9 @@ import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.model.AliasMove;
 import io.alphaflow.core.model.ModelRegistry;
 import io.alphaflow.core.model.ModelVersion;
-import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskContext;
 import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.QuantTask;
 import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Json;
 import java.nio.file.Files;
@@ -24,7 +24,7 @@ import java.util.Map;
  * rollback_config.json} beside the version. Usually gated by {@code approval: required}; the
  * approver is recorded as who promoted.
  */
-public final class PromoteTask implements Task {
+public final class PromoteTask implements QuantTask {
   public static final String DEPLOYMENT_MANIFEST = "deployment_manifest.yaml";
   public static final String ROLLBACK_CONFIG = "rollback_config.json";
 

@@ -2,8 +2,8 @@ package io.alphaflow.quant.models;
 
 import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.model.ModelVersion;
-import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskContext;
+import io.alphaflow.quant.QuantTask;
 import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Json;
 import java.nio.file.Files;
@@ -20,7 +20,7 @@ import java.util.Map;
  * {@code evaluate} task), training window, code version, parent run. Registering the same model
  * again changes nothing.
  */
-public final class RegisterTask implements Task {
+public final class RegisterTask implements QuantTask {
   public static final String MANIFEST = "manifest.json";
 
   @Override

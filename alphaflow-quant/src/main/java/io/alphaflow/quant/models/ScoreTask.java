@@ -3,9 +3,9 @@ package io.alphaflow.quant.models;
 import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.model.ModelRegistry;
 import io.alphaflow.core.model.ModelVersion;
-import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskContext;
 import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.QuantTask;
 import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Duck;
@@ -25,7 +25,7 @@ import org.duckdb.DuckDBConnection;
  * features data set, written as {@code data.parquet}: the input columns plus {@code prediction} (a
  * probability for classifiers, with {@code predicted_class}).
  */
-public final class ScoreTask implements Task {
+public final class ScoreTask implements QuantTask {
   @Override
   public String type() {
     return "score";

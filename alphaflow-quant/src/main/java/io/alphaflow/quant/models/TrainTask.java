@@ -1,9 +1,10 @@
 package io.alphaflow.quant.models;
 
+import io.alphaflow.core.artifact.ContentHash;
 import io.alphaflow.core.flow.ConfigProblem;
-import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskContext;
 import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.QuantTask;
 import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Duck;
@@ -27,7 +28,7 @@ import java.util.Map;
  * predictions.parquet}) for {@code evaluate}. Seeded: the same inputs give the same model bytes.
  * Unstable training (non-finite predictions) is retryable; a retry uses {@code fallback_seed}.
  */
-public final class TrainTask implements Task {
+public final class TrainTask implements QuantTask {
   public static final String MODEL_FILE = "model.bin";
   public static final String MODEL_JSON = "model.json";
   public static final String PREDICTIONS_FILE = "predictions.parquet";
@@ -83,17 +84,6 @@ public final class TrainTask implements Task {
     Path input = Dataset.resolve(Configs.string(cfg, "input"));
     Map<String, Object> meta = inputMetadata(input);
     Map<?, ?> label = meta.get("label") instanceof Map<?, ?> m ? m : Map.of();
-    String target = Configs.string(cfg, "target", (String) label.get("name"));
-    if (target == null) {
-      throw TaskFailure.nonRetryable(
-          "no target: set target (the column to predict), or train on a label task's output");
-    }
-    List<String> features = features(cfg, meta, target);
-    String time = Configs.string(cfg, "time_column", (String) meta.get("time_column"));
-    if (time == null) {
-      throw TaskFailure.nonRetryable(
-          "no time column: set time_column; train splits in time order only");
-    }
     String labelKind = label.get("kind") == null ? null : String.valueOf(label.get("kind"));
     Objective objective =
         Objective.fromYaml(
@@ -103,6 +93,24 @@ public final class TrainTask implements Task {
                 "direction".equals(labelKind) || "above_median".equals(labelKind)
                     ? "classification"
                     : "regression"));
+    // an above_median label splits at the median of the whole input, future included: classify
+    // the value it was made from instead, split at each training window's own median
+    String value = cfg.get("target") == null ? (String) label.get("value_column") : null;
+    boolean causalMedian =
+        "above_median".equals(labelKind) && value != null && objective == Objective.CLASSIFICATION;
+    String target =
+        causalMedian ? value : Configs.string(cfg, "target", (String) label.get("name"));
+    if (target == null) {
+      throw TaskFailure.nonRetryable(
+          "no target: set target (the column to predict), or train on a label task's output");
+    }
+    List<String> features = features(cfg, meta, target);
+    features.remove(String.valueOf(label.get("name")));
+    String time = Configs.string(cfg, "time_column", (String) meta.get("time_column"));
+    if (time == null) {
+      throw TaskFailure.nonRetryable(
+          "no time column: set time_column; train splits in time order only");
+    }
     Map<String, Object> modelCfg = Configs.map(cfg, "model");
     Algorithm algorithm =
         Algorithm.fromYaml(String.valueOf(modelCfg.getOrDefault("type", "linear_regression")));
@@ -111,11 +119,18 @@ public final class TrainTask implements Task {
     int embargo = split.embargo() != null ? split.embargo() : horizon;
     boolean binarize =
         objective == Objective.CLASSIFICATION
-            && !"direction".equals(labelKind)
-            && !"above_median".equals(labelKind);
-    long seed = Configs.integer(cfg, "seed", 42);
-    if (ctx.attempt() > 1 && cfg.get("fallback_seed") != null) {
-      seed = Configs.integer(cfg, "fallback_seed", seed);
+            && (causalMedian
+                || !"direction".equals(labelKind) && !"above_median".equals(labelKind));
+    if (causalMedian) {
+      ctx.log()
+          .info(
+              "above_median label: training on "
+                  + value
+                  + " split at each training window's median (the label's own median is the whole"
+                  + " input's, future included)");
+    }
+    long seed = seed(cfg, ctx.attempt());
+    if (seed != seed(cfg, 1)) {
       ctx.log().info("attempt " + ctx.attempt() + " uses fallback_seed " + seed);
     }
     Trainer trainer = new Trainer(algorithm, objective, modelCfg);
@@ -197,8 +212,8 @@ public final class TrainTask implements Task {
         }
         json.put("coefficients", coef);
       }
-      json.put("data_hash", FileHashes.sha256(input));
-      json.put("model_hash", sha256(bytes));
+      json.put("data_hash", FileHashes.of(input));
+      json.put("model_hash", ContentHash.sha256Hex(bytes));
       json.put("rows_left_out", data.droppedRows);
       Json.write(dir.resolve(MODEL_JSON), json);
       Json.write(dir.resolve(Dataset.METADATA_FILE), json);
@@ -217,6 +232,12 @@ public final class TrainTask implements Task {
                   + " fold(s); model "
                   + ((String) json.get("model_hash")).substring(0, 12));
     }
+  }
+
+  /** {@code seed} (default 42) on the first attempt; {@code fallback_seed}, if set, on retries. */
+  static long seed(Map<String, Object> cfg, int attempt) {
+    long seed = Configs.integer(cfg, "seed", 42);
+    return attempt > 1 ? Configs.integer(cfg, "fallback_seed", seed) : seed;
   }
 
   private static List<String> features(
@@ -258,14 +279,5 @@ public final class TrainTask implements Task {
       out.writeObject(model);
     }
     return bytes.toByteArray();
-  }
-
-  static String sha256(byte[] bytes) {
-    try {
-      return java.util.HexFormat.of()
-          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -48,6 +48,8 @@ final class Trainer {
               + " features: widen the training window");
     }
     String[] names = data.features.toArray(String[]::new);
+    Trees forest = new Trees(this, 100, 500, 1.0);
+    Trees boosting = new Trees(this, 200, 6, 0.7);
     MathEx.setSeed(seed);
     if (objective == Objective.CLASSIFICATION) {
       int[] y = classes(rows.y(), threshold);
@@ -62,20 +64,21 @@ final class Trainer {
                 data.features);
         case RANDOM_FOREST ->
             new SmileModel(
-                smile.classification.RandomForest.fit(
-                    Formula.lhs("__y"),
-                    withClasses(rows.x(), names, y),
-                    new smile.classification.RandomForest.Options(
-                        (int) number("trees", 100),
-                        (int) number("mtry", 0),
-                        smile.base.cart.SplitRule.GINI,
-                        (int) number("max_depth", 20),
-                        (int) number("max_nodes", 500),
-                        (int) number("node_size", 5),
-                        number("subsample", 1.0),
-                        null,
-                        seeds(seed, (int) number("trees", 100)),
-                        null)),
+                Forests.reproducible(
+                    smile.classification.RandomForest.fit(
+                        Formula.lhs("__y"),
+                        withClasses(rows.x(), names, y),
+                        new smile.classification.RandomForest.Options(
+                            forest.trees(),
+                            forest.mtry(),
+                            smile.base.cart.SplitRule.GINI,
+                            forest.maxDepth(),
+                            forest.maxNodes(),
+                            forest.nodeSize(),
+                            forest.subsample(),
+                            null,
+                            seeds(seed, forest.trees()),
+                            null))),
                 data.features);
         case GRADIENT_BOOSTING ->
             new SmileModel(
@@ -83,12 +86,12 @@ final class Trainer {
                     Formula.lhs("__y"),
                     withClasses(rows.x(), names, y),
                     new smile.classification.GradientTreeBoost.Options(
-                        (int) number("trees", 200),
-                        (int) number("max_depth", 20),
-                        (int) number("max_nodes", 6),
-                        (int) number("node_size", 5),
-                        number("shrinkage", 0.05),
-                        number("subsample", 0.7),
+                        boosting.trees(),
+                        boosting.maxDepth(),
+                        boosting.maxNodes(),
+                        boosting.nodeSize(),
+                        boosting.shrinkage(),
+                        boosting.subsample(),
                         null,
                         null)),
                 data.features);
@@ -103,18 +106,19 @@ final class Trainer {
           linear(LASSO.fit(Formula.lhs("__y"), df, new LASSO.Options(number("lambda", 0.01))));
       case RANDOM_FOREST ->
           new SmileModel(
-              smile.regression.RandomForest.fit(
-                  Formula.lhs("__y"),
-                  df,
-                  new smile.regression.RandomForest.Options(
-                      (int) number("trees", 100),
-                      (int) number("mtry", 0),
-                      (int) number("max_depth", 20),
-                      (int) number("max_nodes", 500),
-                      (int) number("node_size", 5),
-                      number("subsample", 1.0),
-                      seeds(seed, (int) number("trees", 100)),
-                      null)),
+              Forests.reproducible(
+                  smile.regression.RandomForest.fit(
+                      Formula.lhs("__y"),
+                      df,
+                      new smile.regression.RandomForest.Options(
+                          forest.trees(),
+                          forest.mtry(),
+                          forest.maxDepth(),
+                          forest.maxNodes(),
+                          forest.nodeSize(),
+                          forest.subsample(),
+                          seeds(seed, forest.trees()),
+                          null))),
               data.features);
       case GRADIENT_BOOSTING ->
           new SmileModel(
@@ -123,12 +127,12 @@ final class Trainer {
                   df,
                   new smile.regression.GradientTreeBoost.Options(
                       smile.base.cart.Loss.ls(),
-                      (int) number("trees", 200),
-                      (int) number("max_depth", 20),
-                      (int) number("max_nodes", 6),
-                      (int) number("node_size", 5),
-                      number("shrinkage", 0.05),
-                      number("subsample", 0.7),
+                      boosting.trees(),
+                      boosting.maxDepth(),
+                      boosting.maxNodes(),
+                      boosting.nodeSize(),
+                      boosting.shrinkage(),
+                      boosting.subsample(),
                       null,
                       null)),
               data.features);
@@ -215,6 +219,30 @@ final class Trainer {
       out[i] = r.nextLong();
     }
     return out;
+  }
+
+  /**
+   * A tree ensemble's settings from {@code model:}, the defaults of a forest or of boosting where
+   * they differ (trees, max_nodes, subsample), for both objectives alike.
+   */
+  private record Trees(
+      int trees,
+      int mtry,
+      int maxDepth,
+      int maxNodes,
+      int nodeSize,
+      double shrinkage,
+      double subsample) {
+    Trees(Trainer t, int trees, int maxNodes, double subsample) {
+      this(
+          (int) t.number("trees", trees),
+          (int) t.number("mtry", 0),
+          (int) t.number("max_depth", 20),
+          (int) t.number("max_nodes", maxNodes),
+          (int) t.number("node_size", 5),
+          t.number("shrinkage", 0.05),
+          t.number("subsample", subsample));
+    }
   }
 
   private double number(String key, double fallback) {

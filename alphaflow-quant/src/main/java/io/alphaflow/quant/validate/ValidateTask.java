@@ -2,9 +2,9 @@ package io.alphaflow.quant.validate;
 
 import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.flow.Durations;
-import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskContext;
 import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.QuantTask;
 import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Duck;
@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  * on, unless the share of bad rows passes {@code max_bad_row_rate} or a column's null rate passes
  * its {@code max_null_rate}. {@code metadata.json} carries the quality report.
  */
-public final class ValidateTask implements Task {
+public final class ValidateTask implements QuantTask {
   public static final String QUARANTINE_FILE = "quarantine.parquet";
 
   @Override
@@ -77,6 +77,10 @@ public final class ValidateTask implements Task {
     return problems;
   }
 
+  private static long outOfOrder(Connection db) throws SQLException {
+    return Sql.count(db, "flagged WHERE reason = " + Sql.literal(RowChecks.OUT_OF_ORDER));
+  }
+
   /**
    * The order the good rows are known to be in: by time, when the data has no symbol column and the
    * monotonic check found nothing out of order (the rows dropped for other rules leave it sorted)
@@ -89,9 +93,7 @@ public final class ValidateTask implements Task {
     if (!orderChecked || cfg.get("symbol_column") != null) {
       return Optional.empty();
     }
-    long outOfOrder =
-        Sql.count(db, "flagged WHERE reason = " + Sql.literal(RowChecks.OUT_OF_ORDER));
-    if (outOfOrder > 0) {
+    if (outOfOrder(db) > 0) {
       return Optional.empty();
     }
     String ts = (String) cfg.get("timestamp_column");
@@ -123,13 +125,12 @@ public final class ValidateTask implements Task {
 
       Sql.exec(db, "CREATE VIEW src AS SELECT * FROM " + srcScan);
       RowChecks checks = RowChecks.build(cfg, rules, found, "src");
-      String across =
-          checks.across().isEmpty()
-              ? "SELECT NULL::BIGINT AS file_row_number, NULL::VARCHAR AS reason WHERE false"
-              : checks.across().stream()
-                  .map(RowChecks.Across::query)
-                  .collect(Collectors.joining(" UNION ALL "));
-      Sql.exec(db, "CREATE TEMP TABLE flagged AS " + across);
+      Sql.exec(db, "CREATE TEMP TABLE flagged AS " + checks.flaggedQuery());
+      Optional<RowChecks.Across> exact = checks.exactDuplicates();
+      if (exact.isPresent() && outOfOrder(db) > 0) {
+        Sql.exec(db, "DELETE FROM flagged WHERE reason = " + Sql.literal(exact.get().reason()));
+        Sql.exec(db, "INSERT INTO flagged " + exact.get().query());
+      }
       Sql.exec(
           db,
           "CREATE TEMP TABLE across_bad AS SELECT file_row_number, string_agg(reason, '; ' ORDER BY reason) AS reason"

@@ -10,6 +10,7 @@ import io.alphaflow.core.execution.RunResult;
 import io.alphaflow.core.run.RunState;
 import io.alphaflow.core.run.TaskRunRecord;
 import io.alphaflow.core.store.memory.InMemoryStore;
+import io.alphaflow.core.task.TaskFailure;
 import io.alphaflow.core.testkit.TestFlows;
 import io.alphaflow.quant.data.Json;
 import java.nio.file.Files;
@@ -20,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import smile.data.DataFrame;
 import smile.data.formula.Formula;
 import smile.regression.OLS;
@@ -47,15 +50,26 @@ class ModelsIT {
       """;
 
   private RunResult run(String train, String evaluate) {
+    return runFlow(FLOW.formatted(train.indent(6).strip(), evaluate));
+  }
+
+  private RunResult runFlow(String yaml) {
     try (InMemoryStore store = new InMemoryStore();
         Engine engine = Engine.builder(store).tasks(TestFlows.registry()).home(home).build()) {
-      return engine.run(
-          TestFlows.parse(FLOW.formatted(train.indent(6).strip(), evaluate)), Map.of());
+      return engine.run(TestFlows.parse(yaml), Map.of());
     }
   }
 
   private Path out(RunResult r, String task) {
     return home.resolve("outputs").resolve(r.runId()).resolve(task);
+  }
+
+  private static Object scalar(String sql) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        var rs = c.createStatement().executeQuery(sql)) {
+      rs.next();
+      return rs.getObject(1);
+    }
   }
 
   private static TaskRunRecord task(RunResult r, String id) {
@@ -106,6 +120,99 @@ class ModelsIT {
     assertThat(a.state()).as(a.error()).isEqualTo(RunState.SUCCEEDED);
     assertThat(task(a, "train").outputs().get("model_hash"))
         .isEqualTo(task(b, "train").outputs().get("model_hash"));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+    "random_forest, classification",
+    "random_forest, regression",
+    "gradient_boosting, classification",
+    "gradient_boosting, regression"
+  })
+  void treeEnsemblesGiveTheSameModelBytesFromTheSameInputs(String type, String kind) {
+    String train =
+        "kind: %s\nmodel: {type: %s, trees: 20, subsample: 0.7}\nseed: 5".formatted(kind, type);
+    RunResult a = run(train, "ic_period: hour");
+    RunResult b = run(train, "ic_period: hour");
+    RunResult other = run(train.replace("seed: 5", "seed: 6"), "ic_period: hour");
+
+    assertThat(a.state()).as(a.error()).isEqualTo(RunState.SUCCEEDED);
+    Object hash = task(a, "train").outputs().get("model_hash");
+    assertThat(task(b, "train").outputs().get("model_hash")).isEqualTo(hash);
+    assertThat(task(other, "train").outputs().get("model_hash"))
+        .as("another seed draws other subsamples")
+        .isNotEqualTo(hash);
+  }
+
+  @Test
+  void unstableTrainingIsARetryableFailureAndTheRetryUsesTheFallbackSeed() throws Exception {
+    try (Connection db = DriverManager.getConnection("jdbc:duckdb:")) {
+      db.createStatement()
+          .execute(
+              "CREATE TEMP TABLE preds AS SELECT * FROM (VALUES (0, 1::BIGINT, NULL::VARCHAR,"
+                  + " 0.1, 0.2), (0, 2, NULL, 0.3, 'NaN'::DOUBLE), (0, 3, NULL, 0.2, 'inf'::DOUBLE))"
+                  + " t(fold, __t, __symbol, actual, prediction)");
+      assertThatThrownBy(() -> Predictions.checkFinite(db, 42))
+          .isInstanceOfSatisfying(
+              TaskFailure.class, f -> assertThat(f.failure().nonRetryable()).isFalse())
+          .hasMessageContaining("unstable with seed 42: 2 predictions are NaN or infinite");
+      db.createStatement().execute("DELETE FROM preds WHERE NOT isfinite(prediction)");
+      Predictions.checkFinite(db, 42);
+    }
+
+    Map<String, Object> cfg = Map.of("seed", 11, "fallback_seed", 7);
+    assertThat(TrainTask.seed(cfg, 1)).isEqualTo(11);
+    assertThat(TrainTask.seed(cfg, 2)).isEqualTo(7);
+    assertThat(TrainTask.seed(Map.of("seed", 11), 2))
+        .as("no fallback: the same seed")
+        .isEqualTo(11);
+    assertThat(TrainTask.seed(Map.of(), 1)).isEqualTo(42);
+  }
+
+  /**
+   * An above_median label splits at the whole input's median, future included. Train must split the
+   * forward value at each training window's median instead, so no fold sees its test period.
+   */
+  @Test
+  void anAboveMedianLabelIsSplitAtEachTrainingWindowsOwnMedian() throws Exception {
+    String flow =
+        """
+        name: m
+        tasks:
+          - {id: gen, type: synthetic_orderflow, config: {rows: 6000, seed: 3, signal: 0.6, interval: 1 minute}}
+          - {id: label, type: label, depends_on: [gen], config: {input: "${tasks.gen.output_dir}", time_column: timestamp, column: S_LI_INITIATIVESELLRATE, kind: above_median, horizon: 1, name: up}}
+          - id: train
+            type: train
+            depends_on: [label]
+            retry: {max_attempts: 1}
+            config:
+              input: ${tasks.label.output_dir}
+              features: [S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE]
+              model: {type: logistic_regression}
+              split: {method: walk_forward, folds: 3, window: rolling, train_steps: 1000}
+        """;
+    RunResult r = runFlow(flow);
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+    Path labelled = out(r, "label").resolve("data.parquet");
+    double whole =
+        (Double) Json.read(out(r, "label").resolve("metadata.json")).get("median_threshold");
+    List<?> folds = (List<?>) Json.read(out(r, "train").resolve("model.json")).get("folds");
+    assertThat(folds).hasSize(3);
+    for (Object o : folds) {
+      Map<?, ?> fold = (Map<?, ?>) o;
+      Map<?, ?> train = (Map<?, ?>) fold.get("train");
+      Object windowMedian =
+          scalar(
+              "SELECT median(up_value) FROM '"
+                  + labelled
+                  + "' WHERE timestamp BETWEEN TIMESTAMP '"
+                  + train.get("from")
+                  + "' AND TIMESTAMP '"
+                  + train.get("to")
+                  + "'");
+      assertThat((Double) fold.get("threshold")).isEqualTo((Double) windowMedian);
+      assertThat((Double) fold.get("threshold")).isNotEqualTo(whole);
+    }
   }
 
   @Test
