@@ -100,9 +100,11 @@ final class DemoCommand implements Callable<Integer> {
               : Duration.between(r.startedAt(), r.endedAt());
       Map<String, String> shown = new LinkedHashMap<>(r.outputs());
       shown.keySet().removeIf(k -> k.equals("breaches") || k.equals("file"));
-      shown.replaceAll(
-          (k, v) -> v.length() > 16 && v.matches("[0-9a-f]+") ? v.substring(0, 12) : shorten(v));
-      t.row(r.taskId(), r.state(), d == null ? null : Durations.format(d), shown.toString());
+      t.row(
+          r.taskId(),
+          r.state(),
+          d == null ? null : Durations.format(d),
+          RunViews.outputsLine(shown));
     }
     out.print(t.render());
     Path home = common.home.toAbsolutePath().normalize();
@@ -131,17 +133,5 @@ final class DemoCommand implements Callable<Integer> {
             + " train | alphaflow graph "
             + FLOW);
     out.flush();
-  }
-
-  private static String shorten(String v) {
-    try {
-      double d = Double.parseDouble(v);
-      if (v.contains(".")) {
-        return String.format(java.util.Locale.ROOT, "%.4f", d);
-      }
-    } catch (NumberFormatException e) {
-      // not a number: shown as it is
-    }
-    return v;
   }
 }

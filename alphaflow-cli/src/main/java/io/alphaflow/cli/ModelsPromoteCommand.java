@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -25,34 +24,24 @@ final class ModelsPromoteCommand implements Callable<Integer> {
       description = "A version (hash or unique prefix).")
   String version;
 
-  @Option(names = "--by", required = true, paramLabel = "NAME", description = "Who promotes.")
-  String by;
-
-  @Option(names = "--comment", paramLabel = "TEXT", description = "Why.")
-  String comment;
-
-  @Option(
-      names = "--alias",
-      defaultValue = "champion",
-      paramLabel = "ALIAS",
-      description = "champion (default) or challenger.")
-  String alias;
+  @Mixin AliasMoveOptions move;
 
   @Override
   public Integer call() {
     try (Workspace ws = new Workspace(common)) {
-      AliasMove m = ModelViews.registry(ws).promote(name, version, alias, by, comment);
+      AliasMove m =
+          ModelViews.registry(ws).promote(name, version, move.alias, move.by, move.comment);
       spec.commandLine()
           .getOut()
           .println(
-              alias
+              move.alias
                   + " of '"
                   + name
                   + "' is now "
                   + m.version().substring(0, 12)
                   + (m.previous() == null ? "" : " (was " + m.previous().substring(0, 12) + ")")
                   + ", by "
-                  + by);
+                  + move.by);
       return ExitCode.OK.code();
     }
   }

@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -20,27 +19,16 @@ final class ModelsRollbackCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAME", description = "The model name.")
   String name;
 
-  @Option(names = "--by", required = true, paramLabel = "NAME", description = "Who rolls back.")
-  String by;
-
-  @Option(names = "--comment", paramLabel = "TEXT", description = "Why.")
-  String comment;
-
-  @Option(
-      names = "--alias",
-      defaultValue = "champion",
-      paramLabel = "ALIAS",
-      description = "champion (default) or challenger.")
-  String alias;
+  @Mixin AliasMoveOptions move;
 
   @Override
   public Integer call() {
     try (Workspace ws = new Workspace(common)) {
-      AliasMove m = ModelViews.registry(ws).rollback(name, alias, by, comment);
+      AliasMove m = ModelViews.registry(ws).rollback(name, move.alias, move.by, move.comment);
       spec.commandLine()
           .getOut()
           .println(
-              alias
+              move.alias
                   + " of '"
                   + name
                   + "' rolled back to "
@@ -48,7 +36,7 @@ final class ModelsRollbackCommand implements Callable<Integer> {
                   + " (was "
                   + m.previous().substring(0, 12)
                   + "), by "
-                  + by);
+                  + move.by);
       return ExitCode.OK.code();
     }
   }

@@ -11,7 +11,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 
 /** How runs and task runs look on the terminal and in {@code --json}. */
 final class RunViews {
@@ -100,8 +102,20 @@ final class RunViews {
     for (Approval a : approvals) {
       sb.append("approval: ").append(a.taskId()).append(' ').append(a.describe()).append('\n');
     }
+    Instant now = Instant.now();
     for (TaskRunRecord t : tasks) {
-      if (t.state() == TaskState.AWAITING_APPROVAL) {
+      if (t.state() != TaskState.AWAITING_APPROVAL) {
+        continue;
+      }
+      if (t.nextAttemptAt() != null && !now.isBefore(t.nextAttemptAt())) {
+        sb.append("expired: ")
+            .append(t.taskId())
+            .append(" had no decision by ")
+            .append(clock(t.nextAttemptAt()))
+            .append(", so the timeout rejects it\n  resume:  alphaflow resume ")
+            .append(run.runId())
+            .append("   (records the rejection; the task fails)\n");
+      } else {
         sb.append("waiting: ")
             .append(t.taskId())
             .append(
@@ -145,7 +159,36 @@ final class RunViews {
     if (t.error() != null) {
       return t.error();
     }
-    return t.outputs().isEmpty() ? "" : "outputs: " + String.join(", ", t.outputs().keySet());
+    return outputsLine(t.outputs());
+  }
+
+  /**
+   * A task's outputs on one line, as {@code name=value}: content hashes cut to 12 characters,
+   * decimals to 4 places, long values and the line itself cut short.
+   */
+  static String outputsLine(Map<String, String> outputs) {
+    StringJoiner line = new StringJoiner(", ");
+    outputs.forEach((k, v) -> line.add(k + "=" + compact(v)));
+    return cut(line.toString(), 100);
+  }
+
+  private static String compact(String v) {
+    if (v.length() > 16 && v.matches("[0-9a-f]+")) {
+      return v.substring(0, 12);
+    }
+    try {
+      double d = Double.parseDouble(v);
+      if (v.contains(".")) {
+        return String.format(Locale.ROOT, "%.4f", d);
+      }
+    } catch (NumberFormatException e) {
+      // not a number: shown as it is
+    }
+    return cut(v, 40);
+  }
+
+  private static String cut(String s, int max) {
+    return s.length() > max ? s.substring(0, max - 3) + "..." : s;
   }
 
   private static Duration duration(TaskRunRecord t) {

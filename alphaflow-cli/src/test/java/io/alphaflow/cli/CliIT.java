@@ -61,6 +61,36 @@ class CliIT {
   }
 
   @Test
+  void anApprovalThatExpiredWhileTheRunWasParkedIsShownAsExpiredAndResumeRejectsIt()
+      throws Exception {
+    Path f =
+        flow(
+            "gate.yaml",
+            """
+            name: gate
+            tasks:
+              - {id: deploy, type: noop, approval: {timeout: 1s}}
+            """);
+    String runId = cli.run("run", f.toString(), "--json").json().get("run_id").asText();
+    assertThat(cli.run("status", runId).out()).contains("waiting: deploy (rejected if undecided");
+
+    Thread.sleep(1_100);
+
+    assertThat(cli.run("status", runId).out())
+        .contains("expired: deploy had no decision by")
+        .contains("alphaflow resume " + runId)
+        .doesNotContain("alphaflow approve");
+    Cli.Result late = cli.run("approve", runId, "deploy", "--by", "alice");
+    assertThat(late.exitCode()).as(late.err()).isEqualTo(2);
+    assertThat(late.err()).contains("expired").contains("resume the run");
+    Cli.Result resumed = cli.run("resume", runId);
+    assertThat(resumed.exitCode()).isEqualTo(1);
+    assertThat(cli.run("status", runId).out())
+        .contains("FAILED")
+        .contains("approval: deploy rejected by timeout");
+  }
+
+  @Test
   void failedRunExitsOneAndSaysWhatFailed() throws Exception {
     Path f =
         flow(

@@ -169,6 +169,15 @@ class ExamplesIT {
     assertThat(
             cli.run("status", second.get("run_id").asText(), "--json").json().get("state").asText())
         .isEqualTo("SUCCEEDED");
+
+    // a looser gate recomputes the gate, not the data and the model
+    JsonNode looser =
+        cli.run("run", flow, "--param", msft(), "--param", "min_r2=-1", "--json", "--quiet").json();
+    for (String id : new String[] {"ingest", "validate", "clean_features", "label", "train"}) {
+      assertThat(task(looser, id, "state")).as(id).isEqualTo("SKIPPED_CACHED");
+    }
+    assertThat(task(looser, "evaluate", "state")).isEqualTo("SUCCEEDED");
+    assertThat(looser.get("state").asText()).isEqualTo("SUCCEEDED");
   }
 
   @Test
