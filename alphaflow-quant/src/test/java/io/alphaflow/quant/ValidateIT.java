@@ -154,6 +154,45 @@ class ValidateIT {
   }
 
   @Test
+  void withNothingToQuarantineTheOutputIsTheInputLinkedWhenPublishedAndCopiedOtherwise()
+      throws Exception {
+    StringBuilder sb = new StringBuilder("ts,price,volume\n");
+    for (int i = 0; i < 50; i++) {
+      sb.append("2024-03-01 10:").append(String.format("%02d", i)).append(":00,1").append(i);
+      sb.append(".5,").append(i).append('\n');
+    }
+    Path csv = Files.writeString(dir.resolve("clean.csv"), sb.toString());
+    assertThat(runs.run(flow(csv, CONTRACT)).state()).isEqualTo(RunState.SUCCEEDED);
+    Path ingested = runs.out("ingest").resolve("data.parquet");
+    Path validated = runs.out("validate").resolve("data.parquet");
+    assertThat(Files.isSameFile(validated, ingested))
+        .as("an upstream output never changes, so it is hard-linked")
+        .isTrue();
+    assertThat(runs.task("validate").outputs()).containsEntry("quarantined", "0");
+    assertThat(
+            QuantRuns.scalar("SELECT count(*) FROM " + runs.file("validate", "quarantine.parquet")))
+        .isEqualTo(0L);
+
+    Path own = Files.copy(ingested, dir.resolve("mine.parquet"));
+    String direct =
+        """
+        name: v
+        tasks:
+          - id: validate
+            type: validate
+            config:
+              input: %s
+              timestamp_column: ts
+        %s
+        """
+            .formatted(own, CONTRACT.indent(6));
+    assertThat(runs.run(direct).state()).isEqualTo(RunState.SUCCEEDED);
+    Path copy = runs.out("validate").resolve("data.parquet");
+    assertThat(Files.isSameFile(copy, own)).as("a user's file may change: copied").isFalse();
+    assertThat(Files.mismatch(copy, own)).isEqualTo(-1L);
+  }
+
+  @Test
   void aNanBurstPastTheThresholdFailsTheTaskAndSaysWhy() throws Exception {
     assertThat(runs.run(flow(dirtyCsv(40), CONTRACT)).state()).isEqualTo(RunState.FAILED);
     assertThat(runs.task("validate").error())

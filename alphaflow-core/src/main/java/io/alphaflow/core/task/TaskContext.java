@@ -29,6 +29,16 @@ public interface TaskContext {
    */
   Path outputDir();
 
+  /**
+   * Whether {@code file} lies in a published output of this engine's home. Published outputs never
+   * change (a rerun replaces a task's directory, it does not rewrite its files), so a task whose
+   * output would be byte for byte such a file may hard-link it into {@link #outputDir()} instead of
+   * writing a copy. False for anything else, a user's own files included.
+   */
+  default boolean isPublishedOutput(Path file) {
+    return false;
+  }
+
   /** Set when the attempt must stop: timeout, run cancelled or timed out. */
   Cancellation cancellation();
 

@@ -11,6 +11,8 @@ import io.alphaflow.quant.data.Duck;
 import io.alphaflow.quant.data.Json;
 import io.alphaflow.quant.data.RowOrder;
 import io.alphaflow.quant.data.Sql;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -138,19 +140,6 @@ public final class ValidateTask implements QuantTask {
       boolean anyAcross = Sql.count(db, "across_bad") > 0;
       String cols = found.keySet().stream().map(Sql::ident).collect(Collectors.joining(", "));
       Path out = ctx.outputDir();
-      // the common case streams the good rows out in source order; only a cross-row hit needs a
-      // sort
-      Dataset.writeParquet(
-          db,
-          "SELECT "
-              + cols
-              + " FROM src WHERE NOT ("
-              + checks.anyInline()
-              + ")"
-              + (anyAcross
-                  ? " AND file_row_number NOT IN (SELECT file_row_number FROM across_bad) ORDER BY file_row_number"
-                  : ""),
-          out.resolve(Dataset.DATA_FILE));
       Dataset.writeParquet(
           db,
           "SELECT src.file_row_number AS source_row, "
@@ -162,6 +151,24 @@ public final class ValidateTask implements QuantTask {
               + checks.anyInline()
               + ") OR a.reason IS NOT NULL ORDER BY source_row",
           out.resolve(QUARANTINE_FILE));
+      if (parquet && Dataset.rows(db, out.resolve(QUARANTINE_FILE)) == 0) {
+        keepAll(ctx, input, out.resolve(Dataset.DATA_FILE));
+      } else {
+        // the common case streams the good rows out in source order; only a cross-row hit needs a
+        // sort
+        Dataset.writeParquet(
+            db,
+            "SELECT "
+                + cols
+                + " FROM src WHERE NOT ("
+                + checks.anyInline()
+                + ")"
+                + (anyAcross
+                    ? " AND file_row_number NOT IN (SELECT file_row_number FROM across_bad) ORDER BY"
+                        + " file_row_number"
+                    : ""),
+            out.resolve(Dataset.DATA_FILE));
+      }
 
       QualityReport report =
           QualityReport.compute(db, checks, rules, found, cfg, out.resolve(QUARANTINE_FILE));
@@ -178,6 +185,23 @@ public final class ValidateTask implements QuantTask {
       ctx.output("quality_score", String.format(Locale.ROOT, "%.6f", report.qualityScore()));
       report.enforce(Configs.number(cfg, "max_bad_row_rate", 0.05));
     }
+  }
+
+  /**
+   * Every row of a Parquet input is good: the output is the input, byte for byte. An upstream
+   * task's published output is hard-linked (it never changes); anything else, a user's file that
+   * might be rewritten in place, is copied.
+   */
+  private static void keepAll(TaskContext ctx, Path input, Path target) throws IOException {
+    if (ctx.isPublishedOutput(input)) {
+      try {
+        Files.createLink(target, input);
+        return;
+      } catch (IOException | UnsupportedOperationException e) {
+        ctx.log().info("cannot hard-link " + input + " (" + e.getMessage() + "): copying it");
+      }
+    }
+    Files.copy(input, target);
   }
 
   private static String qualified(Map<String, String> found) {

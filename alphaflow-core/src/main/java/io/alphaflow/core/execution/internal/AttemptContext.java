@@ -116,6 +116,20 @@ final class AttemptContext implements TaskContext {
     return stagingDir;
   }
 
+  /** Under {@code <home>/outputs/<run>/<task>/}, the staging directories of attempts excepted. */
+  @Override
+  public boolean isPublishedOutput(Path file) {
+    try {
+      Path outputs = stagingDir.getParent().getParent().toRealPath();
+      Path real = file.toRealPath();
+      return real.startsWith(outputs)
+          && real.getNameCount() > outputs.getNameCount() + 2
+          && !real.getName(outputs.getNameCount() + 1).toString().contains(".staging-");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   boolean usedOutputDir() {
     return stagingCreated;
   }
