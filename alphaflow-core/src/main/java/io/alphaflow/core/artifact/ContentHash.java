@@ -25,8 +25,9 @@ import java.util.stream.Stream;
  * blocks, which hash on every core at once. A directory's is the SHA-256 of every file's relative
  * path, size and content hash, in path order, so the same files give the same hash wherever they
  * live; the checkpoint marker is left out. A file is read once per process while its identity, size
- * and modification time stay the same: the engine hashes a task's output, and the next task that
- * names the file in its metadata (train's data hash) gets the hash without reading it again.
+ * and modification time stay the same and it was not being written as it was read: the engine
+ * hashes a task's output, and the next task that names the file in its metadata (train's data hash)
+ * gets the hash without reading it again.
  */
 public final class ContentHash {
   /** Written next to the files once they are complete and hashed (seed 003's {@code .ok}). */
@@ -97,9 +98,23 @@ public final class ContentHash {
     byte[] known = SEEN.get(stamp);
     if (known == null) {
       known = read(file);
-      SEEN.put(stamp, known);
+      if (settled(a.lastModifiedTime(), System.currentTimeMillis())) {
+        SEEN.put(stamp, known);
+      }
     }
     return known;
+  }
+
+  /**
+   * Whether a file last modified at {@code modified} and read up to {@code readEndedMillis} can be
+   * remembered by its stamp. Not when the read ended within one tick of the file system's clock
+   * after that time (git's "racily clean" files): a rewrite of the same size later in that tick
+   * would keep the stamp and show the old hash. A tick is at most 10 ms where times have sub-second
+   * digits and up to two seconds where they do not (FAT, ext3).
+   */
+  static boolean settled(FileTime modified, long readEndedMillis) {
+    boolean coarse = modified.toInstant().getNano() == 0;
+    return readEndedMillis - modified.toMillis() > (coarse ? 2_000 : 20);
   }
 
   private static byte[] read(Path file) throws IOException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
@@ -34,10 +35,9 @@ class ContentHashTest {
     assertThat(ContentHash.ofFile(file)).isEqualTo(expected);
 
     bytes[block] ^= 1;
-    java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(file);
+    FileTime before = Files.getLastModifiedTime(file);
     Files.write(file, bytes);
-    Files.setLastModifiedTime(
-        file, java.nio.file.attribute.FileTime.fromMillis(before.toMillis() + 2_000));
+    Files.setLastModifiedTime(file, FileTime.fromMillis(before.toMillis() + 2_000));
     assertThat(ContentHash.ofFile(file))
         .as("a changed byte at a block's start")
         .isNotEqualTo(expected);
@@ -51,17 +51,43 @@ class ContentHashTest {
   @Test
   void aMovedButUnchangedFileIsNotReadAgain() throws Exception {
     Path staged = Files.writeString(dir.resolve("staged.csv"), "a,b\n1,2\n");
+    Files.setLastModifiedTime(staged, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
     String first = ContentHash.ofFile(staged);
     Path moved = Files.move(staged, dir.resolve("moved.csv"));
-    java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(moved);
+    FileTime time = Files.getLastModifiedTime(moved);
 
     Files.writeString(moved, "a,b\n3,4\n");
     Files.setLastModifiedTime(moved, time);
     assertThat(ContentHash.ofFile(moved)).isEqualTo(first);
 
-    Files.setLastModifiedTime(
-        moved, java.nio.file.attribute.FileTime.fromMillis(time.toMillis() + 2_000));
+    Files.setLastModifiedTime(moved, FileTime.fromMillis(time.toMillis() + 2_000));
     assertThat(ContentHash.ofFile(moved)).isNotEqualTo(first);
+  }
+
+  /**
+   * A file hashed in the same clock tick as its last write is not remembered: rewritten in place
+   * with the same size and, as a coarse clock would give, the same time, it is read again.
+   */
+  @Test
+  void aFileHashedAsItWasWrittenIsReadAgainNextTime() throws Exception {
+    Path file = Files.writeString(dir.resolve("live.csv"), "a,b\n1,2\n");
+    FileTime written = FileTime.fromMillis(System.currentTimeMillis());
+    Files.setLastModifiedTime(file, written);
+    String first = ContentHash.ofFile(file);
+
+    Files.writeString(file, "a,b\n3,4\n");
+    Files.setLastModifiedTime(file, written);
+    assertThat(ContentHash.ofFile(file)).isNotEqualTo(first);
+  }
+
+  @Test
+  void aTimeWithinATickOfTheHashIsNotSettled() {
+    long now = 1_700_000_000_123L;
+    assertThat(ContentHash.settled(FileTime.fromMillis(now - 5), now)).isFalse();
+    assertThat(ContentHash.settled(FileTime.fromMillis(now - 500), now)).isTrue();
+    FileTime wholeSecond = FileTime.fromMillis(1_700_000_000_000L);
+    assertThat(ContentHash.settled(wholeSecond, now)).as("a coarse clock: whole seconds").isFalse();
+    assertThat(ContentHash.settled(wholeSecond, now + 3_000)).isTrue();
   }
 
   @Test
