@@ -12,12 +12,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "status", description = "Show a run and each task's state, attempts and errors.")
+@Command(
+    name = "status",
+    description = "Show a run (the newest without RUN) and each task's state, attempts and errors.")
 final class RunStatusCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "RUN", description = "The run id.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "RUN",
+      description = "The run id; without it, the newest run.")
   String runId;
 
   @Option(names = "--json", description = "Print as JSON.")
@@ -26,14 +32,25 @@ final class RunStatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Workspace ws = new Workspace(common)) {
-      RunRecord run = ws.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
-      List<TaskRunRecord> tasks = ws.store().taskRuns(runId);
+      RunRecord run =
+          runId != null
+              ? ws.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId))
+              : ws.store().recentRuns(1).stream()
+                  .findFirst()
+                  .orElseThrow(
+                      () ->
+                          new NotFoundException(
+                              "no runs yet in "
+                                  + ws.home()
+                                  + ": start one with alphaflow run FLOW.yaml"));
+      String id = run.runId();
+      List<TaskRunRecord> tasks = ws.store().taskRuns(id);
       spec.commandLine()
           .getOut()
           .print(
               json
-                  ? Json.write(RunViews.runJson(run, tasks, ws.store().approvals(runId))) + "\n"
-                  : RunViews.runText(run, tasks, ws.store().approvals(runId)));
+                  ? Json.write(RunViews.runJson(run, tasks, ws.store().approvals(id))) + "\n"
+                  : RunViews.runText(run, tasks, ws.store().approvals(id)));
       return ExitCode.OK.code();
     }
   }

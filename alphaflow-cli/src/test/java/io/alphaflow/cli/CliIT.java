@@ -28,6 +28,23 @@ class CliIT {
   }
 
   @Test
+  void statusWithoutARunShowsTheNewestOrSaysThereIsNone() {
+    Cli.Result none = cli.run("status");
+    assertThat(none.exitCode()).isEqualTo(2);
+    assertThat(none.err()).contains("no runs yet in").contains("alphaflow run");
+
+    cli.run("run", Cli.repo("examples/hello.yaml").toString(), "--param", "n=1");
+    String newest =
+        cli.run("run", Cli.repo("examples/hello.yaml").toString(), "--param", "n=2", "--json")
+            .json()
+            .get("run_id")
+            .asText();
+    JsonNode status = cli.run("status", "--json").json();
+    assertThat(status.get("run_id").asText()).isEqualTo(newest);
+    assertThat(status.get("params").get("n").asText()).isEqualTo("2");
+  }
+
+  @Test
   void helloRunsAndItsStatusAndLogsAreQueryable() {
     Cli.Result run =
         cli.run("run", Cli.repo("examples/hello.yaml").toString(), "--param", "n=7", "--json");
