@@ -104,8 +104,7 @@ public final class TrainTask implements QuantTask {
       throw TaskFailure.nonRetryable(
           "no target: set target (the column to predict), or train on a label task's output");
     }
-    List<String> features = features(cfg, meta, target);
-    features.remove(String.valueOf(label.get("name")));
+    List<String> features = features(cfg, meta, label, target);
     String time = Configs.string(cfg, "time_column", (String) meta.get("time_column"));
     if (time == null) {
       throw TaskFailure.nonRetryable(
@@ -240,8 +239,24 @@ public final class TrainTask implements QuantTask {
     return attempt > 1 ? Configs.integer(cfg, "fallback_seed", seed) : seed;
   }
 
+  /**
+   * A label's columns hold what happens after each row's time: as a feature, either one hands the
+   * model its answer.
+   */
+  private static void refuseLabelColumns(List<String> features, Map<?, ?> label) {
+    for (Object column : new Object[] {label.get("name"), label.get("value_column")}) {
+      if (column != null && features.contains(String.valueOf(column))) {
+        throw TaskFailure.nonRetryable(
+            "feature '"
+                + column
+                + "' is a column of the label (values from after each row's time): training on it"
+                + " leaks the future; remove it from features");
+      }
+    }
+  }
+
   private static List<String> features(
-      Map<String, Object> cfg, Map<String, Object> meta, String target) {
+      Map<String, Object> cfg, Map<String, Object> meta, Map<?, ?> label, String target) {
     Object listed = cfg.get("features");
     List<String> out = new ArrayList<>();
     if (listed instanceof List<?> l) {
@@ -251,6 +266,7 @@ public final class TrainTask implements QuantTask {
         out.add(f instanceof Map<?, ?> m ? String.valueOf(m.get("name")) : String.valueOf(f));
       }
     }
+    refuseLabelColumns(out, label);
     out.remove(target);
     if (out.isEmpty()) {
       throw TaskFailure.nonRetryable(

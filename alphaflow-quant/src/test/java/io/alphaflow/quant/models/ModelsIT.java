@@ -216,6 +216,32 @@ class ModelsIT {
   }
 
   @Test
+  void aLabelColumnListedAsAFeatureIsRefusedAsLeakage() {
+    String flow =
+        """
+        name: m
+        tasks:
+          - {id: gen, type: synthetic_orderflow, config: {rows: 2000, seed: 3}}
+          - {id: label, type: label, depends_on: [gen], config: {input: "${tasks.gen.output_dir}", time_column: timestamp, column: S_LI_INITIATIVESELLRATE, kind: above_median, horizon: 1, name: up}}
+          - id: train
+            type: train
+            depends_on: [label]
+            retry: {max_attempts: 1}
+            config:
+              input: ${tasks.label.output_dir}
+              features: [S_LI_INITIATIVEBUYRATE, %s]
+              model: {type: logistic_regression}
+        """;
+    for (String column : List.of("up_value", "up")) {
+      RunResult r = runFlow(flow.formatted(column));
+      assertThat(r.state()).isEqualTo(RunState.FAILED);
+      assertThat(task(r, "train").error())
+          .contains("feature '" + column + "' is a column of the label")
+          .contains("remove it from features");
+    }
+  }
+
+  @Test
   void walkForwardFoldsTestOnlyAfterTheirTrainingWindowWithTheLabelHorizonAsEmbargo()
       throws Exception {
     RunResult r =
