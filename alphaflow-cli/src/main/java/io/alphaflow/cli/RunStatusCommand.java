@@ -1,6 +1,5 @@
 package io.alphaflow.cli;
 
-import io.alphaflow.core.NotFoundException;
 import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.run.TaskRunRecord;
 import java.util.List;
@@ -32,17 +31,7 @@ final class RunStatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Workspace ws = new Workspace(common)) {
-      RunRecord run =
-          runId != null
-              ? ws.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId))
-              : ws.store().recentRuns(1).stream()
-                  .findFirst()
-                  .orElseThrow(
-                      () ->
-                          new NotFoundException(
-                              "no runs yet in "
-                                  + ws.home()
-                                  + ": start one with alphaflow run FLOW.yaml"));
+      RunRecord run = ws.run(runId);
       String id = run.runId();
       List<TaskRunRecord> tasks = ws.store().taskRuns(id);
       spec.commandLine()

@@ -17,12 +17,18 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "logs",
-    description = "Print a task's log (every attempt), or without TASK the run's event history.")
+    description =
+        "Print a task's log (every attempt), or without TASK the run's event history (the newest"
+            + " run's without RUN).")
 final class TaskLogsCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "RUN", description = "The run id.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "RUN",
+      description = "The run id; without it, the newest run's events.")
   String runId;
 
   @Parameters(index = "1", arity = "0..1", paramLabel = "TASK", description = "The task id.")
@@ -34,10 +40,10 @@ final class TaskLogsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     try (Workspace ws = new Workspace(common)) {
-      ws.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
+      String id = ws.run(runId).runId();
       PrintWriter out = spec.commandLine().getOut();
       if (taskId == null) {
-        for (Event e : ws.store().events(runId)) {
+        for (Event e : ws.store().events(id)) {
           out.println(
               RunViews.clock(e.at())
                   + "  "
@@ -48,11 +54,11 @@ final class TaskLogsCommand implements Callable<Integer> {
         return ExitCode.OK.code();
       }
       TaskRunRecord task =
-          ws.store().taskRuns(runId).stream()
+          ws.store().taskRuns(id).stream()
               .filter(t -> t.taskId().equals(taskId))
               .findFirst()
-              .orElseThrow(() -> NotFoundException.task(runId, taskId));
-      Path dir = ws.home().resolve("logs").resolve(runId).resolve(taskId);
+              .orElseThrow(() -> NotFoundException.task(id, taskId));
+      Path dir = ws.home().resolve("logs").resolve(id).resolve(taskId);
       int from = attempt == null ? 1 : attempt;
       int to = attempt == null ? task.attempt() : attempt;
       boolean printed = false;

@@ -3,9 +3,11 @@ package io.alphaflow.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.alphaflow.core.InvalidInputException;
+import io.alphaflow.core.NotFoundException;
 import io.alphaflow.core.execution.Engine;
 import io.alphaflow.core.flow.Flow;
 import io.alphaflow.core.flow.FlowLoader;
+import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.settings.Settings;
 import io.alphaflow.core.settings.SettingsSource;
 import io.alphaflow.core.store.Store;
@@ -50,6 +52,19 @@ final class Workspace implements AutoCloseable {
   }
 
   /** Settings from alphaflow.yaml, then the environment, then {@code flags} on top. */
+  /** The run {@code runId}, or the newest run when it is null. */
+  RunRecord run(String runId) {
+    if (runId != null) {
+      return store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
+    }
+    return store().recentRuns(1).stream()
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new NotFoundException(
+                    "no runs yet in " + home() + ": start one with alphaflow run FLOW.yaml"));
+  }
+
   Settings settings(Settings flags) {
     return flags.over(SettingsSource.fromEnvironment(System.getenv())).over(fileSettings());
   }

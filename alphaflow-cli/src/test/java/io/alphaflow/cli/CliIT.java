@@ -28,7 +28,7 @@ class CliIT {
   }
 
   @Test
-  void statusWithoutARunShowsTheNewestOrSaysThereIsNone() {
+  void statusAndLogsWithoutARunShowTheNewestOrSayThereIsNone() {
     Cli.Result none = cli.run("status");
     assertThat(none.exitCode()).isEqualTo(2);
     assertThat(none.err()).contains("no runs yet in").contains("alphaflow run");
@@ -42,6 +42,10 @@ class CliIT {
     JsonNode status = cli.run("status", "--json").json();
     assertThat(status.get("run_id").asText()).isEqualTo(newest);
     assertThat(status.get("params").get("n").asText()).isEqualTo("2");
+    assertThat(cli.run("logs").out())
+        .as("the newest run's events")
+        .contains("TASK_COMPLETED  load")
+        .isEqualTo(cli.run("logs", newest).out());
   }
 
   @Test
