@@ -1,6 +1,5 @@
 package io.alphaflow.cli;
 
-import io.alphaflow.core.NotFoundException;
 import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.run.RunState;
 import io.alphaflow.core.settings.Settings;
@@ -39,7 +38,7 @@ final class RunCancelCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     try (Workspace ws = new Workspace(common)) {
-      RunRecord before = ws.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
+      RunRecord before = ws.run(runId);
       String why =
           reason != null ? reason : "cancelled by " + System.getProperty("user.name", "user");
       RunState state = ws.engine(Settings.EMPTY).cancel(runId, why);

@@ -36,9 +36,7 @@ final class RunListCommand implements Callable<Integer> {
         return ExitCode.OK.code();
       }
       if (runs.isEmpty()) {
-        spec.commandLine()
-            .getOut()
-            .println("no runs yet in " + ws.home() + ": try alphaflow run examples/hello.yaml");
+        spec.commandLine().getOut().println(ws.noRunsYet());
         return ExitCode.OK.code();
       }
       Table t = new Table("RUN", "FLOW", "STATE", "CREATED", "DURATION", "ERROR");

@@ -1,6 +1,5 @@
 package io.alphaflow.cli;
 
-import io.alphaflow.core.NotFoundException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +24,7 @@ final class RunPinCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Workspace ws = new Workspace(common)) {
-      ws.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
+      ws.run(runId);
       ws.store().pinRun(runId, !off);
       spec.commandLine().getOut().println("run " + runId + (off ? " unpinned" : " pinned"));
       return ExitCode.OK.code();

@@ -1,6 +1,5 @@
 package io.alphaflow.cli;
 
-import io.alphaflow.core.NotFoundException;
 import io.alphaflow.core.execution.Engine;
 import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.run.RunState;
@@ -42,7 +41,7 @@ final class RunResumeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Workspace ws = new Workspace(common)) {
-      RunRecord run = ws.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
+      RunRecord run = ws.run(runId);
       Engine engine = ws.engine(runOptions.toSettings());
       List<TaskRunRecord> tasks = ws.store().taskRuns(runId);
       int succeeded = (int) tasks.stream().filter(t -> t.state() == TaskState.SUCCEEDED).count();

@@ -31,7 +31,7 @@ final class RunStatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Workspace ws = new Workspace(common)) {
-      RunRecord run = ws.run(runId);
+      RunRecord run = ws.runOrNewest(runId);
       String id = run.runId();
       List<TaskRunRecord> tasks = ws.store().taskRuns(id);
       spec.commandLine()

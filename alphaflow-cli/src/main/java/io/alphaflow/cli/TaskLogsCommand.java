@@ -40,7 +40,7 @@ final class TaskLogsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     try (Workspace ws = new Workspace(common)) {
-      String id = ws.run(runId).runId();
+      String id = ws.runOrNewest(runId).runId();
       PrintWriter out = spec.commandLine().getOut();
       if (taskId == null) {
         for (Event e : ws.store().events(id)) {

@@ -1,6 +1,5 @@
 package io.alphaflow.cli;
 
-import io.alphaflow.core.NotFoundException;
 import io.alphaflow.core.execution.Engine;
 import io.alphaflow.core.run.TaskState;
 import java.util.concurrent.Callable;
@@ -34,7 +33,7 @@ final class TaskRerunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Workspace ws = new Workspace(common)) {
-      ws.store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
+      ws.run(runId);
       Engine engine = ws.engine(runOptions.toSettings());
       var tasks = ws.store().taskRuns(runId);
       int kept = (int) tasks.stream().filter(t -> t.state() == TaskState.SUCCEEDED).count();

@@ -52,17 +52,24 @@ final class Workspace implements AutoCloseable {
   }
 
   /** Settings from alphaflow.yaml, then the environment, then {@code flags} on top. */
-  /** The run {@code runId}, or the newest run when it is null. */
+  /** The run {@code runId}, or a not-found error that points at {@code alphaflow runs}. */
   RunRecord run(String runId) {
+    return store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
+  }
+
+  /** The run {@code runId}, or the newest run when it is null. */
+  RunRecord runOrNewest(String runId) {
     if (runId != null) {
-      return store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
+      return run(runId);
     }
     return store().recentRuns(1).stream()
         .findFirst()
-        .orElseThrow(
-            () ->
-                new NotFoundException(
-                    "no runs yet in " + home() + ": start one with alphaflow run FLOW.yaml"));
+        .orElseThrow(() -> new NotFoundException(noRunsYet()));
+  }
+
+  /** What to say when the store holds no run. */
+  String noRunsYet() {
+    return "no runs yet in " + home() + ": try alphaflow run examples/hello.yaml";
   }
 
   Settings settings(Settings flags) {
