@@ -60,6 +60,24 @@ class ModelsIT {
     }
   }
 
+  /** Generated order flow, an above_median label {@code up} on it, and train with {@code train}. */
+  private static String aboveMedianFlow(String train) {
+    return """
+        name: m
+        tasks:
+          - {id: gen, type: synthetic_orderflow, config: {rows: 6000, seed: 3, signal: 0.6, interval: 1 minute}}
+          - {id: label, type: label, depends_on: [gen], config: {input: "${tasks.gen.output_dir}", time_column: timestamp, column: S_LI_INITIATIVESELLRATE, kind: above_median, horizon: 1, name: up}}
+          - id: train
+            type: train
+            depends_on: [label]
+            retry: {max_attempts: 1}
+            config:
+              input: ${tasks.label.output_dir}
+        %s
+        """
+        .formatted(train.indent(6).stripTrailing());
+  }
+
   private Path out(RunResult r, String task) {
     return home.resolve("outputs").resolve(r.runId()).resolve(task);
   }
@@ -175,23 +193,14 @@ class ModelsIT {
    */
   @Test
   void anAboveMedianLabelIsSplitAtEachTrainingWindowsOwnMedian() throws Exception {
-    String flow =
-        """
-        name: m
-        tasks:
-          - {id: gen, type: synthetic_orderflow, config: {rows: 6000, seed: 3, signal: 0.6, interval: 1 minute}}
-          - {id: label, type: label, depends_on: [gen], config: {input: "${tasks.gen.output_dir}", time_column: timestamp, column: S_LI_INITIATIVESELLRATE, kind: above_median, horizon: 1, name: up}}
-          - id: train
-            type: train
-            depends_on: [label]
-            retry: {max_attempts: 1}
-            config:
-              input: ${tasks.label.output_dir}
-              features: [S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE]
-              model: {type: logistic_regression}
-              split: {method: walk_forward, folds: 3, window: rolling, train_steps: 1000}
-        """;
-    RunResult r = runFlow(flow);
+    RunResult r =
+        runFlow(
+            aboveMedianFlow(
+                """
+                features: [S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE]
+                model: {type: logistic_regression}
+                split: {method: walk_forward, folds: 3, window: rolling, train_steps: 1000}
+                """));
     assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
     Path labelled = out(r, "label").resolve("data.parquet");
     double whole =
@@ -217,23 +226,12 @@ class ModelsIT {
 
   @Test
   void aLabelColumnListedAsAFeatureIsRefusedAsLeakage() {
-    String flow =
-        """
-        name: m
-        tasks:
-          - {id: gen, type: synthetic_orderflow, config: {rows: 2000, seed: 3}}
-          - {id: label, type: label, depends_on: [gen], config: {input: "${tasks.gen.output_dir}", time_column: timestamp, column: S_LI_INITIATIVESELLRATE, kind: above_median, horizon: 1, name: up}}
-          - id: train
-            type: train
-            depends_on: [label]
-            retry: {max_attempts: 1}
-            config:
-              input: ${tasks.label.output_dir}
-              features: [S_LI_INITIATIVEBUYRATE, %s]
-              model: {type: logistic_regression}
-        """;
     for (String column : List.of("up_value", "up")) {
-      RunResult r = runFlow(flow.formatted(column));
+      RunResult r =
+          runFlow(
+              aboveMedianFlow(
+                  "features: [S_LI_INITIATIVEBUYRATE, %s]\nmodel: {type: logistic_regression}"
+                      .formatted(column)));
       assertThat(r.state()).isEqualTo(RunState.FAILED);
       assertThat(task(r, "train").error())
           .contains("feature '" + column + "' is a column of the label")
