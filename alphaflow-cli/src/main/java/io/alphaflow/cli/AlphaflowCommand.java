@@ -1,5 +1,6 @@
 package io.alphaflow.cli;
 
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
 
@@ -10,30 +11,36 @@ import picocli.CommandLine.ScopeType;
     // --help and --version on every subcommand too
     scope = ScopeType.INHERIT,
     version = "alphaflow 0.1.0",
-    description = "Durable workflows for quant research and trading pipelines.",
-    subcommands = {
-      FlowValidateCommand.class,
-      FlowRunCommand.class,
-      RunStatusCommand.class,
-      TaskLogsCommand.class,
-      FlowGraphCommand.class,
-      RunListCommand.class,
-      RunResumeCommand.class,
-      DemoCommand.class,
-      TaskRunCommand.class,
-      RunCancelCommand.class,
-      ArtifactLineageCommand.class,
-      TaskRerunCommand.class,
-      FlowBackfillCommand.class,
-      StoreGcCommand.class,
-      RunPinCommand.class,
-      BackupCommand.class,
-      ArtifactRestoreCommand.class,
-      TaskApproveCommand.class,
-      TaskRejectCommand.class,
-      ModelsCommand.class
-    })
+    description = "Durable workflows for quant research and trading pipelines.")
 final class AlphaflowCommand implements Runnable {
+  /**
+   * The subcommands, in the order {@code --help} lists them. Main registers only the one a command
+   * line names (all of them for help or an unknown name): picocli builds a model of every command
+   * it is given, which took 0.2 s of each start when all were declared on the annotation.
+   */
+  static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          FlowValidateCommand.class,
+          FlowRunCommand.class,
+          RunStatusCommand.class,
+          TaskLogsCommand.class,
+          FlowGraphCommand.class,
+          RunListCommand.class,
+          RunResumeCommand.class,
+          DemoCommand.class,
+          TaskRunCommand.class,
+          RunCancelCommand.class,
+          ArtifactLineageCommand.class,
+          TaskRerunCommand.class,
+          FlowBackfillCommand.class,
+          StoreGcCommand.class,
+          RunPinCommand.class,
+          BackupCommand.class,
+          ArtifactRestoreCommand.class,
+          TaskApproveCommand.class,
+          TaskRejectCommand.class,
+          ModelsCommand.class);
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override

@@ -6,9 +6,12 @@ import io.alphaflow.core.InvalidInputException;
 import io.alphaflow.core.NotFoundException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The {@code alphaflow} command line. The only {@code main} in alphaflow. */
 public final class Main {
@@ -26,7 +29,7 @@ public final class Main {
   /** Runs the CLI with its output going to {@code out} and {@code err}. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     configureLogging(args);
-    CommandLine cli = commandLine();
+    CommandLine cli = commandLine(args);
     cli.setOut(out);
     cli.setErr(err);
     try {
@@ -37,8 +40,16 @@ public final class Main {
     }
   }
 
-  static CommandLine commandLine() {
+  /**
+   * The command line for {@code args}: the root with the one subcommand {@code args[0]} names, or
+   * with all of them when it names none (help, a typo: picocli then lists or suggests them).
+   */
+  static CommandLine commandLine(String... args) {
     CommandLine cli = new CommandLine(new AlphaflowCommand());
+    Class<?> named = args.length == 0 ? null : subcommand(args[0]);
+    for (Class<?> c : named != null ? List.<Class<?>>of(named) : AlphaflowCommand.SUBCOMMANDS) {
+      cli.addSubcommand(c);
+    }
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(Main::handle);
     cli.setParameterExceptionHandler(
@@ -49,6 +60,16 @@ public final class Main {
           return ExitCode.INVALID_INPUT.code();
         });
     return cli;
+  }
+
+  private static Class<?> subcommand(String name) {
+    for (Class<?> c : AlphaflowCommand.SUBCOMMANDS) {
+      Command command = c.getAnnotation(Command.class);
+      if (command.name().equals(name) || Arrays.asList(command.aliases()).contains(name)) {
+        return c;
+      }
+    }
+    return null;
   }
 
   private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {

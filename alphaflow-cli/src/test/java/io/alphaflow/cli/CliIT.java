@@ -3,6 +3,8 @@ package io.alphaflow.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -301,9 +303,21 @@ class CliIT {
 
   @Test
   void everySubcommandAnswersHelpAndAMistakePointsToIt() {
-    for (List<String> command :
-        List.of(
-            List.of("approve"), List.of("run"), List.of("models", "promote"), List.of("task"))) {
+    List<List<String>> commands = new ArrayList<>(List.of(List.of("models", "promote")));
+    List<String> names = new ArrayList<>();
+    for (Class<?> c : AlphaflowCommand.SUBCOMMANDS) {
+      names.add(c.getAnnotation(picocli.CommandLine.Command.class).name());
+      commands.add(List.of(names.getLast()));
+    }
+    // each command line registers only the subcommand it names; the root's help lists them all
+    StringWriter rootHelp = new StringWriter();
+    assertThat(Main.run(new PrintWriter(rootHelp), new PrintWriter(new StringWriter()), "--help"))
+        .isZero();
+    assertThat(rootHelp.toString()).contains(names);
+    Cli.Result typo = cli.run("stauts");
+    assertThat(typo.exitCode()).isEqualTo(2);
+    assertThat(typo.err()).contains("'stauts'").contains("try: alphaflow --help");
+    for (List<String> command : commands) {
       List<String> args = new ArrayList<>(command);
       args.add("--help");
       Cli.Result help = cli.run(args.toArray(String[]::new));
