@@ -41,15 +41,20 @@ public final class Main {
   }
 
   /**
-   * The command line for {@code args}: the root with the one subcommand {@code args[0]} names, or
-   * with all of them when it names none (help, a typo: picocli then lists or suggests them).
+   * The command line for {@code args}: the root with the one subcommand {@code args[0]} names, none
+   * for {@code --version}, or all of them otherwise (help, a typo: picocli then lists them).
    */
   static CommandLine commandLine(String... args) {
     CommandLine cli = new CommandLine(new AlphaflowCommand());
-    Class<?> named = args.length == 0 ? null : subcommand(args[0]);
-    for (Class<?> c : named != null ? List.<Class<?>>of(named) : AlphaflowCommand.SUBCOMMANDS) {
-      cli.addSubcommand(c);
-    }
+    String first = args.length == 0 ? "" : args[0];
+    Class<?> named = subcommand(first);
+    List<Class<?>> needed =
+        named != null
+            ? List.of(named)
+            : first.equals("--version") || first.equals("-V")
+                ? List.of()
+                : AlphaflowCommand.SUBCOMMANDS;
+    needed.forEach(cli::addSubcommand);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(Main::handle);
     cli.setParameterExceptionHandler(

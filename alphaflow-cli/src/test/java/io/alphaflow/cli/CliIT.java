@@ -314,6 +314,10 @@ class CliIT {
     assertThat(Main.run(new PrintWriter(rootHelp), new PrintWriter(new StringWriter()), "--help"))
         .isZero();
     assertThat(rootHelp.toString()).contains(names);
+    StringWriter version = new StringWriter();
+    assertThat(Main.run(new PrintWriter(version), new PrintWriter(new StringWriter()), "-V"))
+        .isZero();
+    assertThat(version.toString()).startsWith("alphaflow ");
     Cli.Result typo = cli.run("stauts");
     assertThat(typo.exitCode()).isEqualTo(2);
     assertThat(typo.err()).contains("'stauts'").contains("try: alphaflow --help");
