@@ -14,7 +14,9 @@ bench_java() {
 
 bench_build() {
   local root="$1"
-  if [ ! -f "$root/alphaflow-bench/target/alphaflow-bench.jar" ]; then
+  local jar="$root/alphaflow-bench/target/alphaflow-bench.jar"
+  # missing, or older than a bench source (a checkout that added a benchmark main)
+  if [ ! -f "$jar" ] || [ -n "$(find "$root/alphaflow-bench/src" "$root/alphaflow-bench/pom.xml" -newer "$jar" -print -quit)" ]; then
     echo "bench: building (./mvnw -q -DskipTests package) ..." >&2
     (cd "$root" && JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$(bench_java)")")")" \
       ./mvnw -q -DskipTests package >&2)
