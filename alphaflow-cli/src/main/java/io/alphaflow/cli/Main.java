@@ -61,6 +61,8 @@ public final class Main {
         (ex, a) -> {
           PrintWriter err = ex.getCommandLine().getErr();
           err.println("alphaflow: " + ex.getMessage());
+          // "Did you mean: alphaflow status?" for a mistyped command or option
+          CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
           err.println("try: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help");
           return ExitCode.INVALID_INPUT.code();
         });

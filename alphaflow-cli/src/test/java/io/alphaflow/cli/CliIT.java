@@ -320,7 +320,10 @@ class CliIT {
     assertThat(version.toString()).startsWith("alphaflow ");
     Cli.Result typo = cli.run("stauts");
     assertThat(typo.exitCode()).isEqualTo(2);
-    assertThat(typo.err()).contains("'stauts'").contains("try: alphaflow --help");
+    assertThat(typo.err())
+        .contains("'stauts'")
+        .contains("Did you mean: alphaflow status")
+        .contains("try: alphaflow --help");
     for (List<String> command : commands) {
       List<String> args = new ArrayList<>(command);
       args.add("--help");
