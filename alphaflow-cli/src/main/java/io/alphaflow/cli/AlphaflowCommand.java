@@ -14,9 +14,9 @@ import picocli.CommandLine.ScopeType;
     description = "Durable workflows for quant research and trading pipelines.")
 final class AlphaflowCommand implements Runnable {
   /**
-   * The subcommands, in the order {@code --help} lists them. Main registers only the one a command
-   * line names (all of them for help or an unknown name): picocli builds a model of every command
-   * it is given, which took 0.2 s of each start when all were declared on the annotation.
+   * The subcommands, in the order {@code --help} lists them. Main registers only those a command
+   * line needs (see {@code Main.commandLine}): picocli builds a model of every command it is given,
+   * which took 0.2 s of each start when all were declared on the annotation.
    */
   static final List<Class<?>> SUBCOMMANDS =
       List.of(
