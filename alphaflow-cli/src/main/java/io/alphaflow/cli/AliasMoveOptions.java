@@ -1,5 +1,7 @@
 package io.alphaflow.cli;
 
+import io.alphaflow.core.model.AliasMove;
+import java.io.PrintWriter;
 import picocli.CommandLine.Option;
 
 /** Who moves a model alias, why, and which alias: shared by {@code models promote} and rollback. */
@@ -16,4 +18,19 @@ final class AliasMoveOptions {
       paramLabel = "ALIAS",
       description = "champion (default) or challenger.")
   String alias;
+
+  /** Prints "ALIAS of 'NAME' VERB VERSION (was PREVIOUS), by WHO" for a move just made. */
+  void report(PrintWriter out, String name, String verb, AliasMove m) {
+    out.println(
+        alias
+            + " of '"
+            + name
+            + "' "
+            + verb
+            + " "
+            + m.version().substring(0, 12)
+            + (m.previous() == null ? "" : " (was " + m.previous().substring(0, 12) + ")")
+            + ", by "
+            + by);
+  }
 }

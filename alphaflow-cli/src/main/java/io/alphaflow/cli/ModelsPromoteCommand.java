@@ -31,17 +31,7 @@ final class ModelsPromoteCommand implements Callable<Integer> {
     try (Workspace ws = new Workspace(common)) {
       AliasMove m =
           ModelViews.registry(ws).promote(name, version, move.alias, move.by, move.comment);
-      spec.commandLine()
-          .getOut()
-          .println(
-              move.alias
-                  + " of '"
-                  + name
-                  + "' is now "
-                  + m.version().substring(0, 12)
-                  + (m.previous() == null ? "" : " (was " + m.previous().substring(0, 12) + ")")
-                  + ", by "
-                  + move.by);
+      move.report(spec.commandLine().getOut(), name, "is now", m);
       return ExitCode.OK.code();
     }
   }

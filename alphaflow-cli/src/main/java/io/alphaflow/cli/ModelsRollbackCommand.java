@@ -25,18 +25,7 @@ final class ModelsRollbackCommand implements Callable<Integer> {
   public Integer call() {
     try (Workspace ws = new Workspace(common)) {
       AliasMove m = ModelViews.registry(ws).rollback(name, move.alias, move.by, move.comment);
-      spec.commandLine()
-          .getOut()
-          .println(
-              move.alias
-                  + " of '"
-                  + name
-                  + "' rolled back to "
-                  + m.version().substring(0, 12)
-                  + " (was "
-                  + m.previous().substring(0, 12)
-                  + "), by "
-                  + move.by);
+      move.report(spec.commandLine().getOut(), name, "rolled back to", m);
       return ExitCode.OK.code();
     }
   }

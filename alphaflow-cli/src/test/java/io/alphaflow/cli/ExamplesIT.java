@@ -205,6 +205,13 @@ class ExamplesIT {
 
     assertThat(diff.out()).contains("r2").contains("rmse");
     assertThat(back.exitCode()).isZero();
+    assertThat(back.out())
+        .contains(
+            "champion of 'hft_factor' rolled back to "
+                + older.substring(0, 12)
+                + " (was "
+                + newer.substring(0, 12)
+                + "), by dave");
     assertThat(cli.run("models", "show", "hft_factor", "champion").out())
         .contains(older)
         .contains("rollback champion -> " + older.substring(0, 12) + " by dave: drift alarm");
