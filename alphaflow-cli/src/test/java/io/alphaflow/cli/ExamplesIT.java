@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -239,32 +241,27 @@ class ExamplesIT {
   @Test
   void taskTrainRefusesAShuffledSplitAndAnUnknownModelType() throws Exception {
     Path cfg = Files.writeString(home.resolve("t.yaml"), "split: {method: shuffle}\n");
-    Cli.Result r =
-        cli()
-            .run(
-                "task",
-                "train",
-                "--input",
-                home.toString(),
-                "--output",
-                home.resolve("o").toString(),
-                "--config",
-                cfg.toString());
-    Cli.Result kind =
-        cli()
-            .run(
-                "task",
-                "train",
-                "--input",
-                home.toString(),
-                "--output",
-                home.resolve("o").toString(),
-                "--model-type",
-                "clustering");
+    Cli.Result r = taskTrain("--config", cfg.toString());
+    Cli.Result kind = taskTrain("--model-type", "clustering");
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("a shuffled split is refused").contains("walk_forward");
     assertThat(kind.exitCode()).isEqualTo(2);
     assertThat(kind.err()).contains("regression or classification");
+  }
+
+  /** {@code alphaflow task train} on this test's home, with {@code extra} arguments. */
+  private Cli.Result taskTrain(String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "task",
+                "train",
+                "--input",
+                home.toString(),
+                "--output",
+                home.resolve("o").toString()));
+    args.addAll(List.of(extra));
+    return cli().run(args.toArray(String[]::new));
   }
 }
