@@ -6,7 +6,10 @@ import static org.assertj.core.data.Offset.offset;
 
 import io.alphaflow.core.flow.InvalidFlowException;
 import io.alphaflow.core.run.RunState;
+import io.alphaflow.core.task.TaskFailure;
 import io.alphaflow.core.testkit.TestFlows;
+import io.alphaflow.quant.data.Dataset;
+import io.alphaflow.quant.data.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,22 +45,62 @@ class LabelIT {
   }
 
   @Test
-  void forwardReturnAtTUsesOnlyLaterRowsAndTheLastRowsAreDropped() {
+  void forwardReturnAtTUsesOnlyLaterRowsAndTheLastRowsHaveNone() {
     var r = runs.run(flow("column: close, horizon: 2"));
     assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
     List<Map<String, Object>> rows =
-        QuantRuns.query(
-            "SELECT close, label FROM " + runs.file("label", "data.parquet") + " ORDER BY date");
+        QuantRuns.query("SELECT close, label FROM " + runs.rows("label") + " ORDER BY date");
     List<Map<String, Object>> prices =
         QuantRuns.query(
             "SELECT close FROM " + runs.file("ingest", "data.parquet") + " ORDER BY date");
-    assertThat(rows).hasSize(247);
+    assertThat(rows).hasSize(249);
     for (int t : new int[] {0, 100, 246}) {
       double expected =
           (Double) prices.get(t + 2).get("close") / (Double) prices.get(t).get("close") - 1;
       assertThat((Double) rows.get(t).get("label")).isCloseTo(expected, offset(1e-12));
     }
+    assertThat(rows.subList(247, 249)).extracting(m -> m.get("label")).containsOnlyNulls();
     assertThat(runs.task("label").outputs()).containsEntry("rows", "247");
+  }
+
+  /**
+   * The label file holds the label alone, row for row with the features it labels; the whole rows
+   * are read through its metadata, and a features file that is gone or changed is named.
+   */
+  @Test
+  void theLabelFileHoldsTheLabelAloneBesideItsInputsRows() throws Exception {
+    var r = runs.run(flow("column: close, horizon: 2"));
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+    Path labels = runs.out("label").resolve("data.parquet");
+    Path features = runs.out("features").resolve("data.parquet");
+    assertThat(QuantRuns.query("DESCRIBE SELECT * FROM '" + labels + "'"))
+        .extracting(m -> m.get("column_name"))
+        .containsExactly("label");
+    assertThat(QuantRuns.scalar("SELECT count(*) FROM '" + labels + "'"))
+        .isEqualTo(QuantRuns.scalar("SELECT count(*) FROM '" + features + "'"));
+    Map<String, Object> meta = Json.read(runs.out("label").resolve("metadata.json"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> input = (Map<String, Object>) meta.get(Dataset.ADDS_COLUMNS_TO);
+    assertThat(input)
+        .containsEntry("path", features.toAbsolutePath().toString())
+        .containsEntry("rows", 249);
+    assertThat(meta).containsEntry("rows_out", 247).containsEntry("rows_without_label", 2);
+    assertThat(QuantRuns.query("DESCRIBE SELECT * FROM " + runs.rows("label")))
+        .extracting(m -> m.get("column_name"))
+        .containsExactly("date", "open", "high", "low", "close", "volume", "close_ma_5", "label");
+
+    Files.write(features, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
+    assertThatThrownBy(() -> runs.rows("label"))
+        .isInstanceOf(TaskFailure.class)
+        .hasMessageContaining("adds columns to the rows of " + features.toAbsolutePath())
+        .hasMessageContaining("which has changed since")
+        .hasMessageContaining("rerun the task that wrote");
+    Files.delete(features);
+    assertThatThrownBy(() -> runs.rows("label"))
+        .isInstanceOf(TaskFailure.class)
+        .hasMessageContaining(
+            "holds only the columns its task added to the rows of " + features.toAbsolutePath())
+        .hasMessageContaining("which is gone");
   }
 
   @Test
@@ -65,20 +108,20 @@ class LabelIT {
     runs.run(flow("column: close, kind: direction"));
     assertThat(
             QuantRuns.query(
-                "SELECT DISTINCT label FROM " + runs.file("label", "data.parquet") + " ORDER BY 1"))
+                "SELECT DISTINCT label FROM " + runs.rows("label") + " ORDER BY 1 NULLS FIRST"))
         .extracting(m -> m.get("label"))
-        .containsExactly(0, 1);
+        .as("the last row has no next day: a NULL label")
+        .containsExactly(null, 0, 1);
     runs.run(flow("column: close, kind: above_median"));
     double share =
-        ((Number) QuantRuns.scalar("SELECT avg(label) FROM " + runs.file("label", "data.parquet")))
-            .doubleValue();
+        ((Number) QuantRuns.scalar("SELECT avg(label) FROM " + runs.rows("label"))).doubleValue();
     assertThat(share).isCloseTo(0.5, offset(0.01));
     assertThat(
             QuantRuns.scalar(
                 "SELECT count(*) FROM "
-                    + runs.file("label", "data.parquet")
+                    + runs.rows("label")
                     + " WHERE label <> CAST(label_value > (SELECT median(label_value) FROM "
-                    + runs.file("label", "data.parquet")
+                    + runs.rows("label")
                     + ") AS INTEGER)"))
         .as("label_value holds the forward return the label splits")
         .isEqualTo(0L);

@@ -6,6 +6,7 @@ import io.alphaflow.core.flow.Flow;
 import io.alphaflow.core.run.TaskRunRecord;
 import io.alphaflow.core.store.memory.InMemoryStore;
 import io.alphaflow.core.testkit.TestFlows;
+import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Sql;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -64,5 +65,10 @@ final class QuantRuns {
 
   String file(String taskId, String name) {
     return "'" + out(taskId).resolve(name) + "'";
+  }
+
+  /** A task's output rows as downstream tasks read them ({@link Dataset#scan}). */
+  String rows(String taskId) {
+    return Dataset.scan(out(taskId).resolve(Dataset.DATA_FILE));
   }
 }

@@ -3,6 +3,7 @@ package io.alphaflow.quant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.alphaflow.core.run.RunState;
+import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,9 @@ class StreamingOrderIT {
     Files.copy(runs.out("features").resolve("data.parquet"), out.resolve("features.parquet"));
     Files.copy(runs.out("label").resolve("data.parquet"), out.resolve("label.parquet"));
     Files.copy(runs.out("features").resolve("feature_metadata.json"), out.resolve("features.json"));
-    Files.copy(runs.out("label").resolve("metadata.json"), out.resolve("label.json"));
+    // the label file holds the label only; beside it, under the name Dataset.scan looks for, the
+    // metadata naming the input whose rows it labels
+    Files.copy(runs.out("label").resolve("metadata.json"), out.resolve("label.metadata.json"));
     return out;
   }
 
@@ -92,18 +95,22 @@ class StreamingOrderIT {
     assertThat(Json.read(a.resolve("features.json"))).containsEntry("plan", "sorted window");
     assertThat(Json.read(b.resolve("features.json")))
         .containsEntry("plan", "streaming (input already in order)");
-    assertThat(Json.read(a.resolve("label.json"))).containsEntry("plan", "sorted window");
-    assertThat(Json.read(b.resolve("label.json")))
+    assertThat(Json.read(a.resolve("label.metadata.json"))).containsEntry("plan", "sorted window");
+    assertThat(Json.read(b.resolve("label.metadata.json")))
         .containsEntry("plan", "streaming (input already in order)");
-    // each promises its output order to the next task, whichever plan computed it
-    for (String meta : List.of("features.json", "label.json")) {
-      assertThat(Json.read(a.resolve(meta))).containsEntry("sorted_by", List.of("sym", "ts"));
-      assertThat(Json.read(b.resolve(meta))).containsEntry("sorted_by", List.of("sym", "ts"));
-    }
+    // features promise their output order to the next task, whichever plan computed them; a label
+    // keeps its input's rows in their order, so it promises what its input did
+    assertThat(Json.read(a.resolve("features.json")))
+        .containsEntry("sorted_by", List.of("sym", "ts"));
+    assertThat(Json.read(b.resolve("features.json")))
+        .containsEntry("sorted_by", List.of("sym", "ts"));
+    assertThat(Json.read(a.resolve("label.metadata.json"))).doesNotContainKey("sorted_by");
+    assertThat(Json.read(b.resolve("label.metadata.json")))
+        .containsEntry("sorted_by", List.of("sym", "ts"));
 
     for (String file : List.of("features.parquet", "label.parquet")) {
-      String left = "'" + a.resolve(file) + "'";
-      String right = "'" + b.resolve(file) + "'";
+      String left = Dataset.scan(a.resolve(file));
+      String right = Dataset.scan(b.resolve(file));
       assertThat(QuantRuns.scalar("SELECT count(*) FROM " + right))
           .isEqualTo(QuantRuns.scalar("SELECT count(*) FROM " + left));
       List<String> columns =

@@ -1,17 +1,32 @@
 package io.alphaflow.quant.data;
 
 import io.alphaflow.core.task.TaskFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Where a quant task reads its input: a Parquet or CSV file, or the output directory of an upstream
  * quant task (its {@code data.parquet}).
+ *
+ * <p>A dataset may hold only the columns a task adds to its input's rows (a label, say), row for
+ * row, with its metadata naming that input under {@link #ADDS_COLUMNS_TO}. {@link #scan} then reads
+ * the input's columns and its own side by side (a positional join), so downstream tasks see whole
+ * rows while the task wrote, and the disk holds, only what is new.
  */
 public final class Dataset {
   public static final String DATA_FILE = "data.parquet";
   public static final String METADATA_FILE = "metadata.json";
+
+  /**
+   * The metadata key of a dataset that adds columns to another's rows: {@code {path, bytes, rows}}
+   * of that input's data file, as it was when the columns were computed.
+   */
+  public static final String ADDS_COLUMNS_TO = "adds_columns_to";
 
   private Dataset() {}
 
@@ -33,14 +48,85 @@ public final class Dataset {
     return p;
   }
 
-  /** A DuckDB table expression reading {@code file}. */
+  /**
+   * The metadata file {@code name} written beside {@code dataFile}: {@code name} itself beside a
+   * task's {@code data.parquet}, {@code <stem>.<name>} beside any other file (as {@code alphaflow
+   * task --output x.parquet} places it).
+   */
+  public static Path metadataFile(Path dataFile, String name) {
+    String file = dataFile.getFileName().toString();
+    if (file.equals(DATA_FILE)) {
+      return dataFile.resolveSibling(name);
+    }
+    int dot = file.lastIndexOf('.');
+    return dataFile.resolveSibling((dot > 0 ? file.substring(0, dot) : file) + "." + name);
+  }
+
+  /** The {@link #METADATA_FILE} beside {@code dataFile}, or an empty map when there is none. */
+  public static Map<String, Object> metadata(Path dataFile) {
+    Path meta = metadataFile(dataFile, METADATA_FILE);
+    try {
+      return Files.isRegularFile(meta) ? Json.read(meta) : Map.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + meta + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A DuckDB table expression reading {@code file}: with the rows of the input it adds columns to,
+   * when its metadata names one (see the class).
+   */
   public static String scan(Path file) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     String path = Sql.literal(file.toAbsolutePath().toString());
     if (name.endsWith(".csv") || name.endsWith(".csv.gz") || name.endsWith(".tsv")) {
       return "read_csv(" + path + ", header = true)";
     }
-    return "read_parquet(" + path + ")";
+    String own = "read_parquet(" + path + ")";
+    if (!(metadata(file).get(ADDS_COLUMNS_TO) instanceof Map<?, ?> base)) {
+      return own;
+    }
+    Path input = Path.of(String.valueOf(base.get("path")));
+    if (!Files.isRegularFile(input)) {
+      throw TaskFailure.nonRetryable(
+          file
+              + " holds only the columns its task added to the rows of "
+              + input
+              + ", which is gone (removed by retention, or moved): rerun the task that wrote "
+              + file
+              + " (and its upstream tasks) to rebuild both");
+    }
+    long bytes = size(input);
+    if (base.get("bytes") instanceof Number expected && expected.longValue() != bytes) {
+      throw TaskFailure.nonRetryable(
+          file
+              + " adds columns to the rows of "
+              + input
+              + ", which has changed since ("
+              + bytes
+              + " bytes, was "
+              + expected
+              + "): rerun the task that wrote "
+              + file);
+    }
+    return "(SELECT * FROM " + scan(input) + " POSITIONAL JOIN " + own + ")";
+  }
+
+  /** The {@link #ADDS_COLUMNS_TO} entry for a dataset adding columns to {@code input}'s rows. */
+  public static Map<String, Object> addsColumnsTo(Path input, long rows) {
+    Map<String, Object> base = new LinkedHashMap<>();
+    base.put("path", input.toAbsolutePath().toString());
+    base.put("bytes", size(input));
+    base.put("rows", rows);
+    return base;
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /** Writes {@code query} to {@code file} as Parquet (snappy: quick to write and read). */

@@ -42,7 +42,7 @@ public record RowOrder(String symbol, String time) {
   /** Whether the metadata written beside {@code dataFile} says its rows are in this order. */
   public boolean heldBy(Path dataFile) throws IOException {
     for (String name : METADATA_FILES) {
-      Path meta = dataFile.resolveSibling(name);
+      Path meta = Dataset.metadataFile(dataFile, name);
       if (Files.isRegularFile(meta)) {
         Map<String, Object> m = Json.read(meta);
         if (m.containsKey(KEY)) {

@@ -137,19 +137,32 @@ public final class LabelTask implements QuantTask {
       String c = Sql.ident(column);
       RowOrder order = ts == null ? null : new RowOrder(symbol, ts);
       boolean streaming = order != null && order.heldBy(input);
-      String timeKey = ts == null ? "__row" : Sql.ident(ts);
+      // the label is written row for row beside its input's rows (Dataset.ADDS_COLUMNS_TO), so
+      // every plan keeps the input's row order: the streaming lead() reads it as it comes, the
+      // sorted window carries each row's position (__row) and is written back in that order
+      List<String> needed = new ArrayList<>(List.of(c));
+      if (symbol != null) {
+        needed.add(Sql.ident(symbol));
+      }
       String future;
-      String base = src;
+      String base;
       if (streaming) {
-        // the input is in (symbol, time) order already: a streaming lead(), no sort
         future = order.sameSymbol(horizon, RowOrder.shift(c, horizon));
+        base = "(SELECT " + String.join(", ", needed) + " FROM " + src + ")";
       } else {
+        if (ts != null) {
+          needed.add(Sql.ident(ts));
+        }
         String partition = symbol == null ? "" : "PARTITION BY " + Sql.ident(symbol) + " ";
+        String timeKey = ts == null ? "__row" : Sql.ident(ts);
         future =
             "lead(" + c + ", " + horizon + ") OVER (" + partition + "ORDER BY " + timeKey + ")";
-        if (ts == null) {
-          base = "(SELECT *, row_number() OVER () AS __row FROM " + src + ")";
-        }
+        base =
+            "(SELECT "
+                + String.join(", ", needed)
+                + ", row_number() OVER () AS __row FROM "
+                + src
+                + ")";
       }
       String target =
           kind.equals("value")
@@ -179,24 +192,28 @@ public final class LabelTask implements QuantTask {
           };
       long total = Sql.count(db, src);
       Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
-      String drop = ts == null ? "__target, __row" : "__target";
+      // every row, a NULL label where there is no future (row i of the file is row i of the input)
       Dataset.writeParquet(
           db,
-          "SELECT * EXCLUDE ("
-              + drop
-              + "), "
+          "SELECT "
               + label
               + " AS "
               + Sql.ident(name)
               + (valueColumn == null ? "" : ", __target AS " + Sql.ident(valueColumn))
-              + " FROM labelled WHERE __target IS NOT NULL"
-              + (streaming
-                  ? ""
-                  : " ORDER BY " + (symbol == null ? "" : Sql.ident(symbol) + ", ") + timeKey),
+              + " FROM labelled"
+              + (streaming ? "" : " ORDER BY __row"),
           out);
-      long kept = Dataset.rows(db, out);
+      long kept =
+          Sql.count(
+              db,
+              "read_parquet("
+                  + Sql.literal(out.toAbsolutePath().toString())
+                  + ") WHERE "
+                  + Sql.ident(name)
+                  + " IS NOT NULL");
       Map<String, Object> meta = new LinkedHashMap<>();
       meta.put("input", input.toAbsolutePath().toString());
+      meta.put(Dataset.ADDS_COLUMNS_TO, Dataset.addsColumnsTo(input, total));
       Map<String, Object> labelMeta = new LinkedHashMap<>();
       labelMeta.put("name", name);
       labelMeta.put("kind", kind);
@@ -217,13 +234,13 @@ public final class LabelTask implements QuantTask {
       }
       meta.put("time_column", ts);
       meta.put("symbol_column", symbol);
-      if (order != null) {
-        meta.put(RowOrder.KEY, order.columns());
+      if (streaming) {
+        meta.put(RowOrder.KEY, order.columns()); // the input's order, kept
       }
       meta.put("plan", streaming ? "streaming (input already in order)" : "sorted window");
       meta.put("rows_in", total);
       meta.put("rows_out", kept);
-      meta.put("rows_dropped_without_future", total - kept);
+      meta.put("rows_without_label", total - kept);
       if (!featureMeta.isEmpty()) {
         meta.put("features", featureMeta.get("features"));
       }
@@ -236,9 +253,9 @@ public final class LabelTask implements QuantTask {
                   + kept
                   + " rows ("
                   + (total - kept)
-                  + " dropped at the end: no row "
+                  + " without one: no row "
                   + horizon
-                  + " ahead)");
+                  + " ahead, or no value)");
     }
   }
 
@@ -276,7 +293,7 @@ public final class LabelTask implements QuantTask {
   }
 
   private static Map<String, Object> featureMetadata(Path input) throws java.io.IOException {
-    Path meta = input.resolveSibling(FeaturesTask.METADATA_FILE);
+    Path meta = Dataset.metadataFile(input, FeaturesTask.METADATA_FILE);
     return Files.exists(meta) ? Json.read(meta) : Map.of();
   }
 }

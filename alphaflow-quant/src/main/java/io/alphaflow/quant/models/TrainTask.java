@@ -11,6 +11,7 @@ import io.alphaflow.quant.data.Duck;
 import io.alphaflow.quant.data.FileHashes;
 import io.alphaflow.quant.data.Json;
 import io.alphaflow.quant.data.Sql;
+import io.alphaflow.quant.features.FeaturesTask;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
 import java.nio.file.Files;
@@ -277,12 +278,8 @@ public final class TrainTask implements QuantTask {
   }
 
   private static Map<String, Object> inputMetadata(Path input) throws java.io.IOException {
-    Path meta = input.resolveSibling(Dataset.METADATA_FILE);
-    Map<String, Object> out = new LinkedHashMap<>();
-    if (Files.exists(meta)) {
-      out.putAll(Json.read(meta));
-    }
-    Path features = input.resolveSibling("feature_metadata.json");
+    Map<String, Object> out = new LinkedHashMap<>(Dataset.metadata(input));
+    Path features = Dataset.metadataFile(input, FeaturesTask.METADATA_FILE);
     if (Files.exists(features)) {
       Json.read(features).forEach(out::putIfAbsent);
     }

@@ -12,6 +12,7 @@ import io.alphaflow.core.run.TaskRunRecord;
 import io.alphaflow.core.store.memory.InMemoryStore;
 import io.alphaflow.core.task.TaskFailure;
 import io.alphaflow.core.testkit.TestFlows;
+import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,9 +109,10 @@ class ModelsIT {
         var rs =
             c.createStatement()
                 .executeQuery(
-                    "SELECT S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE, S_LI_INITIATIVESELLRATE_5min_ma, y FROM '"
-                        + out(r, "label").resolve("data.parquet")
-                        + "' WHERE S_LI_INITIATIVESELLRATE_5min_ma IS NOT NULL AND timestamp <= TIMESTAMP '"
+                    "SELECT S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE, S_LI_INITIATIVESELLRATE_5min_ma, y FROM "
+                        + Dataset.scan(out(r, "label").resolve("data.parquet"))
+                        + " WHERE S_LI_INITIATIVESELLRATE_5min_ma IS NOT NULL AND y IS NOT NULL"
+                        + " AND timestamp <= TIMESTAMP '"
                         + window.get("to")
                         + "' ORDER BY timestamp")) {
       List<double[]> list = new java.util.ArrayList<>();
@@ -202,7 +204,7 @@ class ModelsIT {
                 split: {method: walk_forward, folds: 3, window: rolling, train_steps: 1000}
                 """));
     assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
-    Path labelled = out(r, "label").resolve("data.parquet");
+    String labelled = Dataset.scan(out(r, "label").resolve("data.parquet"));
     double whole =
         (Double) Json.read(out(r, "label").resolve("metadata.json")).get("median_threshold");
     List<?> folds = (List<?>) Json.read(out(r, "train").resolve("model.json")).get("folds");
@@ -212,9 +214,9 @@ class ModelsIT {
       Map<?, ?> train = (Map<?, ?>) fold.get("train");
       Object windowMedian =
           scalar(
-              "SELECT median(up_value) FROM '"
+              "SELECT median(up_value) FROM "
                   + labelled
-                  + "' WHERE timestamp BETWEEN TIMESTAMP '"
+                  + " WHERE timestamp BETWEEN TIMESTAMP '"
                   + train.get("from")
                   + "' AND TIMESTAMP '"
                   + train.get("to")
