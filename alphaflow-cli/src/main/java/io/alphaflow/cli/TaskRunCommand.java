@@ -199,7 +199,10 @@ final class TaskRunCommand implements Callable<Integer> {
         Path target =
             !file
                 ? dir.resolve(name)
-                : name.equals("data.parquet") ? output : dir.resolve(stem + "." + name);
+                : name.equals("data.parquet")
+                    ? output
+                    // x.metadata.json beside x.parquet; the hidden marker .ok as x.ok
+                    : dir.resolve(stem + (name.startsWith(".") ? "" : ".") + name);
         Files.move(f, target, StandardCopyOption.REPLACE_EXISTING);
       }
     }

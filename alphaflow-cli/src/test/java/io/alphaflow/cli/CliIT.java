@@ -270,6 +270,53 @@ class CliIT {
     assertThat(f.exitCode()).as(f.err()).isZero();
     assertThat(dir.resolve("out/features.parquet")).exists();
     assertThat(dir.resolve("out/features.feature_metadata.json")).exists();
+    assertThat(dir.resolve("out/features.ok")).exists();
+
+    // a label file holds the label alone; train on it finds its metadata beside it
+    // (labels.metadata.json) and reads the features it labels through it
+    Path label =
+        flow(
+            "label.yaml",
+            "column: S_LI_INITIATIVESELLRATE\nkind: value\nhorizon: 1\nname: next_sell\n");
+    Cli.Result l =
+        cli.run(
+            "task",
+            "label",
+            "--input",
+            dir.resolve("out/features.parquet").toString(),
+            "--output",
+            dir.resolve("out/labels.parquet").toString(),
+            "--config",
+            label.toString());
+    assertThat(l.exitCode()).as(l.err()).isZero();
+    assertThat(dir.resolve("out/labels.metadata.json")).exists();
+    Path train =
+        flow(
+            "train.yaml",
+            "features: [S_LI_INITIATIVEBUYRATE, buy_sell_ratio]\n"
+                + "split: {method: holdout, test_fraction: 0.2}\n");
+    String[] trainArgs = {
+      "task",
+      "train",
+      "--input",
+      dir.resolve("out/labels.parquet").toString(),
+      "--output",
+      dir.resolve("model").toString(),
+      "--config",
+      train.toString()
+    };
+    Cli.Result t = cli.run(trainArgs);
+    assertThat(t.exitCode()).as(t.err()).isZero();
+    assertThat(t.out()).contains("train: ok");
+    Files.move(dir.resolve("out/features.parquet"), dir.resolve("out/moved.parquet"));
+    trainArgs[5] = dir.resolve("model2").toString();
+    Cli.Result gone = cli.run(trainArgs);
+    assertThat(gone.exitCode()).isEqualTo(1);
+    assertThat(gone.err())
+        .contains("labels.parquet holds only the columns its task added to the rows of")
+        .contains("which is gone")
+        .contains("rerun the task that wrote");
+    Files.move(dir.resolve("out/moved.parquet"), dir.resolve("out/features.parquet"));
 
     Cli.Result failed =
         cli.run(
