@@ -37,7 +37,7 @@ class FeaturesIT {
             config: {input: "${tasks.gen.output_dir}", time_column: timestamp, features: [{preset: seed000}]}
         """);
     assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
-    String data = runs.file("features", "data.parquet");
+    String data = runs.rows("features");
     List<Map<String, Object>> rows =
         QuantRuns.query("SELECT * FROM " + data + " ORDER BY timestamp LIMIT 6");
     assertThat(rows.get(0).get("S_LI_INITIATIVEBUYRATE_5min_ma")).isNull();
@@ -86,7 +86,7 @@ class FeaturesIT {
         """
                 .formatted(QuantRuns.data("msft_daily_ohlcv.csv")));
     assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
-    String data = runs.file("features", "data.parquet");
+    String data = runs.rows("features");
     List<Map<String, Object>> rows = QuantRuns.query("SELECT * FROM " + data + " ORDER BY date");
     assertThat(rows).hasSize(249);
     double ma20 =

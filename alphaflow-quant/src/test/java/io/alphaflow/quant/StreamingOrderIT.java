@@ -38,21 +38,22 @@ class StreamingOrderIT {
   @BeforeEach
   void setUp() throws Exception {
     runs = new QuantRuns(dir.resolve("home"));
-    // three symbols in (symbol, time) order, 20,000 rows each, some prices missing, small row
-    // groups
+    // three symbols, 20,000 rows each, some prices missing, small row groups: once shuffled, and
+    // once in (symbol, time) order with the metadata promising it
     unsorted = Files.createDirectories(dir.resolve("plain"));
     sorted = Files.createDirectories(dir.resolve("promised"));
     String data =
         "SELECT s AS sym, TIMESTAMP '2024-01-01' + to_seconds(i) AS ts,"
             + " CASE WHEN i % 997 BETWEEN 10 AND 12 THEN NULL ELSE 100 + sin(i / 50.0) * 5 + s * 10 END AS px,"
             + " (i * 7919) % 1000 AS vol"
-            + " FROM range(3) r(s), range(20000) t(i) ORDER BY sym, ts";
+            + " FROM range(3) r(s), range(20000) t(i) ORDER BY ";
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = c.createStatement()) {
       for (Path d : List.of(unsorted, sorted)) {
         st.execute(
             "COPY ("
                 + data
+                + (d.equals(sorted) ? "sym, ts" : "hash(i * 3 + s)")
                 + ") TO '"
                 + d.resolve("data.parquet")
                 + "' (FORMAT parquet, ROW_GROUP_SIZE 2048)");
@@ -81,7 +82,9 @@ class StreamingOrderIT {
     Path out = Files.createDirectories(dir.resolve(name));
     Files.copy(runs.out("features").resolve("data.parquet"), out.resolve("features.parquet"));
     Files.copy(runs.out("label").resolve("data.parquet"), out.resolve("label.parquet"));
-    Files.copy(runs.out("features").resolve("feature_metadata.json"), out.resolve("features.json"));
+    Files.copy(
+        runs.out("features").resolve("feature_metadata.json"),
+        out.resolve("features.feature_metadata.json"));
     // the label file holds the label only; beside it, under the name Dataset.scan looks for, the
     // metadata naming the input whose rows it labels
     Files.copy(runs.out("label").resolve("metadata.json"), out.resolve("label.metadata.json"));
@@ -92,21 +95,19 @@ class StreamingOrderIT {
   void theStreamingPlanGivesTheSortedPlansValuesInTheSameOrder() throws Exception {
     Path a = runOn(unsorted, "a");
     Path b = runOn(sorted, "b");
-    assertThat(Json.read(a.resolve("features.json"))).containsEntry("plan", "sorted window");
-    assertThat(Json.read(b.resolve("features.json")))
+    assertThat(Json.read(a.resolve("features.feature_metadata.json")))
+        .containsEntry("plan", "sorted window");
+    assertThat(Json.read(b.resolve("features.feature_metadata.json")))
         .containsEntry("plan", "streaming (input already in order)");
     assertThat(Json.read(a.resolve("label.metadata.json"))).containsEntry("plan", "sorted window");
     assertThat(Json.read(b.resolve("label.metadata.json")))
         .containsEntry("plan", "streaming (input already in order)");
-    // features promise their output order to the next task, whichever plan computed them; a label
-    // keeps its input's rows in their order, so it promises what its input did
-    assertThat(Json.read(a.resolve("features.json")))
-        .containsEntry("sorted_by", List.of("sym", "ts"));
-    assertThat(Json.read(b.resolve("features.json")))
-        .containsEntry("sorted_by", List.of("sym", "ts"));
-    assertThat(Json.read(a.resolve("label.metadata.json"))).doesNotContainKey("sorted_by");
-    assertThat(Json.read(b.resolve("label.metadata.json")))
-        .containsEntry("sorted_by", List.of("sym", "ts"));
+    // features and labels keep their input's rows in their order, so each promises what its
+    // input did: the sorted plan ran on shuffled rows, which it wrote back in their order
+    for (String meta : List.of("features.feature_metadata.json", "label.metadata.json")) {
+      assertThat(Json.read(a.resolve(meta))).doesNotContainKey("sorted_by");
+      assertThat(Json.read(b.resolve(meta))).containsEntry("sorted_by", List.of("sym", "ts"));
+    }
 
     for (String file : List.of("features.parquet", "label.parquet")) {
       String left = Dataset.scan(a.resolve(file));
@@ -146,9 +147,9 @@ class StreamingOrderIT {
     // a moving average never reaches across a symbol boundary
     assertThat(
             QuantRuns.scalar(
-                "SELECT count(px_ma_5) FROM (SELECT *, row_number() OVER (PARTITION BY sym ORDER BY ts) AS k FROM '"
-                    + b.resolve("features.parquet")
-                    + "') WHERE k <= 4"))
+                "SELECT count(px_ma_5) FROM (SELECT *, row_number() OVER (PARTITION BY sym ORDER BY ts) AS k FROM "
+                    + Dataset.scan(b.resolve("features.parquet"))
+                    + ") WHERE k <= 4"))
         .isEqualTo(0L);
   }
 

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -21,6 +22,9 @@ import java.util.Map;
 public final class Dataset {
   public static final String DATA_FILE = "data.parquet";
   public static final String METADATA_FILE = "metadata.json";
+
+  /** The metadata files a task may write beside its data, in the order they are consulted. */
+  public static final List<String> METADATA_FILES = List.of(METADATA_FILE, "feature_metadata.json");
 
   /**
    * The metadata key of a dataset that adds columns to another's rows: {@code {path, bytes, rows}}
@@ -64,12 +68,32 @@ public final class Dataset {
 
   /** The {@link #METADATA_FILE} beside {@code dataFile}, or an empty map when there is none. */
   public static Map<String, Object> metadata(Path dataFile) {
-    Path meta = metadataFile(dataFile, METADATA_FILE);
+    return metadata(dataFile, METADATA_FILE);
+  }
+
+  /** The metadata file {@code name} beside {@code dataFile}, or an empty map when there is none. */
+  public static Map<String, Object> metadata(Path dataFile, String name) {
+    Path meta = metadataFile(dataFile, name);
     try {
       return Files.isRegularFile(meta) ? Json.read(meta) : Map.of();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + meta + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The first of the metadata files a task writes beside its data ({@code metadata.json}, or {@code
+   * feature_metadata.json} for {@code features}) that holds {@code key}, as a map; empty when none
+   * does.
+   */
+  public static Map<String, Object> metadataWith(Path dataFile, String key) {
+    for (String name : METADATA_FILES) {
+      Map<String, Object> m = metadata(dataFile, name);
+      if (m.containsKey(key)) {
+        return m;
+      }
+    }
+    return Map.of();
   }
 
   /**
@@ -83,7 +107,7 @@ public final class Dataset {
       return "read_csv(" + path + ", header = true)";
     }
     String own = "read_parquet(" + path + ")";
-    if (!(metadata(file).get(ADDS_COLUMNS_TO) instanceof Map<?, ?> base)) {
+    if (!(metadataWith(file, ADDS_COLUMNS_TO).get(ADDS_COLUMNS_TO) instanceof Map<?, ?> base)) {
       return own;
     }
     Path input = Path.of(String.valueOf(base.get("path")));

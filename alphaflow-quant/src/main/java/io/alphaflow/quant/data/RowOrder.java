@@ -1,11 +1,8 @@
 package io.alphaflow.quant.data;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The order time-series tasks read rows in: by symbol (when there is one), then by time.
@@ -19,9 +16,6 @@ import java.util.Map;
 public record RowOrder(String symbol, String time) {
   /** The metadata key listing the columns a data file is sorted by. */
   public static final String KEY = "sorted_by";
-
-  private static final List<String> METADATA_FILES =
-      List.of(Dataset.METADATA_FILE, "feature_metadata.json");
 
   public RowOrder {
     if (time == null) {
@@ -40,17 +34,9 @@ public record RowOrder(String symbol, String time) {
   }
 
   /** Whether the metadata written beside {@code dataFile} says its rows are in this order. */
-  public boolean heldBy(Path dataFile) throws IOException {
-    for (String name : METADATA_FILES) {
-      Path meta = Dataset.metadataFile(dataFile, name);
-      if (Files.isRegularFile(meta)) {
-        Map<String, Object> m = Json.read(meta);
-        if (m.containsKey(KEY)) {
-          return columns().equals(m.get(KEY));
-        }
-      }
-    }
-    return false;
+  public boolean heldBy(Path dataFile) {
+    Object promised = Dataset.metadataWith(dataFile, KEY).get(KEY);
+    return promised != null && columns().equals(promised);
   }
 
   /** {@code expr} as it was {@code offset} rows away in file order (negative: earlier rows). */

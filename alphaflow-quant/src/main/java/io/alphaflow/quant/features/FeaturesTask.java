@@ -21,9 +21,11 @@ import java.util.stream.Collectors;
 
 /**
  * Type {@code features}: adds feature columns computed with SQL window functions, per symbol in
- * time order, looking back only. Writes {@code data.parquet} (input columns plus features) and
- * {@code feature_metadata.json}: every feature's definition, the columns and row offsets it reads
- * (what the label task's leakage guard checks), and the correlation matrix of the features.
+ * time order, looking back only. Writes {@code data.parquet} (the feature columns alone, one row
+ * per input row in the input's order; downstream tasks read them beside the input's columns through
+ * {@link Dataset#scan}) and {@code feature_metadata.json}: the input they add to, every feature's
+ * definition, the columns and row offsets it reads (what the label task's leakage guard checks),
+ * and the correlation matrix of the features.
  */
 public final class FeaturesTask implements QuantTask {
   public static final String METADATA_FILE = "feature_metadata.json";
@@ -66,10 +68,11 @@ public final class FeaturesTask implements QuantTask {
       RowOrder order = ts == null ? null : new RowOrder(symbol, ts);
       List<String> streamed =
           order != null && order.heldBy(input) ? streaming(features, order) : null;
+      // only the features are written, row for row with the input (Dataset.ADDS_COLUMNS_TO): a
+      // streaming lag() reads the rows in the input's order, a sorted window writes them back in it
       String query =
           streamed != null
-              // streaming lag() keeps the input's order, which is already the one to write
-              ? "SELECT *, " + String.join(", ", streamed) + " FROM " + src
+              ? "SELECT " + String.join(", ", streamed) + " FROM " + src
               : sortedQuery(features, src, ts, symbol);
       Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
       try {
@@ -81,11 +84,12 @@ public final class FeaturesTask implements QuantTask {
       long rows = Dataset.rows(db, out);
       Map<String, Object> meta = new LinkedHashMap<>();
       meta.put("input", input.toAbsolutePath().toString());
+      meta.put(Dataset.ADDS_COLUMNS_TO, Dataset.addsColumnsTo(input, rows));
       meta.put("rows", rows);
       meta.put("time_column", ts);
       meta.put("symbol_column", symbol);
-      if (order != null) {
-        meta.put(RowOrder.KEY, order.columns());
+      if (streamed != null) {
+        meta.put(RowOrder.KEY, order.columns()); // the input's order, kept
       }
       meta.put("plan", streamed != null ? "streaming (input already in order)" : "sorted window");
       meta.put("features", features.stream().map(FeaturesTask::describe).toList());
@@ -117,11 +121,13 @@ public final class FeaturesTask implements QuantTask {
     return out;
   }
 
-  /** Window functions per symbol in time (or file) order, then a sort to write in that order. */
+  /**
+   * Window functions per symbol in time (or file) order; the features are written back in the
+   * input's row order ({@code __row}), so they line up with the input's rows.
+   */
   private static String sortedQuery(List<Feature> features, String src, String ts, String symbol) {
-    boolean ordered = ts != null;
-    String base = ordered ? src : "(SELECT *, row_number() OVER () AS __row FROM " + src + ")";
-    String order = ordered ? Sql.ident(ts) : "__row";
+    String base = "(SELECT *, row_number() OVER () AS __row FROM " + src + ")";
+    String order = ts != null ? Sql.ident(ts) : "__row";
     String partition = symbol == null ? "" : "PARTITION BY " + Sql.ident(symbol) + " ";
     List<String> helpers = FeatureCatalog.helpers(features);
     String inner =
@@ -140,21 +146,16 @@ public final class FeaturesTask implements QuantTask {
         features.stream()
             .map(f -> f.sql() + " AS " + Sql.ident(f.name()))
             .collect(Collectors.joining(", "));
-    List<String> drop = new ArrayList<>();
-    helpers.forEach(h -> drop.add(h.substring(h.lastIndexOf(" AS ") + 4)));
-    if (!ordered) {
-      drop.add("__row");
-    }
+    String names =
+        features.stream().map(f -> Sql.ident(f.name())).collect(Collectors.joining(", "));
     return "SELECT "
-        + (drop.isEmpty() ? "*" : "* EXCLUDE (" + String.join(", ", drop) + ")")
-        + " FROM (SELECT *, "
+        + names
+        + " FROM (SELECT __row, "
         + computed
         + " FROM "
         + inner
         + FeatureCatalog.windows(features, partition, order)
-        + ") ORDER BY "
-        + (symbol == null ? "" : Sql.ident(symbol) + ", ")
-        + order;
+        + ") ORDER BY __row";
   }
 
   private static List<Feature> parse(Map<String, Object> cfg) {
