@@ -39,6 +39,12 @@ final class FoldPlanner {
         folds.add(f);
       }
     }
+    List<String> windows = new ArrayList<>();
+    for (Fold f : folds) {
+      windows.add(f.trainWhere());
+      windows.add(f.testWhere());
+    }
+    data.summarize(windows);
     List<Fold> usable = new ArrayList<>();
     for (Fold f : folds) {
       if (data.count(f.trainWhere()) > 0 && data.count(f.testWhere()) > 0) {

@@ -168,22 +168,50 @@ final class TrainingSet {
   }
 
   /**
-   * Row count and time range of {@code where}, in one scan. The fold planner, the fold metadata and
-   * {@link #load} ask about the same windows; the rows never change during a task, so each window
-   * is scanned once.
+   * Row count and time range of {@code where}. The fold planner, the fold metadata and {@link
+   * #load} ask about the same windows; the rows never change during a task, so each window is
+   * summarized once (all of a split's windows in one scan: {@link #summarize}).
    */
   private Map<String, Object> summary(String where) throws SQLException {
-    Map<String, Object> s = summaries.get(where);
-    if (s == null) {
-      s =
-          Sql.row(
-              db,
-              "SELECT count(*) AS n, CAST(make_timestamp(min(__t)) AS VARCHAR) AS f,"
-                  + " CAST(make_timestamp(max(__t)) AS VARCHAR) AS t FROM train_src WHERE "
-                  + where);
-      summaries.put(where, s);
+    summarize(List.of(where));
+    return summaries.get(where);
+  }
+
+  /**
+   * Counts and time ranges of every window in {@code wheres} not yet known, in one scan (a
+   * walk-forward split's folds ask about 2 windows each).
+   */
+  void summarize(List<String> wheres) throws SQLException {
+    List<String> todo = wheres.stream().distinct().filter(w -> !summaries.containsKey(w)).toList();
+    if (todo.isEmpty()) {
+      return;
     }
-    return s;
+    StringBuilder select = new StringBuilder("SELECT ");
+    for (int i = 0; i < todo.size(); i++) {
+      String only = " FILTER (WHERE " + todo.get(i) + ")";
+      select
+          .append(i == 0 ? "" : ", ")
+          .append("count(*)")
+          .append(only)
+          .append(" AS n")
+          .append(i)
+          .append(", CAST(make_timestamp(min(__t)")
+          .append(only)
+          .append(") AS VARCHAR) AS f")
+          .append(i)
+          .append(", CAST(make_timestamp(max(__t)")
+          .append(only)
+          .append(") AS VARCHAR) AS t")
+          .append(i);
+    }
+    Map<String, Object> row = Sql.row(db, select + " FROM train_src");
+    for (int i = 0; i < todo.size(); i++) {
+      Map<String, Object> s = new java.util.HashMap<>();
+      s.put("n", row.get("n" + i));
+      s.put("f", row.get("f" + i));
+      s.put("t", row.get("t" + i));
+      summaries.put(todo.get(i), s);
+    }
   }
 
   private final Map<String, Map<String, Object>> summaries = new java.util.HashMap<>();
