@@ -19,13 +19,14 @@ import java.util.Locale;
  *   <li>{@code csv_parse}: parse every column of the CSV (an aggregate per column, nothing
  *       written).
  *   <li>{@code ingest}: the CSV to Parquet, as is: what the ingest artifact costs at the least.
- *   <li>{@code features}: that Parquet to a Parquet with seed 000's three row-wise factors. Its two
- *       5-row means are left out: any plan computing them only adds time, so this is a lower bound
- *       for the features artifact whichever way a task computes its windows.
- *   <li>{@code label}: a two-column label artifact (time and target; a row-wise copy, the lead()
- *       left out), narrower than alphaflow's, which carries the features along for train.
- *   <li>{@code train}: one scan summing the five training features and the target, less than any
- *       fit needs.
+ *   <li>{@code features}: seed 000's three row-wise factors from that Parquet, written alone (as
+ *       alphaflow writes only the columns a task adds). Its two 5-row means are left out: any plan
+ *       computing them only adds time, so this is a lower bound for the features artifact whichever
+ *       way a task computes its windows.
+ *   <li>{@code label}: the target alone, a row-wise copy (the lead() left out).
+ *   <li>{@code train}: one scan summing the five training features and the target across the three
+ *       files side by side (a positional join, as alphaflow's tasks read them), less than any fit
+ *       needs.
  * </ol>
  *
  * <p>Validate and evaluate are left out, so the sum is a generous floor for the whole flow. Each
@@ -60,7 +61,7 @@ public final class PipelineFloor {
           best(
               s,
               copy(
-                  "SELECT *, "
+                  "SELECT "
                       + String.join(", ", seed000RowWiseFactors())
                       + " FROM read_parquet("
                       + ingest
@@ -70,11 +71,7 @@ public final class PipelineFloor {
           best(
               s,
               copy(
-                  "SELECT timestamp, "
-                      + SELL
-                      + " AS next_sell_rate FROM read_parquet("
-                      + features
-                      + ")",
+                  "SELECT " + SELL + " AS next_sell_rate FROM read_parquet(" + ingest + ")",
                   label));
       double trainS =
           best(
@@ -83,6 +80,8 @@ public final class PipelineFloor {
                   + BUY
                   + "), sum(S_LI_LARGEBUYRATE), sum(S_LI_LARGESELLRATE), sum(buy_sell_ratio),"
                   + " sum(large_order_imbalance), sum(next_sell_rate) FROM read_parquet("
+                  + ingest
+                  + ") POSITIONAL JOIN read_parquet("
                   + features
                   + ") POSITIONAL JOIN read_parquet("
                   + label
