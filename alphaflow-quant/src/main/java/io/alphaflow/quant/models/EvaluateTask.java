@@ -93,10 +93,13 @@ public final class EvaluateTask implements QuantTask {
       Map<String, Object> overall = score(db, "TRUE", classification);
       metrics.put("overall", overall);
       List<Map<String, Object>> folds = new ArrayList<>();
-      for (Map<String, Object> f : Sql.rows(db, "SELECT DISTINCT fold FROM p ORDER BY fold")) {
+      List<Map<String, Object>> foldIds = Sql.rows(db, "SELECT DISTINCT fold FROM p ORDER BY fold");
+      for (Map<String, Object> f : foldIds) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("fold", f.get("fold"));
-        m.putAll(score(db, "fold = " + f.get("fold"), classification));
+        // one fold (a holdout) holds every prediction: its metrics are the overall ones
+        m.putAll(
+            foldIds.size() == 1 ? overall : score(db, "fold = " + f.get("fold"), classification));
         folds.add(m);
       }
       metrics.put("folds", folds);
