@@ -9,6 +9,7 @@ import io.alphaflow.core.run.RunState;
 import io.alphaflow.core.task.TaskFailure;
 import io.alphaflow.core.testkit.TestFlows;
 import io.alphaflow.quant.data.Dataset;
+import io.alphaflow.quant.data.FileHashes;
 import io.alphaflow.quant.data.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,6 +102,26 @@ class LabelIT {
         .hasMessageContaining(
             "holds only the columns its task added to the rows of " + features.toAbsolutePath())
         .hasMessageContaining("which is gone");
+  }
+
+  /**
+   * Train's data hash covers what a model learns from: the same labels on other features differ.
+   */
+  @Test
+  void theHashOfTheWholeRowsCoversTheFeaturesAsWellAsTheLabel() {
+    runs.run(flow("column: close, horizon: 2"));
+    Path label5 = runs.out("label").resolve("data.parquet");
+    String rows5 = Dataset.contentHash(label5);
+    String file5 = FileHashes.of(label5);
+    runs.run(flow("column: close, horizon: 2").replace("window: 5", "window: 10"));
+    Path label10 = runs.out("label").resolve("data.parquet");
+    assertThat(FileHashes.of(label10)).as("the label values are the same").isEqualTo(file5);
+    assertThat(Dataset.contentHash(label10)).isNotEqualTo(rows5);
+    assertThat(Dataset.files(label10))
+        .containsExactly(
+            runs.out("ingest").resolve("data.parquet"),
+            runs.out("features").resolve("data.parquet"),
+            label10);
   }
 
   @Test

@@ -1,10 +1,13 @@
 package io.alphaflow.quant.data;
 
+import io.alphaflow.core.artifact.ContentHash;
 import io.alphaflow.core.task.TaskFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -134,6 +137,40 @@ public final class Dataset {
               + file);
     }
     return "(SELECT * FROM " + scan(input) + " POSITIONAL JOIN " + own + ")";
+  }
+
+  /**
+   * The files {@link #scan} reads for {@code file}, the inputs it adds columns to first (checked as
+   * scan checks them).
+   */
+  public static List<Path> files(Path file) {
+    scan(file); // fails naming a missing or changed input
+    List<Path> chain = new ArrayList<>();
+    for (Path f = file; f != null; ) {
+      chain.addFirst(f);
+      f =
+          metadataWith(f, ADDS_COLUMNS_TO).get(ADDS_COLUMNS_TO) instanceof Map<?, ?> base
+              ? Path.of(String.valueOf(base.get("path")))
+              : null;
+    }
+    return chain;
+  }
+
+  /**
+   * The content hash of the rows {@link #scan} reads: the file's own, or, for a file adding columns
+   * to an input, the SHA-256 of every file's hash, input first, one per line (train's data hash
+   * then covers the features a model learnt from, not only its labels).
+   */
+  public static String contentHash(Path file) {
+    List<Path> chain = files(file);
+    if (chain.size() == 1) {
+      return FileHashes.of(file);
+    }
+    StringBuilder hashes = new StringBuilder();
+    for (Path f : chain) {
+      hashes.append(FileHashes.of(f)).append('\n');
+    }
+    return ContentHash.sha256Hex(hashes.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /** The {@link #ADDS_COLUMNS_TO} entry for a dataset adding columns to {@code input}'s rows. */

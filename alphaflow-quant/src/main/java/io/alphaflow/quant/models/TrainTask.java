@@ -8,7 +8,6 @@ import io.alphaflow.quant.QuantTask;
 import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Duck;
-import io.alphaflow.quant.data.FileHashes;
 import io.alphaflow.quant.data.Json;
 import io.alphaflow.quant.data.Sql;
 import io.alphaflow.quant.features.FeaturesTask;
@@ -212,7 +211,7 @@ public final class TrainTask implements QuantTask {
         }
         json.put("coefficients", coef);
       }
-      json.put("data_hash", FileHashes.of(input));
+      json.put("data_hash", Dataset.contentHash(input));
       json.put("model_hash", ContentHash.sha256Hex(bytes));
       json.put("rows_left_out", data.droppedRows);
       Json.write(dir.resolve(MODEL_JSON), json);
