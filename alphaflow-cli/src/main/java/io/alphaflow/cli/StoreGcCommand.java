@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
     name = "gc",
     description = {
       "Delete task files past their retention_days and logs of runs that ended before the log",
-      "retention; never those of a pinned run (alphaflow pin). Reports the bytes freed."
+      "retention; never those of a pinned run (alphaflow pin), nor files a kept artifact reads",
+      "(features beside the data they describe, a label beside its features). Reports the bytes",
+      "freed."
     })
 final class StoreGcCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
@@ -39,9 +41,10 @@ final class StoreGcCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Workspace ws = new Workspace(common)) {
+      Instant now = Instant.now();
       GarbageCollector.Report report =
-          new GarbageCollector(ws.store(), ws.home(), a -> false)
-              .collect(Instant.now(), Durations.parse(logRetention), dryRun);
+          new GarbageCollector(ws.store(), ws.home(), new RowsStillRead(ws.store(), now))
+              .collect(now, Durations.parse(logRetention), dryRun);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();

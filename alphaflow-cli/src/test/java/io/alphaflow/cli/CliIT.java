@@ -566,4 +566,47 @@ class CliIT {
         .extracting(k -> k.get("reason").asText())
         .contains("run " + kept + " is pinned");
   }
+
+  /** A label holds its column alone: gc keeps the expired features and data it is read beside. */
+  @Test
+  void gcKeepsExpiredFilesAKeptLabelIsReadBeside() throws Exception {
+    String chain =
+        """
+        name: labelled
+        tasks:
+          - {id: ingest, type: ingest, retention_days: 0,
+             config: {path: "%s", timestamp_column: date}}
+          - {id: features, type: features, depends_on: [ingest], retention_days: 0,
+             config: {input: "${tasks.ingest.output_dir}", time_column: date,
+                      features: [{fn: ma, column: close, window: 5}]}}
+          - {id: label, type: label, depends_on: [features], retention_days: %d,
+             config: {input: "${tasks.features.output_dir}", column: close}}
+        """;
+    String csv = Cli.repo("examples/data/msft_daily_ohlcv.csv").toString();
+    String run =
+        cli.run("run", flow("kept.yaml", chain.formatted(csv, 30)).toString(), "--json")
+            .json()
+            .get("run_id")
+            .asText();
+    Path outputs = dir.resolve(".alphaflow/outputs").resolve(run);
+
+    JsonNode gc = cli.run("gc", "--json").json();
+    assertThat(gc.get("kept"))
+        .extracting(k -> k.get("what").asText() + ": " + k.get("reason").asText())
+        .anyMatch(k -> k.contains("(ingest of run " + run) && k.endsWith("still referenced"))
+        .anyMatch(k -> k.contains("(features of run " + run) && k.endsWith("still referenced"));
+    assertThat(outputs.resolve("features/data.parquet")).exists();
+    assertThat(outputs.resolve("ingest/data.parquet")).exists();
+
+    // once the label expires too, all three go
+    String gone =
+        cli.run("run", flow("gone.yaml", chain.formatted(csv, 0)).toString(), "--force", "--json")
+            .json()
+            .get("run_id")
+            .asText();
+    cli.run("gc", "--json");
+    assertThat(dir.resolve(".alphaflow/outputs").resolve(gone).resolve("label")).doesNotExist();
+    assertThat(dir.resolve(".alphaflow/outputs").resolve(gone).resolve("features")).doesNotExist();
+    assertThat(outputs.resolve("features/data.parquet")).exists();
+  }
 }

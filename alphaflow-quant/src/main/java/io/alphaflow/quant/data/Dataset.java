@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where a quant task reads its input: a Parquet or CSV file, or the output directory of an upstream
@@ -171,6 +172,17 @@ public final class Dataset {
       hashes.append(FileHashes.of(f)).append('\n');
     }
     return ContentHash.sha256Hex(hashes.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The file whose rows a task's output directory adds columns to ({@link #ADDS_COLUMNS_TO}), if it
+   * does: what {@code alphaflow gc} must keep while that output is kept.
+   */
+  public static Optional<Path> addsColumnsTo(Path outputDir) {
+    Path data = outputDir.resolve(DATA_FILE);
+    return metadataWith(data, ADDS_COLUMNS_TO).get(ADDS_COLUMNS_TO) instanceof Map<?, ?> base
+        ? Optional.of(Path.of(String.valueOf(base.get("path"))))
+        : Optional.empty();
   }
 
   /** The {@link #ADDS_COLUMNS_TO} entry for a dataset adding columns to {@code input}'s rows. */
