@@ -29,6 +29,23 @@ class CliIT {
     return f;
   }
 
+  /** {@code alphaflow task TYPE --input IN --output OUT --config CONFIG [extra...]}. */
+  private Cli.Result task(String type, Path input, Path output, Path config, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "task",
+                type,
+                "--input",
+                input.toString(),
+                "--output",
+                output.toString(),
+                "--config",
+                config.toString()));
+    args.addAll(List.of(extra));
+    return cli.run(args.toArray(String[]::new));
+  }
+
   @Test
   void statusAndLogsWithoutARunShowTheNewestOrSayThereIsNone() {
     Cli.Result none = cli.run("status");
@@ -256,15 +273,11 @@ class CliIT {
     Path features =
         flow("features.yaml", "features: [{preset: seed000}]\ntime_column: timestamp\n");
     Cli.Result f =
-        cli.run(
-            "task",
+        task(
             "features",
-            "--input",
-            dir.resolve("gen").toString(),
-            "--output",
-            dir.resolve("out/features.parquet").toString(),
-            "--config",
-            features.toString(),
+            dir.resolve("gen"),
+            dir.resolve("out/features.parquet"),
+            features,
             "--log-level",
             "WARN");
     assertThat(f.exitCode()).as(f.err()).isZero();
@@ -279,15 +292,8 @@ class CliIT {
             "label.yaml",
             "column: S_LI_INITIATIVESELLRATE\nkind: value\nhorizon: 1\nname: next_sell\n");
     Cli.Result l =
-        cli.run(
-            "task",
-            "label",
-            "--input",
-            dir.resolve("out/features.parquet").toString(),
-            "--output",
-            dir.resolve("out/labels.parquet").toString(),
-            "--config",
-            label.toString());
+        task(
+            "label", dir.resolve("out/features.parquet"), dir.resolve("out/labels.parquet"), label);
     assertThat(l.exitCode()).as(l.err()).isZero();
     assertThat(dir.resolve("out/labels.metadata.json")).exists();
     Path train =
@@ -295,22 +301,12 @@ class CliIT {
             "train.yaml",
             "features: [S_LI_INITIATIVEBUYRATE, buy_sell_ratio]\n"
                 + "split: {method: holdout, test_fraction: 0.2}\n");
-    String[] trainArgs = {
-      "task",
-      "train",
-      "--input",
-      dir.resolve("out/labels.parquet").toString(),
-      "--output",
-      dir.resolve("model").toString(),
-      "--config",
-      train.toString()
-    };
-    Cli.Result t = cli.run(trainArgs);
+    Path labels = dir.resolve("out/labels.parquet");
+    Cli.Result t = task("train", labels, dir.resolve("model"), train);
     assertThat(t.exitCode()).as(t.err()).isZero();
     assertThat(t.out()).contains("train: ok");
     Files.move(dir.resolve("out/features.parquet"), dir.resolve("out/moved.parquet"));
-    trainArgs[5] = dir.resolve("model2").toString();
-    Cli.Result gone = cli.run(trainArgs);
+    Cli.Result gone = task("train", labels, dir.resolve("model2"), train);
     assertThat(gone.exitCode()).isEqualTo(1);
     assertThat(gone.err())
         .contains("labels.parquet holds only the columns its task added to the rows of")
@@ -319,15 +315,11 @@ class CliIT {
     Files.move(dir.resolve("out/moved.parquet"), dir.resolve("out/features.parquet"));
 
     Cli.Result failed =
-        cli.run(
-            "task",
+        task(
             "features",
-            "--input",
-            Cli.repo("examples/data/msft_daily_ohlcv.csv").toString(),
-            "--output",
-            dir.resolve("bad").toString(),
-            "--config",
-            features.toString());
+            Cli.repo("examples/data/msft_daily_ohlcv.csv"),
+            dir.resolve("bad"),
+            features);
     assertThat(failed.exitCode()).isEqualTo(1);
     assertThat(failed.err().lines().findFirst().orElse(""))
         .contains("needs column 'S_LI_INITIATIVEBUYRATE'");
