@@ -4,6 +4,7 @@ import io.alphaflow.core.AlphaflowException;
 import io.alphaflow.core.ConflictException;
 import io.alphaflow.core.InvalidInputException;
 import io.alphaflow.core.NotFoundException;
+import io.alphaflow.core.flow.FlowLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,7 +18,15 @@ import picocli.CommandLine.Command;
 public final class Main {
   private Main() {}
 
+  /** The commands that load a flow (from a file or, resuming a run, from the store). */
+  private static final List<String> LOAD_A_FLOW =
+      List.of(
+          "run", "validate", "graph", "backfill", "demo", "resume", "rerun", "approve", "reject");
+
   public static void main(String[] args) {
+    if (args.length > 0 && LOAD_A_FLOW.contains(args[0])) {
+      FlowLoader.prepareInBackground();
+    }
     System.exit(run(args));
   }
 

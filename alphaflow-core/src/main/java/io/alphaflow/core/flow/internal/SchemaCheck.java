@@ -31,6 +31,11 @@ public final class SchemaCheck {
 
   private SchemaCheck() {}
 
+  /** Sets the checker up (the schema library's first use takes about 0.1 s); idempotent. */
+  public static void prepare() {
+    // the static fields above did the work when this class was initialised
+  }
+
   public static List<FlowProblem> check(LocatedYaml doc) {
     List<FlowProblem> problems = new ArrayList<>();
     for (ValidationMessage m : SCHEMA.validate(doc.root())) {
