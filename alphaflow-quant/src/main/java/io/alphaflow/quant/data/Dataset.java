@@ -111,7 +111,8 @@ public final class Dataset {
       return "read_csv(" + path + ", header = true)";
     }
     String own = "read_parquet(" + path + ")";
-    if (!(metadataWith(file, ADDS_COLUMNS_TO).get(ADDS_COLUMNS_TO) instanceof Map<?, ?> base)) {
+    Map<?, ?> base = inputEntry(file);
+    if (base == null) {
       return own;
     }
     Path input = Path.of(String.valueOf(base.get("path")));
@@ -120,7 +121,7 @@ public final class Dataset {
           file
               + " holds only the columns its task added to the rows of "
               + input
-              + ", which is gone (removed by retention, or moved): rerun the task that wrote "
+              + ", which is gone (deleted, or moved): rerun the task that wrote "
               + file
               + " (and its upstream tasks) to rebuild both");
     }
@@ -147,12 +148,8 @@ public final class Dataset {
   public static List<Path> files(Path file) {
     scan(file); // fails naming a missing or changed input
     List<Path> chain = new ArrayList<>();
-    for (Path f = file; f != null; ) {
+    for (Path f = file; f != null; f = input(f).orElse(null)) {
       chain.addFirst(f);
-      f =
-          metadataWith(f, ADDS_COLUMNS_TO).get(ADDS_COLUMNS_TO) instanceof Map<?, ?> base
-              ? Path.of(String.valueOf(base.get("path")))
-              : null;
     }
     return chain;
   }
@@ -179,10 +176,20 @@ public final class Dataset {
    * does: what {@code alphaflow gc} must keep while that output is kept.
    */
   public static Optional<Path> addsColumnsTo(Path outputDir) {
-    Path data = outputDir.resolve(DATA_FILE);
-    return metadataWith(data, ADDS_COLUMNS_TO).get(ADDS_COLUMNS_TO) instanceof Map<?, ?> base
-        ? Optional.of(Path.of(String.valueOf(base.get("path"))))
-        : Optional.empty();
+    return input(outputDir.resolve(DATA_FILE));
+  }
+
+  /** The data file {@code dataFile} adds columns to, if it does. */
+  private static Optional<Path> input(Path dataFile) {
+    Map<?, ?> base = inputEntry(dataFile);
+    return base == null ? Optional.empty() : Optional.of(Path.of(String.valueOf(base.get("path"))));
+  }
+
+  /** The {@link #ADDS_COLUMNS_TO} entry of {@code dataFile}'s metadata, or null. */
+  private static Map<?, ?> inputEntry(Path dataFile) {
+    return metadataWith(dataFile, ADDS_COLUMNS_TO).get(ADDS_COLUMNS_TO) instanceof Map<?, ?> m
+        ? m
+        : null;
   }
 
   /** The {@link #ADDS_COLUMNS_TO} entry for a dataset adding columns to {@code input}'s rows. */
