@@ -54,7 +54,7 @@ final class FoldPlanner {
     if (usable.isEmpty()) {
       throw TaskFailure.nonRetryable(
           "the split leaves no fold with both training and test rows ("
-              + data.rows
+              + data.rows()
               + " usable rows, embargo "
               + embargo
               + " steps): use fewer folds, a smaller embargo or more data");

@@ -136,11 +136,11 @@ public final class TrainTask implements QuantTask {
     try (Connection db = Duck.open(cfg)) {
       String symbol = Configs.string(cfg, "symbol_column", (String) meta.get("symbol_column"));
       TrainingSet data = new TrainingSet(db, input, features, target, time, symbol);
-      if (data.droppedRows > 0) {
-        ctx.log()
-            .info(data.droppedRows + " rows left out: a feature or the target is missing there");
-      }
       List<Fold> folds = FoldPlanner.plan(data, split, embargo);
+      if (data.droppedRows() > 0) {
+        ctx.log()
+            .info(data.droppedRows() + " rows left out: a feature or the target is missing there");
+      }
       Sql.exec(
           db,
           "CREATE TEMP TABLE preds (fold INTEGER, __t BIGINT, __symbol VARCHAR, actual DOUBLE,"
@@ -213,7 +213,7 @@ public final class TrainTask implements QuantTask {
       }
       json.put("data_hash", Dataset.contentHash(input));
       json.put("model_hash", ContentHash.sha256Hex(bytes));
-      json.put("rows_left_out", data.droppedRows);
+      json.put("rows_left_out", data.droppedRows());
       Json.write(dir.resolve(MODEL_JSON), json);
       Json.write(dir.resolve(Dataset.METADATA_FILE), json);
       ctx.output("model_hash", (String) json.get("model_hash"));

@@ -26,8 +26,9 @@ final class TrainingSet {
   final String target;
   final String timeColumn;
   final String symbolColumn;
-  final long rows;
-  final long droppedRows;
+  private final Path input;
+  private final long allRows;
+  private Long rows; // counted with the first quantiles, which scan every usable row anyway
 
   TrainingSet(
       Connection db, Path input, List<String> features, String target, String time, String symbol)
@@ -37,6 +38,7 @@ final class TrainingSet {
     this.target = target;
     this.timeColumn = time;
     this.symbolColumn = symbol;
+    this.input = input;
     String src = Dataset.scan(input);
     Map<String, String> columns = Sql.columns(db, "SELECT * FROM " + src);
     List<String> needed = new ArrayList<>(features);
@@ -80,10 +82,24 @@ final class TrainingSet {
         .append(" AS DOUBLE))")
         .append(notNull);
     Sql.exec(db, "CREATE OR REPLACE TEMP VIEW train_src AS " + select);
-    long all = Sql.count(db, src);
-    this.rows = Sql.count(db, "train_src");
-    this.droppedRows = all - rows;
-    if (rows == 0) {
+    this.allRows = Sql.count(db, src);
+  }
+
+  /** The usable rows: those with a time, a finite target and every feature finite. */
+  long rows() throws SQLException {
+    if (rows == null) {
+      counted(Sql.count(db, "train_src"));
+    }
+    return rows;
+  }
+
+  /** The rows left out: a feature or the target is missing or not finite there. */
+  long droppedRows() throws SQLException {
+    return allRows - rows();
+  }
+
+  private void counted(long n) {
+    if (n == 0) {
       throw TaskFailure.nonRetryable(
           "no usable rows in "
               + input
@@ -93,6 +109,7 @@ final class TrainingSet {
               + target
               + ")");
     }
+    rows = n;
   }
 
   /** The time at each quantile of the rows (row-weighted), ascending. */
@@ -103,9 +120,11 @@ final class TrainingSet {
     }
     try (ResultSet rs =
         db.createStatement()
-            .executeQuery("SELECT quantile_disc(__t, [" + list + "]) AS q FROM train_src")) {
+            .executeQuery(
+                "SELECT count(*) AS n, quantile_disc(__t, [" + list + "]) AS q FROM train_src")) {
       rs.next();
-      Object[] q = (Object[]) rs.getArray(1).getArray();
+      counted(rs.getLong(1));
+      Object[] q = (Object[]) rs.getArray(2).getArray();
       long[] out = new long[q.length];
       for (int i = 0; i < q.length; i++) {
         out[i] = ((Number) q[i]).longValue();

@@ -310,6 +310,25 @@ class ModelsIT {
   }
 
   @Test
+  void noUsableRowSaysWhichColumnsWereMissing() throws Exception {
+    Path data = home.resolve("empty.parquet");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      c.createStatement()
+          .execute(
+              "COPY (SELECT TIMESTAMP '2024-01-01' + to_minutes(t) AS ts, t * 1.0 AS x,"
+                  + " 'NaN'::DOUBLE AS y FROM range(10) a(t)) TO '"
+                  + data
+                  + "' (FORMAT parquet)");
+      TrainingSet set = new TrainingSet(c, data, List.of("x"), "y", "ts", null);
+      assertThatThrownBy(() -> set.quantiles(new double[] {0.8}))
+          .isInstanceOf(TaskFailure.class)
+          .hasMessageContaining("no usable rows in " + data)
+          .hasMessageContaining("(features: x, target: y)");
+      assertThatThrownBy(set::rows).hasMessageContaining("no usable rows");
+    }
+  }
+
+  @Test
   void stepsBeforeCountsDistinctTimesWhateverTheEmbargoLength() throws Exception {
     // 3 symbols per time, 40 times a minute apart: both the max() walk and the DISTINCT query
     Path data = home.resolve("steps.parquet");
