@@ -4,6 +4,9 @@ import io.alphaflow.core.NotFoundException;
 import io.alphaflow.core.artifact.Artifact;
 import io.alphaflow.core.backup.BackupItem;
 import io.alphaflow.core.settings.Settings;
+import io.alphaflow.quant.data.Dataset;
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -66,9 +69,17 @@ final class ArtifactRestoreCommand implements Callable<Integer> {
       Artifact artifact = ws.store().artifactOf(runId, taskId).orElseThrow();
       Path dir = to != null ? to : Path.of(artifact.path());
       ws.engine(Settings.EMPTY).backups().restore(item, dir);
-      spec.commandLine()
-          .getOut()
-          .println("restored " + artifact.shortHash() + " from " + item.target() + " to " + dir);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("restored " + artifact.shortHash() + " from " + item.target() + " to " + dir);
+      // a label or features file holds only its own columns, read beside its input's rows
+      Dataset.addsColumnsTo(dir)
+          .filter(input -> !Files.exists(input))
+          .ifPresent(
+              input ->
+                  out.println(
+                      "note: these files add columns to the rows of "
+                          + input
+                          + ", which is not there: restore the task that wrote it too"));
       return ExitCode.OK.code();
     }
   }

@@ -103,6 +103,36 @@ class BackupIT {
     assertThat(dir.resolve("by-hash/prices.csv")).hasContent(original.strip());
   }
 
+  /** A label holds its column alone: restoring it without the data it labels says so. */
+  @Test
+  void restoringALabelWithoutItsInputNamesTheMissingFile() throws Exception {
+    Path f =
+        Files.writeString(
+            dir.resolve("label.yaml"),
+            """
+            name: labelled
+            tasks:
+              - {id: ingest, type: ingest, config: {path: "%s", timestamp_column: date}}
+              - {id: label, type: label, depends_on: [ingest], backup: s3://backups/daily,
+                 config: {input: "${tasks.ingest.output_dir}", column: close}}
+            """
+                .formatted(Cli.repo("examples/data/msft_daily_ohlcv.csv")));
+    String runId = cli.run("run", f.toString(), "--json").json().get("run_id").asText();
+    Path outputs = dir.resolve(".alphaflow/outputs").resolve(runId);
+    io.alphaflow.core.artifact.Checkpoints.deleteTree(outputs.resolve("label"));
+    io.alphaflow.core.artifact.Checkpoints.deleteTree(outputs.resolve("ingest"));
+
+    Cli.Result restored = cli.run("restore", runId + "/label");
+
+    assertThat(restored.exitCode()).as(restored.err()).isZero();
+    assertThat(outputs.resolve("label/data.parquet")).exists();
+    assertThat(restored.out())
+        .contains(
+            "note: these files add columns to the rows of "
+                + outputs.resolve("ingest/data.parquet").toAbsolutePath())
+        .contains("restore the task that wrote it too");
+  }
+
   @Test
   void anOutageQueuesTheUploadAlertsAndAFlushUploadsItLater() throws Exception {
     proxy.stop();
