@@ -309,16 +309,22 @@ class ModelsIT {
     assertThat(Files.exists(home)).isTrue();
   }
 
+  /** {@code select}'s rows as {@code name}.parquet in the test's home. */
+  private Path parquet(Connection c, String name, String select) throws Exception {
+    Path data = home.resolve(name + ".parquet");
+    c.createStatement().execute("COPY (" + select + ") TO '" + data + "' (FORMAT parquet)");
+    return data;
+  }
+
   @Test
   void noUsableRowSaysWhichColumnsWereMissing() throws Exception {
-    Path data = home.resolve("empty.parquet");
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
-      c.createStatement()
-          .execute(
-              "COPY (SELECT TIMESTAMP '2024-01-01' + to_minutes(t) AS ts, t * 1.0 AS x,"
-                  + " 'NaN'::DOUBLE AS y FROM range(10) a(t)) TO '"
-                  + data
-                  + "' (FORMAT parquet)");
+      Path data =
+          parquet(
+              c,
+              "empty",
+              "SELECT TIMESTAMP '2024-01-01' + to_minutes(t) AS ts, t * 1.0 AS x,"
+                  + " 'NaN'::DOUBLE AS y FROM range(10) a(t)");
       TrainingSet set = new TrainingSet(c, data, List.of("x"), "y", "ts", null);
       assertThatThrownBy(() -> set.quantiles(new double[] {0.8}))
           .isInstanceOf(TaskFailure.class)
@@ -331,14 +337,13 @@ class ModelsIT {
   @Test
   void stepsBeforeCountsDistinctTimesWhateverTheEmbargoLength() throws Exception {
     // 3 symbols per time, 40 times a minute apart: both the max() walk and the DISTINCT query
-    Path data = home.resolve("steps.parquet");
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
-      c.createStatement()
-          .execute(
-              "COPY (SELECT TIMESTAMP '2024-01-01' + to_minutes(t) AS ts, s AS sym, t * 1.0 AS x,"
-                  + " s * 1.0 AS y FROM range(40) a(t), range(3) b(s)) TO '"
-                  + data
-                  + "' (FORMAT parquet)");
+      Path data =
+          parquet(
+              c,
+              "steps",
+              "SELECT TIMESTAMP '2024-01-01' + to_minutes(t) AS ts, s AS sym, t * 1.0 AS x,"
+                  + " s * 1.0 AS y FROM range(40) a(t), range(3) b(s)");
       TrainingSet set = new TrainingSet(c, data, List.of("x"), "y", "ts", "sym");
       long minute = 60_000_000L;
       long t0 = java.time.Instant.parse("2024-01-01T00:00:00Z").toEpochMilli() * 1000;
