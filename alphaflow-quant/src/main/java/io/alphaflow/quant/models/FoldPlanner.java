@@ -3,46 +3,58 @@ package io.alphaflow.quant.models;
 import io.alphaflow.core.task.TaskFailure;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Turns a {@link Split} into folds on the time axis of a {@link TrainingSet}. */
 final class FoldPlanner {
+  /** The window of a refit on every row. */
+  static final String ALL = "TRUE";
+
   private FoldPlanner() {}
 
   static List<Fold> plan(TrainingSet data, Split split, int embargo) throws SQLException {
-    List<Fold> folds = new ArrayList<>();
+    // where each fold's test starts and ends; each test is the next fold's to start
+    long[] testFrom;
+    long[] testTo;
     if (!split.walkForward()) {
-      long cut = data.quantiles(new double[] {1 - split.testFraction()})[0];
-      folds.add(fold(data, 1, Long.MIN_VALUE, cut, Long.MAX_VALUE, embargo));
+      testFrom = data.quantiles(new double[] {1 - split.testFraction()});
+      testTo = new long[] {Long.MAX_VALUE};
     } else {
       int k = split.folds();
       double[] fractions = new double[k];
       for (int i = 0; i < k; i++) {
         fractions[i] = (i + 1.0) / (k + 1.0);
       }
-      long[] q = data.quantiles(fractions);
+      testFrom = data.quantiles(fractions);
+      testTo = new long[k];
       for (int i = 0; i < k; i++) {
-        long testTo = i + 1 < k ? q[i + 1] : Long.MAX_VALUE;
-        if (q[i] >= testTo) {
-          continue; // ties in time: this fold would test nothing
-        }
-        Fold f = fold(data, i + 1, Long.MIN_VALUE, q[i], testTo, embargo);
-        if (split.window().equals("rolling")) {
-          f =
-              new Fold(
-                  f.index(),
-                  data.stepsBefore(f.trainTo(), split.trainSteps()),
-                  f.trainTo(),
-                  f.testFrom(),
-                  f.testTo());
-        }
-        folds.add(f);
+        testTo[i] = i + 1 < k ? testFrom[i + 1] : Long.MAX_VALUE;
       }
     }
-    List<String> windows = new ArrayList<>();
+    // the embargo before every test, and a rolling window's start, each in one pass for all folds
+    long[] trainTo = data.stepsBefore(testFrom, embargo);
+    long[] trainFrom = new long[testFrom.length];
+    Arrays.fill(trainFrom, Long.MIN_VALUE);
+    if (split.walkForward() && split.window().equals("rolling")) {
+      trainFrom = data.stepsBefore(trainTo, split.trainSteps());
+    }
+    List<Fold> folds = new ArrayList<>();
+    for (int i = 0; i < testFrom.length; i++) {
+      if (testFrom[i] >= testTo[i]) {
+        continue; // ties in time: this fold would test nothing
+      }
+      folds.add(new Fold(i + 1, trainFrom[i], trainTo[i], testFrom[i], testTo[i]));
+    }
+    Map<String, long[]> windows = new LinkedHashMap<>();
     for (Fold f : folds) {
-      windows.add(f.trainWhere());
-      windows.add(f.testWhere());
+      windows.put(f.trainWhere(), new long[] {f.trainFrom(), f.trainTo()});
+      windows.put(f.testWhere(), new long[] {f.testFrom(), f.testTo()});
+    }
+    if (split.refit()) {
+      windows.put(ALL, new long[] {Long.MIN_VALUE, Long.MAX_VALUE});
     }
     data.summarize(windows);
     List<Fold> usable = new ArrayList<>();
@@ -60,11 +72,5 @@ final class FoldPlanner {
               + " steps): use fewer folds, a smaller embargo or more data");
     }
     return usable;
-  }
-
-  private static Fold fold(
-      TrainingSet data, int index, long trainFrom, long testFrom, long testTo, int embargo)
-      throws SQLException {
-    return new Fold(index, trainFrom, data.stepsBefore(testFrom, embargo), testFrom, testTo);
   }
 }

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,25 +139,88 @@ final class TrainingSet {
    * Long#MIN_VALUE} when fewer distinct times come before t.
    */
   long stepsBefore(long t, int steps) throws SQLException {
+    return stepsBefore(new long[] {t}, steps)[0];
+  }
+
+  /** {@link #stepsBefore(long, int)} for each of {@code ts}: a few steps take one scan each. */
+  long[] stepsBefore(long[] ts, int steps) throws SQLException {
+    long[] at = ts.clone();
     if (steps <= 0) {
-      return t;
+      return at;
     }
     if (steps <= FEW_STEPS) {
-      // an embargo of a few steps: a max() per step reads one column, where DISTINCT would hash
-      // every earlier time (2 s at 10M rows)
-      long at = t;
-      for (int i = 0; i < steps && at != Long.MIN_VALUE; i++) {
-        at = scalarTime("SELECT max(__t) FROM train_src WHERE __t < ?", at, null);
+      // an embargo of a few steps: per step, the last time before each of ts, all from one scan
+      // of the time column, where DISTINCT would hash every earlier time (2 s at 10M rows)
+      for (int i = 0; i < steps; i++) {
+        long[] bounds =
+            Arrays.stream(at).filter(x -> x != Long.MIN_VALUE).sorted().distinct().toArray();
+        Interval[] in = intervals(bounds);
+        for (int j = 0; j < at.length; j++) {
+          if (at[j] != Long.MIN_VALUE) {
+            at[j] = lastBefore(in, Arrays.binarySearch(bounds, at[j]));
+          }
+        }
       }
       return at;
     }
-    return scalarTime(
-        "SELECT CASE WHEN count(*) = "
-            + steps
-            + " THEN min(__t) END FROM (SELECT DISTINCT __t FROM train_src WHERE __t < ?"
-            + " ORDER BY __t DESC LIMIT ?)",
-        t,
-        steps);
+    for (int j = 0; j < at.length; j++) {
+      at[j] =
+          scalarTime(
+              "SELECT CASE WHEN count(*) = "
+                  + steps
+                  + " THEN min(__t) END FROM (SELECT DISTINCT __t FROM train_src WHERE __t < ?"
+                  + " ORDER BY __t DESC LIMIT ?)",
+              at[j],
+              steps);
+    }
+    return at;
+  }
+
+  /** The last time in the intervals before bound {@code b} (of {@link #intervals}), or MIN. */
+  private static long lastBefore(Interval[] in, int b) {
+    for (int k = b; k >= 0; k--) {
+      if (in[k].rows() > 0) {
+        return in[k].last();
+      }
+    }
+    return Long.MIN_VALUE;
+  }
+
+  /**
+   * The rows between consecutive {@code bounds} (sorted, distinct): interval k holds the times in
+   * [bounds[k-1], bounds[k]), the first from the start of time and the last to its end. One scan of
+   * the time column answers questions about many windows whose ends are among the bounds.
+   */
+  private Interval[] intervals(long[] bounds) throws SQLException {
+    StringBuilder which = new StringBuilder("CASE");
+    for (int k = 0; k < bounds.length; k++) {
+      which.append(" WHEN __t < ").append(bounds[k]).append(" THEN ").append(k);
+    }
+    which.append(" ELSE ").append(bounds.length).append(" END");
+    Interval[] out = new Interval[bounds.length + 1];
+    Arrays.fill(out, Interval.EMPTY);
+    for (Map<String, Object> r :
+        Sql.rows(
+            db,
+            "SELECT k, count(*) AS n, min(__t) AS lo, max(__t) AS hi,"
+                + " CAST(make_timestamp(min(__t)) AS VARCHAR) AS f,"
+                + " CAST(make_timestamp(max(__t)) AS VARCHAR) AS t FROM (SELECT __t, "
+                + which
+                + " AS k FROM train_src) GROUP BY k")) {
+      out[((Number) r.get("k")).intValue()] =
+          new Interval(
+              ((Number) r.get("n")).longValue(),
+              ((Number) r.get("lo")).longValue(),
+              ((Number) r.get("hi")).longValue(),
+              (String) r.get("f"),
+              (String) r.get("t"));
+    }
+    return out;
+  }
+
+  /** Rows of one interval: how many, the first and last time, and those as text. */
+  private record Interval(long rows, long first, long last, String firstText, String lastText) {
+    static final Interval EMPTY = new Interval(0, 0, 0, null, null);
   }
 
   private long scalarTime(String sql, long t, Integer limit) throws SQLException {
@@ -192,44 +256,59 @@ final class TrainingSet {
    * summarized once (all of a split's windows in one scan: {@link #summarize}).
    */
   private Map<String, Object> summary(String where) throws SQLException {
-    summarize(List.of(where));
-    return summaries.get(where);
+    Map<String, Object> s = summaries.get(where);
+    if (s == null) {
+      s =
+          Sql.row(
+              db,
+              "SELECT count(*) AS n, CAST(make_timestamp(min(__t)) AS VARCHAR) AS f,"
+                  + " CAST(make_timestamp(max(__t)) AS VARCHAR) AS t FROM train_src WHERE "
+                  + where);
+      summaries.put(where, s);
+    }
+    return s;
   }
 
   /**
-   * Counts and time ranges of every window in {@code wheres} not yet known, in one scan (a
-   * walk-forward split's folds ask about 2 windows each).
+   * Counts and time ranges of {@code windows} (key → [from, to) in epoch microseconds, open ends as
+   * Long.MIN_VALUE / MAX_VALUE), all from one scan of the time column: a walk-forward split's folds
+   * ask about 2 windows each, and a refit about all rows. Later calls with the same key are
+   * answered from memory.
    */
-  void summarize(List<String> wheres) throws SQLException {
-    List<String> todo = wheres.stream().distinct().filter(w -> !summaries.containsKey(w)).toList();
+  void summarize(Map<String, long[]> windows) throws SQLException {
+    Map<String, long[]> todo = new LinkedHashMap<>(windows);
+    todo.keySet().removeAll(summaries.keySet());
     if (todo.isEmpty()) {
       return;
     }
-    StringBuilder select = new StringBuilder("SELECT ");
-    for (int i = 0; i < todo.size(); i++) {
-      String only = " FILTER (WHERE " + todo.get(i) + ")";
-      select
-          .append(i == 0 ? "" : ", ")
-          .append("count(*)")
-          .append(only)
-          .append(" AS n")
-          .append(i)
-          .append(", CAST(make_timestamp(min(__t)")
-          .append(only)
-          .append(") AS VARCHAR) AS f")
-          .append(i)
-          .append(", CAST(make_timestamp(max(__t)")
-          .append(only)
-          .append(") AS VARCHAR) AS t")
-          .append(i);
-    }
-    Map<String, Object> row = Sql.row(db, select + " FROM train_src");
-    for (int i = 0; i < todo.size(); i++) {
+    long[] bounds =
+        todo.values().stream()
+            .flatMapToLong(Arrays::stream)
+            .filter(x -> x != Long.MIN_VALUE && x != Long.MAX_VALUE)
+            .sorted()
+            .distinct()
+            .toArray();
+    Interval[] in = intervals(bounds);
+    for (Map.Entry<String, long[]> w : todo.entrySet()) {
+      long from = w.getValue()[0];
+      long to = w.getValue()[1];
+      int first = from == Long.MIN_VALUE ? 0 : Arrays.binarySearch(bounds, from) + 1;
+      int end = to == Long.MAX_VALUE ? in.length : Arrays.binarySearch(bounds, to) + 1;
+      long n = 0;
+      String f = null;
+      String t = null;
+      for (int k = first; k < end; k++) {
+        if (in[k].rows() > 0) {
+          n += in[k].rows();
+          f = f == null ? in[k].firstText() : f;
+          t = in[k].lastText();
+        }
+      }
       Map<String, Object> s = new java.util.HashMap<>();
-      s.put("n", row.get("n" + i));
-      s.put("f", row.get("f" + i));
-      s.put("t", row.get("t" + i));
-      summaries.put(todo.get(i), s);
+      s.put("n", n);
+      s.put("f", f);
+      s.put("t", t);
+      summaries.put(w.getKey(), s);
     }
   }
 
