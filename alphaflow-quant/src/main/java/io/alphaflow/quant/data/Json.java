@@ -27,6 +27,22 @@ public final class Json {
     return MAPPER.readValue(json, Map.class);
   }
 
+  /**
+   * A map of {@code keysAndValues} (key, value, key, value, ...) that keeps their order. Metadata
+   * written with it is the same bytes run after run, where {@code Map.of} orders its keys by a
+   * per-process random seed, and so would change an artifact's content hash.
+   */
+  public static Map<String, Object> ordered(Object... keysAndValues) {
+    if (keysAndValues.length % 2 != 0) {
+      throw new IllegalArgumentException("keys and values come in pairs");
+    }
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      out.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return out;
+  }
+
   /** The value as YAML, for files people read (seed 000's deployment_manifest.yaml). */
   public static String yaml(Object value) throws IOException {
     return YAML.writeValueAsString(value);

@@ -194,7 +194,7 @@ public final class FeaturesTask implements QuantTask {
     m.put("name", f.name());
     m.put("kind", f.kind());
     m.put("sql", f.sql());
-    Map<String, List<Integer>> reads = new LinkedHashMap<>();
+    Map<String, List<Integer>> reads = new java.util.TreeMap<>(); // by name: the same every run
     f.reads().forEach((c, r) -> reads.put(c, List.of(r[0], r[1])));
     m.put("reads", reads);
     return m;

@@ -312,7 +312,7 @@ public final class IngestTask implements QuantTask {
 
   private static List<Map<String, Object>> columnList(Map<String, String> columns) {
     List<Map<String, Object>> out = new ArrayList<>();
-    columns.forEach((k, v) -> out.add(Map.of("name", k, "type", v)));
+    columns.forEach((k, v) -> out.add(Json.ordered("name", k, "type", v)));
     return out;
   }
 

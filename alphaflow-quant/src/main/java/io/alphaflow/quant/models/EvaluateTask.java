@@ -113,7 +113,7 @@ public final class EvaluateTask implements QuantTask {
       }
       metrics.put(
           "gate",
-          Map.of(
+          Json.ordered(
               "passed", breaches.isEmpty(),
               "breaches", breaches,
               "thresholds", gates.stream().map(Gate::describe).toList()));

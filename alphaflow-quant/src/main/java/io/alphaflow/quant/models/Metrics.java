@@ -1,5 +1,6 @@
 package io.alphaflow.quant.models;
 
+import io.alphaflow.quant.data.Json;
 import io.alphaflow.quant.data.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -102,7 +103,7 @@ final class Metrics {
             : 2 * precision * recall / (precision + recall));
     out.put("roc_auc", number(auc.get("auc")));
     out.put("log_loss", number(r.get("log_loss")));
-    out.put("confusion_matrix", Map.of("tp", tp, "fp", fp, "tn", tn, "fn", fn));
+    out.put("confusion_matrix", Json.ordered("tp", tp, "fp", fp, "tn", tn, "fn", fn));
     return out;
   }
 

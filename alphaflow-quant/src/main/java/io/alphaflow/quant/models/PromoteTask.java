@@ -103,7 +103,7 @@ public final class PromoteTask implements QuantTask {
     if (approval != null) {
       deployment.put(
           "approval",
-          Map.of(
+          Json.ordered(
               "decision", approval.decision().name().toLowerCase(java.util.Locale.ROOT),
               "by", approval.by(),
               "at", approval.at().toString(),

@@ -174,8 +174,8 @@ public final class TrainTask implements QuantTask {
       }
       Model model = last;
       if (split.refit()) {
-        threshold = binarize ? data.median("TRUE") : null;
-        model = trainer.fit(data, "TRUE", threshold, seed);
+        threshold = binarize ? data.median(FoldPlanner.ALL) : null;
+        model = trainer.fit(data, FoldPlanner.ALL, threshold, seed);
       }
       Predictions.checkFinite(db, seed);
       Path dir = ctx.outputDir();
@@ -193,13 +193,14 @@ public final class TrainTask implements QuantTask {
       json.put("seed", seed);
       json.put(
           "split",
-          Map.of(
+          Json.ordered(
               "method", split.method(),
               "embargo_steps", embargo,
               "refit_on_all_rows", split.refit()));
       json.put("folds", foldMeta);
       json.put(
-          "training_window", data.range(split.refit() ? "TRUE" : folds.getLast().trainWhere()));
+          "training_window",
+          data.range(split.refit() ? FoldPlanner.ALL : folds.getLast().trainWhere()));
       if (threshold != null) {
         json.put("threshold", threshold);
       }

@@ -95,6 +95,28 @@ class ModelsIT {
     return r.tasks().stream().filter(t -> t.taskId().equals(id)).findFirst().orElseThrow();
   }
 
+  /**
+   * Metadata is the same bytes run after run, so identical runs give identical artifact hashes: no
+   * map whose key order depends on the process ({@code Map.of}).
+   */
+  @Test
+  void metadataKeysComeInAFixedOrder() throws Exception {
+    RunResult r = run("model: {type: linear_regression}", "ic_period: hour");
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(keys(Json.read(out(r, "train").resolve("model.json")).get("split")))
+        .containsExactly("method", "embargo_steps", "refit_on_all_rows");
+    assertThat(keys(Json.read(out(r, "evaluate").resolve("metrics.json")).get("gate")))
+        .containsExactly("passed", "breaches", "thresholds");
+    for (Object f :
+        (List<?>) Json.read(out(r, "features").resolve("feature_metadata.json")).get("features")) {
+      assertThat(keys(((Map<?, ?>) f).get("reads"))).isSorted();
+    }
+  }
+
+  private static List<String> keys(Object map) {
+    return ((Map<?, ?>) map).keySet().stream().map(String::valueOf).toList();
+  }
+
   @Test
   void olsInOneDuckDbPassMatchesSmilesOls() throws Exception {
     RunResult r = run("model: {type: linear_regression}", "ic_period: hour");
