@@ -15,7 +15,12 @@ final class FoldPlanner {
 
   private FoldPlanner() {}
 
-  static List<Fold> plan(TrainingSet data, Split split, int embargo) throws SQLException {
+  /**
+   * The folds of {@code split} on {@code data}'s time axis, each window summarized (and, with
+   * {@code moments}, its {@link Moments} for least squares ready) in one scan.
+   */
+  static List<Fold> plan(TrainingSet data, Split split, int embargo, boolean moments)
+      throws SQLException {
     // where each fold's test starts and ends; each test is the next fold's to start
     long[] testFrom;
     long[] testTo;
@@ -56,7 +61,7 @@ final class FoldPlanner {
     if (split.refit()) {
       windows.put(ALL, new long[] {Long.MIN_VALUE, Long.MAX_VALUE});
     }
-    data.summarize(windows);
+    data.summarize(windows, moments);
     List<Fold> usable = new ArrayList<>();
     for (Fold f : folds) {
       if (data.count(f.trainWhere()) > 0 && data.count(f.testWhere()) > 0) {

@@ -13,10 +13,57 @@ import org.duckdb.DuckDBConnection;
 final class Predictions {
   private Predictions() {}
 
+  /**
+   * The folds whose models predict in SQL (linear ones), written together by one scan at {@link
+   * #flush} instead of one scan per fold; other models predict through the JVM as they are added. A
+   * split's test windows do not overlap, so each row belongs to one fold at most.
+   */
+  static final class Batch {
+    private final StringBuilder fold = new StringBuilder();
+    private final StringBuilder actual = new StringBuilder();
+    private final StringBuilder prediction = new StringBuilder();
+
+    void add(Connection db, TrainingSet data, Fold f, Model model, Double threshold)
+        throws SQLException {
+      String sql = model.sql(data.features);
+      if (sql == null) {
+        write(db, data, f, model, threshold);
+        return;
+      }
+      fold.append(" WHEN ").append(f.testWhere()).append(" THEN ").append(f.index());
+      actual.append(" WHEN ").append(f.index()).append(" THEN ").append(actual(threshold));
+      prediction.append(" WHEN ").append(f.index()).append(" THEN ").append(sql);
+    }
+
+    void flush(Connection db, TrainingSet data) throws SQLException {
+      if (fold.isEmpty()) {
+        return;
+      }
+      Sql.exec(
+          db,
+          "INSERT INTO preds SELECT __fold, __t, "
+              + (data.symbolColumn == null ? "NULL" : "__symbol")
+              + ", CASE __fold"
+              + actual
+              + " END, CASE __fold"
+              + prediction
+              + " END FROM (SELECT *, CASE"
+              + fold
+              + " END AS __fold FROM train_src) WHERE __fold IS NOT NULL");
+      fold.setLength(0);
+      actual.setLength(0);
+      prediction.setLength(0);
+    }
+  }
+
+  private static String actual(Double threshold) {
+    return threshold == null ? "__y" : "CAST(__y > " + threshold + " AS DOUBLE)";
+  }
+
   /** Predicts the fold's test rows: in SQL for linear models, else through the JVM. */
   static void write(Connection db, TrainingSet data, Fold fold, Model model, Double threshold)
       throws SQLException {
-    String actual = threshold == null ? "__y" : "CAST(__y > " + threshold + " AS DOUBLE)";
+    String actual = actual(threshold);
     String sql = model.sql(data.features);
     String symbol = data.symbolColumn == null ? "NULL" : "__symbol";
     if (sql != null) {

@@ -136,7 +136,14 @@ public final class TrainTask implements QuantTask {
     try (Connection db = Duck.open(cfg)) {
       String symbol = Configs.string(cfg, "symbol_column", (String) meta.get("symbol_column"));
       TrainingSet data = new TrainingSet(db, input, features, target, time, symbol);
-      List<Fold> folds = FoldPlanner.plan(data, split, embargo);
+      // OLS on several folds: every fold's moments (and a refit's) from one grouped scan; a
+      // holdout's one window is quicker as a plain aggregate
+      List<Fold> folds =
+          FoldPlanner.plan(
+              data,
+              split,
+              embargo,
+              algorithm == Algorithm.LINEAR_REGRESSION && split.walkForward());
       if (data.droppedRows() > 0) {
         ctx.log()
             .info(data.droppedRows() + " rows left out: a feature or the target is missing there");
@@ -148,10 +155,11 @@ public final class TrainTask implements QuantTask {
       List<Map<String, Object>> foldMeta = new ArrayList<>();
       Model last = null;
       Double threshold = null;
+      Predictions.Batch predictions = new Predictions.Batch();
       for (Fold fold : folds) {
         threshold = binarize ? data.median(fold.trainWhere()) : null;
         Model m = trainer.fit(data, fold.trainWhere(), threshold, seed);
-        Predictions.write(db, data, fold, m, threshold);
+        predictions.add(db, data, fold, m, threshold);
         last = m;
         Map<String, Object> fm = new LinkedHashMap<>();
         fm.put("fold", fold.index());
@@ -172,6 +180,7 @@ public final class TrainTask implements QuantTask {
                     + " rows, tested on "
                     + fm.get("test_rows"));
       }
+      predictions.flush(db, data);
       Model model = last;
       if (split.refit()) {
         threshold = binarize ? data.median(FoldPlanner.ALL) : null;

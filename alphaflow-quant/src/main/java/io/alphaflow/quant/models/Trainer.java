@@ -1,10 +1,7 @@
 package io.alphaflow.quant.models;
 
 import io.alphaflow.core.task.TaskFailure;
-import io.alphaflow.quant.data.Sql;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import smile.classification.LogisticRegression;
 import smile.data.DataFrame;
@@ -140,49 +137,29 @@ final class Trainer {
     };
   }
 
-  /** Least squares from one aggregate query: the solve uses the covariance matrix. */
+  /**
+   * Least squares from the rows' {@link Moments} (summed per time interval when the split planned
+   * them, else one aggregate query): the solve uses the covariance matrix.
+   */
   static LinearModel ols(TrainingSet data, String where) throws SQLException {
-    List<String> f = data.features;
-    int k = f.size();
-    List<String> terms = new ArrayList<>();
-    for (int i = 0; i < k; i++) {
-      terms.add("avg(" + Sql.ident(f.get(i)) + ") AS m" + i);
-      terms.add("covar_pop(" + Sql.ident(f.get(i)) + ", __y) AS cy" + i);
-      for (int j = i; j < k; j++) {
-        terms.add(
-            "covar_pop("
-                + Sql.ident(f.get(i))
-                + ", "
-                + Sql.ident(f.get(j))
-                + ") AS c"
-                + i
-                + "_"
-                + j);
-      }
-    }
-    terms.add("avg(__y) AS my");
-    terms.add("count(*) AS n");
-    Map<String, Object> r =
-        Sql.row(data.db, "SELECT " + String.join(", ", terms) + " FROM train_src WHERE " + where);
-    long n = ((Number) r.get("n")).longValue();
-    if (n < k + 2) {
+    int k = data.features.size();
+    Moments m = data.moments(where);
+    if (m.n() < k + 2) {
       throw TaskFailure.nonRetryable(
-          "only " + n + " training rows for " + k + " features: widen the training window");
+          "only " + m.n() + " training rows for " + k + " features: widen the training window");
     }
     double[][] cov = new double[k][k];
     double[] cy = new double[k];
-    double[] means = new double[k];
     for (int i = 0; i < k; i++) {
-      means[i] = ((Number) r.get("m" + i)).doubleValue();
-      cy[i] = ((Number) r.get("cy" + i)).doubleValue();
-      for (int j = i; j < k; j++) {
-        cov[i][j] = cov[j][i] = ((Number) r.get("c" + i + "_" + j)).doubleValue();
+      cy[i] = m.covariance(i, k);
+      for (int j = 0; j < k; j++) {
+        cov[i][j] = m.covariance(i, j);
       }
     }
     double[] beta = LeastSquares.solve(cov, cy);
-    double intercept = ((Number) r.get("my")).doubleValue();
+    double intercept = m.mean()[k];
     for (int i = 0; i < k; i++) {
-      intercept -= beta[i] * means[i];
+      intercept -= beta[i] * m.mean()[i];
     }
     return new LinearModel(intercept, beta);
   }

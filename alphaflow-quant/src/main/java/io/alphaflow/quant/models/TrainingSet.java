@@ -154,7 +154,7 @@ final class TrainingSet {
       for (int i = 0; i < steps; i++) {
         long[] bounds =
             Arrays.stream(at).filter(x -> x != Long.MIN_VALUE).sorted().distinct().toArray();
-        Interval[] in = intervals(bounds);
+        Interval[] in = intervals(bounds, false);
         for (int j = 0; j < at.length; j++) {
           if (at[j] != Long.MIN_VALUE) {
             at[j] = lastBefore(in, Arrays.binarySearch(bounds, at[j]));
@@ -189,14 +189,16 @@ final class TrainingSet {
   /**
    * The rows between consecutive {@code bounds} (sorted, distinct): interval k holds the times in
    * [bounds[k-1], bounds[k]), the first from the start of time and the last to its end. One scan of
-   * the time column answers questions about many windows whose ends are among the bounds.
+   * the time column answers questions about many windows whose ends are among the bounds; with
+   * {@code moments}, each interval's {@link Moments} of the features and the target come too.
    */
-  private Interval[] intervals(long[] bounds) throws SQLException {
+  private Interval[] intervals(long[] bounds, boolean moments) throws SQLException {
     StringBuilder which = new StringBuilder("CASE");
     for (int k = 0; k < bounds.length; k++) {
       which.append(" WHEN __t < ").append(bounds[k]).append(" THEN ").append(k);
     }
     which.append(" ELSE ").append(bounds.length).append(" END");
+    String extra = moments ? ", " + String.join(", ", Moments.aggregates(momentColumns())) : "";
     Interval[] out = new Interval[bounds.length + 1];
     Arrays.fill(out, Interval.EMPTY);
     for (Map<String, Object> r :
@@ -204,7 +206,9 @@ final class TrainingSet {
             db,
             "SELECT k, count(*) AS n, min(__t) AS lo, max(__t) AS hi,"
                 + " CAST(make_timestamp(min(__t)) AS VARCHAR) AS f,"
-                + " CAST(make_timestamp(max(__t)) AS VARCHAR) AS t FROM (SELECT __t, "
+                + " CAST(make_timestamp(max(__t)) AS VARCHAR) AS t"
+                + extra
+                + " FROM (SELECT *, "
                 + which
                 + " AS k FROM train_src) GROUP BY k")) {
       out[((Number) r.get("k")).intValue()] =
@@ -213,14 +217,24 @@ final class TrainingSet {
               ((Number) r.get("lo")).longValue(),
               ((Number) r.get("hi")).longValue(),
               (String) r.get("f"),
-              (String) r.get("t"));
+              (String) r.get("t"),
+              moments ? Moments.of(r, features.size() + 1) : null);
     }
     return out;
   }
 
-  /** Rows of one interval: how many, the first and last time, and those as text. */
-  private record Interval(long rows, long first, long last, String firstText, String lastText) {
-    static final Interval EMPTY = new Interval(0, 0, 0, null, null);
+  /** The columns of {@link Moments}: the features, then the target. */
+  private List<String> momentColumns() {
+    List<String> out = new ArrayList<>();
+    features.forEach(f -> out.add(Sql.ident(f)));
+    out.add("__y");
+    return out;
+  }
+
+  /** Rows of one interval: how many, the first and last time, those as text, and moments. */
+  private record Interval(
+      long rows, long first, long last, String firstText, String lastText, Moments moments) {
+    static final Interval EMPTY = new Interval(0, 0, 0, null, null, null);
   }
 
   private long scalarTime(String sql, long t, Integer limit) throws SQLException {
@@ -275,9 +289,9 @@ final class TrainingSet {
    * ask about 2 windows each, and a refit about all rows. Later calls with the same key are
    * answered from memory.
    */
-  void summarize(Map<String, long[]> windows) throws SQLException {
+  void summarize(Map<String, long[]> windows, boolean withMoments) throws SQLException {
     Map<String, long[]> todo = new LinkedHashMap<>(windows);
-    todo.keySet().removeAll(summaries.keySet());
+    todo.keySet().removeAll(withMoments ? moments.keySet() : summaries.keySet());
     if (todo.isEmpty()) {
       return;
     }
@@ -288,7 +302,7 @@ final class TrainingSet {
             .sorted()
             .distinct()
             .toArray();
-    Interval[] in = intervals(bounds);
+    Interval[] in = intervals(bounds, withMoments);
     for (Map.Entry<String, long[]> w : todo.entrySet()) {
       long from = w.getValue()[0];
       long to = w.getValue()[1];
@@ -297,12 +311,17 @@ final class TrainingSet {
       long n = 0;
       String f = null;
       String t = null;
+      Moments m = withMoments ? Moments.none(features.size() + 1) : null;
       for (int k = first; k < end; k++) {
         if (in[k].rows() > 0) {
           n += in[k].rows();
           f = f == null ? in[k].firstText() : f;
           t = in[k].lastText();
+          m = withMoments ? m.plus(in[k].moments()) : null;
         }
+      }
+      if (withMoments) {
+        moments.put(w.getKey(), m);
       }
       Map<String, Object> s = new java.util.HashMap<>();
       s.put("n", n);
@@ -313,6 +332,28 @@ final class TrainingSet {
   }
 
   private final Map<String, Map<String, Object>> summaries = new java.util.HashMap<>();
+  private final Map<String, Moments> moments = new java.util.HashMap<>();
+
+  /**
+   * The {@link Moments} of the rows in {@code where}: from {@link #summarize} when it was among its
+   * windows, else from an aggregate over those rows.
+   */
+  Moments moments(String where) throws SQLException {
+    Moments m = moments.get(where);
+    if (m == null) {
+      m =
+          Moments.of(
+              Sql.row(
+                  db,
+                  "SELECT "
+                      + String.join(", ", Moments.aggregates(momentColumns()))
+                      + " FROM train_src WHERE "
+                      + where),
+              features.size() + 1);
+      moments.put(where, m);
+    }
+    return m;
+  }
 
   double median(String where) throws SQLException {
     Object m = Sql.row(db, "SELECT median(__y) AS m FROM train_src WHERE " + where).get("m");

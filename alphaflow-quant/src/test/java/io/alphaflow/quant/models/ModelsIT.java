@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import smile.data.DataFrame;
 import smile.data.formula.Formula;
 import smile.regression.OLS;
@@ -117,9 +118,16 @@ class ModelsIT {
     return ((Map<?, ?>) map).keySet().stream().map(String::valueOf).toList();
   }
 
-  @Test
-  void olsInOneDuckDbPassMatchesSmilesOls() throws Exception {
-    RunResult r = run("model: {type: linear_regression}", "ic_period: hour");
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "split: {method: holdout, test_fraction: 0.2}",
+        "split: {method: walk_forward, folds: 4, embargo: 2}"
+      })
+  void olsInOneDuckDbPassMatchesSmilesOls(String split) throws Exception {
+    // a holdout fits its one training window; a walk-forward split's refit adds up the moments of
+    // every interval between the folds' bounds
+    RunResult r = run("model: {type: linear_regression}\n" + split, "ic_period: hour");
     assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
     Map<String, Object> model = Json.read(out(r, "train").resolve("model.json"));
     @SuppressWarnings("unchecked")
