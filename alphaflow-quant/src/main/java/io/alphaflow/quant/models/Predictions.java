@@ -27,7 +27,7 @@ final class Predictions {
         throws SQLException {
       String sql = model.sql(data.features);
       if (sql == null) {
-        write(db, data, f, model, threshold);
+        predictInJvm(db, data, f, model, threshold);
         return;
       }
       fold.append(" WHEN ").append(f.testWhere()).append(" THEN ").append(f.index());
@@ -60,27 +60,10 @@ final class Predictions {
     return threshold == null ? "__y" : "CAST(__y > " + threshold + " AS DOUBLE)";
   }
 
-  /** Predicts the fold's test rows: in SQL for linear models, else through the JVM. */
-  static void write(Connection db, TrainingSet data, Fold fold, Model model, Double threshold)
+  /** Predicts the fold's test rows through the JVM (models without a SQL form). */
+  private static void predictInJvm(
+      Connection db, TrainingSet data, Fold fold, Model model, Double threshold)
       throws SQLException {
-    String actual = actual(threshold);
-    String sql = model.sql(data.features);
-    String symbol = data.symbolColumn == null ? "NULL" : "__symbol";
-    if (sql != null) {
-      Sql.exec(
-          db,
-          "INSERT INTO preds SELECT "
-              + fold.index()
-              + ", __t, "
-              + symbol
-              + ", "
-              + actual
-              + ", "
-              + sql
-              + " FROM train_src WHERE "
-              + fold.testWhere());
-      return;
-    }
     TrainingSet.Rows rows = data.load(fold.testWhere());
     double[] p = model.predict(rows.x());
     try (DuckDBAppender app =
