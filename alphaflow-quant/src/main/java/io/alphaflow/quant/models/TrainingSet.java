@@ -286,8 +286,9 @@ final class TrainingSet {
   /**
    * Counts and time ranges of {@code windows} (key → [from, to) in epoch microseconds, open ends as
    * Long.MIN_VALUE / MAX_VALUE), all from one scan of the time column: a walk-forward split's folds
-   * ask about 2 windows each, and a refit about all rows. Later calls with the same key are
-   * answered from memory.
+   * ask about 2 windows each, and a refit about all rows. With {@code withMoments}, the same scan
+   * also gives each window's {@link Moments} for least squares, added up from the intervals between
+   * the windows' bounds. Later calls with the same key are answered from memory.
    */
   void summarize(Map<String, long[]> windows, boolean withMoments) throws SQLException {
     Map<String, long[]> todo = new LinkedHashMap<>(windows);
@@ -317,7 +318,9 @@ final class TrainingSet {
           n += in[k].rows();
           f = f == null ? in[k].firstText() : f;
           t = in[k].lastText();
-          m = withMoments ? m.plus(in[k].moments()) : null;
+          if (withMoments) {
+            m = m.plus(in[k].moments());
+          }
         }
       }
       if (withMoments) {
