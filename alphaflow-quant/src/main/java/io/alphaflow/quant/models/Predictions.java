@@ -73,7 +73,7 @@ final class Predictions {
         app.beginRow();
         app.append(fold.index());
         app.append(rows.t()[i]);
-        app.append((String) null);
+        app.append(rows.symbols()[i]);
         app.append(threshold == null ? rows.y()[i] : (rows.y()[i] > threshold ? 1.0 : 0.0));
         app.append(p[i]);
         app.endRow();

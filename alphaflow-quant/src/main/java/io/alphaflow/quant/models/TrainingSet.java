@@ -369,6 +369,7 @@ final class TrainingSet {
     double[][] x = new double[n][features.size()];
     double[] y = new double[n];
     long[] t = new long[n];
+    String[] symbols = new String[n];
     StringBuilder cols = new StringBuilder();
     for (String f : features) {
       cols.append(Sql.ident(f)).append(", ");
@@ -378,7 +379,9 @@ final class TrainingSet {
             .executeQuery(
                 "SELECT "
                     + cols
-                    + "__y, __t FROM train_src WHERE "
+                    + "__y, __t"
+                    + (symbolColumn == null ? "" : ", __symbol")
+                    + " FROM train_src WHERE "
                     + where
                     + " ORDER BY __t"
                     + (symbolColumn == null ? "" : ", __symbol"))) {
@@ -390,13 +393,15 @@ final class TrainingSet {
         }
         y[i] = rs.getDouble(k + 1);
         t[i] = rs.getLong(k + 2);
+        symbols[i] = symbolColumn == null ? null : rs.getString(k + 3);
         i++;
       }
     }
-    return new Rows(x, y, t);
+    return new Rows(x, y, t, symbols);
   }
 
-  record Rows(double[][] x, double[] y, long[] t) {
+  /** Features, target, time and symbol (null without a symbol column) of each row. */
+  record Rows(double[][] x, double[] y, long[] t, String[] symbols) {
     int size() {
       return y.length;
     }

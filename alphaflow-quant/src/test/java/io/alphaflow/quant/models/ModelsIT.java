@@ -364,6 +364,41 @@ class ModelsIT {
     }
   }
 
+  /** Predictions carry each row's symbol, whether the model predicts in SQL or in the JVM. */
+  @ParameterizedTest
+  @ValueSource(strings = {"linear_regression", "random_forest, trees: 10"})
+  void predictionsKeepTheirSymbol(String model) throws Exception {
+    Path data;
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      data =
+          parquet(
+              c,
+              "symbols",
+              "SELECT TIMESTAMP '2024-01-01' + to_minutes(t) AS ts, 'S' || s AS sym,"
+                  + " sin(t + s) AS x, sin(t + s) * 2 + s AS y FROM range(200) a(t), range(2) b(s)"
+                  + " ORDER BY sym, ts");
+    }
+    RunResult r =
+        runFlow(
+            """
+            name: sym
+            tasks:
+              - id: train
+                type: train
+                retry: {max_attempts: 1}
+                config: {input: "%s", features: [x], target: y, time_column: ts, symbol_column: sym,
+                         model: {type: %s}, split: {method: holdout, test_fraction: 0.25}}
+            """
+                .formatted(data, model));
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(
+            scalar(
+                "SELECT count(*) FILTER (WHERE sym IS NULL) * 1000 + count(DISTINCT sym) FROM '"
+                    + out(r, "train").resolve("predictions.parquet")
+                    + "'"))
+        .isEqualTo(2L);
+  }
+
   @Test
   void stepsBeforeCountsDistinctTimesWhateverTheEmbargoLength() throws Exception {
     // 3 symbols per time, 40 times a minute apart: both the max() walk and the DISTINCT query
