@@ -9,6 +9,7 @@ import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Duck;
 import io.alphaflow.quant.data.Json;
+import io.alphaflow.quant.data.RowOrder;
 import io.alphaflow.quant.data.Sql;
 import io.alphaflow.quant.features.FeaturesTask;
 import java.io.ByteArrayOutputStream;
@@ -188,7 +189,10 @@ public final class TrainTask implements QuantTask {
       }
       Predictions.checkFinite(db, seed);
       Path dir = ctx.outputDir();
-      Predictions.export(db, time, symbol, dir.resolve(PREDICTIONS_FILE));
+      // input rows in time order (a label's metadata says so) give predictions in time order: the
+      // folds' test windows follow each other, and each is gathered in scan or time order
+      boolean inTimeOrder = symbol == null && List.of(time).equals(meta.get(RowOrder.KEY));
+      Predictions.export(db, time, symbol, dir.resolve(PREDICTIONS_FILE), inTimeOrder);
       byte[] bytes = serialize(model);
       Files.write(dir.resolve(MODEL_FILE), bytes);
       Map<String, Object> json = new LinkedHashMap<>();

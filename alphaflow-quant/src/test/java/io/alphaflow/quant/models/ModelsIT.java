@@ -158,6 +158,13 @@ class ModelsIT {
         .isCloseTo(smile.coefficients()[0], within(1e-9));
     assertThat((Double) ours.get("S_LI_INITIATIVESELLRATE_5min_ma"))
         .isCloseTo(smile.coefficients()[2], within(1e-9));
+    // gathered in time order (the label's rows are), so written without a sort, and in order
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM (SELECT timestamp, lag(timestamp) OVER () AS p FROM '"
+                    + out(r, "train").resolve("predictions.parquet")
+                    + "') WHERE timestamp < p"))
+        .isEqualTo(0L);
   }
 
   @Test
