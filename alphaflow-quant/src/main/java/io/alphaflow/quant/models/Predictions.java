@@ -20,6 +20,7 @@ final class Predictions {
    */
   static final class Batch {
     private final StringBuilder fold = new StringBuilder();
+    private final StringBuilder tested = new StringBuilder();
     private final StringBuilder actual = new StringBuilder();
     private final StringBuilder prediction = new StringBuilder();
 
@@ -31,6 +32,7 @@ final class Predictions {
         return;
       }
       fold.append(" WHEN ").append(f.testWhere()).append(" THEN ").append(f.index());
+      tested.append(tested.isEmpty() ? "" : " OR ").append("(").append(f.testWhere()).append(")");
       actual.append(" WHEN ").append(f.index()).append(" THEN ").append(actual(threshold));
       prediction.append(" WHEN ").append(f.index()).append(" THEN ").append(sql);
     }
@@ -49,8 +51,11 @@ final class Predictions {
               + prediction
               + " END FROM (SELECT *, CASE"
               + fold
-              + " END AS __fold FROM train_src) WHERE __fold IS NOT NULL");
+              + " END AS __fold FROM train_src WHERE "
+              + tested
+              + ")");
       fold.setLength(0);
+      tested.setLength(0);
       actual.setLength(0);
       prediction.setLength(0);
     }
