@@ -72,7 +72,7 @@ final class ArtifactRestoreCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       out.println("restored " + artifact.shortHash() + " from " + item.target() + " to " + dir);
       // a label or features file holds only its own columns, read beside its input's rows
-      Dataset.addsColumnsTo(dir)
+      Dataset.readsRowsOf(dir)
           .filter(input -> !Files.exists(input))
           .ifPresent(
               input ->

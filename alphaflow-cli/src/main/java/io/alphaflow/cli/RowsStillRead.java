@@ -13,7 +13,7 @@ import java.util.function.Predicate;
 /**
  * The gc keep rule for files other artifacts read: an expired artifact stays while an artifact that
  * is kept (not expired, of a pinned run, or itself still read) adds its columns to this one's rows
- * ({@link Dataset#addsColumnsTo}) — features beside the data they describe, a label beside the
+ * ({@link Dataset#readsRowsOf}) — features beside the data they describe, a label beside the
  * features it labels. Without it, gc would leave a kept label unreadable.
  */
 final class RowsStillRead implements Predicate<Artifact> {
@@ -35,7 +35,7 @@ final class RowsStillRead implements Predicate<Artifact> {
       for (Artifact c : store.consumersOf(a.hash())) {
         Path consumer = Path.of(c.path());
         if (Files.isDirectory(consumer)
-            && Dataset.addsColumnsTo(consumer)
+            && Dataset.readsRowsOf(consumer)
                 .map(base -> base.toAbsolutePath().normalize().startsWith(dir))
                 .orElse(false)
             && kept(c)) {

@@ -27,8 +27,11 @@ public final class Dataset {
   public static final String DATA_FILE = "data.parquet";
   public static final String METADATA_FILE = "metadata.json";
 
+  /** The metadata the {@code features} task writes beside its data. */
+  public static final String FEATURE_METADATA_FILE = "feature_metadata.json";
+
   /** The metadata files a task may write beside its data, in the order they are consulted. */
-  public static final List<String> METADATA_FILES = List.of(METADATA_FILE, "feature_metadata.json");
+  public static final List<String> METADATA_FILES = List.of(METADATA_FILE, FEATURE_METADATA_FILE);
 
   /**
    * The metadata key of a dataset that adds columns to another's rows: {@code {path, bytes, rows}}
@@ -175,7 +178,7 @@ public final class Dataset {
    * The file whose rows a task's output directory adds columns to ({@link #ADDS_COLUMNS_TO}), if it
    * does: what {@code alphaflow gc} must keep while that output is kept.
    */
-  public static Optional<Path> addsColumnsTo(Path outputDir) {
+  public static Optional<Path> readsRowsOf(Path outputDir) {
     return input(outputDir.resolve(DATA_FILE));
   }
 

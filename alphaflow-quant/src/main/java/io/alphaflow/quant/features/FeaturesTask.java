@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  * and the correlation matrix of the features.
  */
 public final class FeaturesTask implements QuantTask {
-  public static final String METADATA_FILE = "feature_metadata.json";
+  public static final String METADATA_FILE = Dataset.FEATURE_METADATA_FILE;
 
   @Override
   public boolean idempotent() {

@@ -14,7 +14,6 @@ import io.alphaflow.quant.data.Sql;
 import io.alphaflow.quant.features.Feature;
 import io.alphaflow.quant.features.FeatureCatalog;
 import io.alphaflow.quant.features.FeaturesTask;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -117,11 +116,11 @@ public final class LabelTask implements QuantTask {
     String kind = Configs.string(cfg, "kind", "forward_return");
     int horizon = (int) Configs.integer(cfg, "horizon", 1);
     String name = Configs.string(cfg, "name", "label");
-    checkLeakage(input, column, horizon, name);
+    Map<String, Object> featureMeta = Dataset.metadata(input, FeaturesTask.METADATA_FILE);
+    checkLeakage(featureMeta, column, horizon, name);
     try (Connection db = Duck.open(cfg)) {
       String src = Dataset.scan(input);
       Map<String, String> columns = Sql.columns(db, "SELECT * FROM " + src);
-      Map<String, Object> featureMeta = featureMetadata(input);
       String ts = Configs.string(cfg, "time_column", (String) featureMeta.get("time_column"));
       String symbol =
           Configs.string(cfg, "symbol_column", (String) featureMeta.get("symbol_column"));
@@ -259,10 +258,9 @@ public final class LabelTask implements QuantTask {
     }
   }
 
-  private static void checkLeakage(Path input, String column, int horizon, String name)
-      throws Exception {
-    Map<String, Object> meta = featureMetadata(input);
-    Object list = meta.get("features");
+  private static void checkLeakage(
+      Map<String, Object> featureMeta, String column, int horizon, String name) {
+    Object list = featureMeta.get("features");
     if (!(list instanceof List<?> items)) {
       return;
     }
@@ -290,10 +288,5 @@ public final class LabelTask implements QuantTask {
       throw TaskFailure.nonRetryable(
           "leakage: " + String.join("; ", leaks) + " (" + LeakageGuard.hint(horizon) + ")");
     }
-  }
-
-  private static Map<String, Object> featureMetadata(Path input) throws java.io.IOException {
-    Path meta = Dataset.metadataFile(input, FeaturesTask.METADATA_FILE);
-    return Files.exists(meta) ? Json.read(meta) : Map.of();
   }
 }

@@ -290,12 +290,9 @@ public final class TrainTask implements QuantTask {
     return out;
   }
 
-  private static Map<String, Object> inputMetadata(Path input) throws java.io.IOException {
+  private static Map<String, Object> inputMetadata(Path input) {
     Map<String, Object> out = new LinkedHashMap<>(Dataset.metadata(input));
-    Path features = Dataset.metadataFile(input, FeaturesTask.METADATA_FILE);
-    if (Files.exists(features)) {
-      Json.read(features).forEach(out::putIfAbsent);
-    }
+    Dataset.metadata(input, FeaturesTask.METADATA_FILE).forEach(out::putIfAbsent);
     return out;
   }
 
