@@ -19,12 +19,20 @@ public final class Main {
   private Main() {}
 
   /** The commands that load a flow (from a file or, resuming a run, from the store). */
-  private static final List<String> LOAD_A_FLOW =
+  private static final List<Class<?>> LOAD_A_FLOW =
       List.of(
-          "run", "validate", "graph", "backfill", "demo", "resume", "rerun", "approve", "reject");
+          FlowRunCommand.class,
+          FlowValidateCommand.class,
+          FlowGraphCommand.class,
+          FlowBackfillCommand.class,
+          DemoCommand.class,
+          RunResumeCommand.class,
+          TaskRerunCommand.class,
+          TaskApproveCommand.class,
+          TaskRejectCommand.class);
 
   public static void main(String[] args) {
-    if (args.length > 0 && LOAD_A_FLOW.contains(args[0])) {
+    if (args.length > 0 && LOAD_A_FLOW.contains(subcommand(args[0]))) {
       FlowLoader.prepareInBackground();
     }
     System.exit(run(args));
