@@ -154,6 +154,9 @@ final class TrainingSet {
       for (int i = 0; i < steps; i++) {
         long[] bounds =
             Arrays.stream(at).filter(x -> x != Long.MIN_VALUE).sorted().distinct().toArray();
+        if (bounds.length == 0) {
+          break; // nothing comes before any of them
+        }
         Interval[] in = intervals(bounds, false);
         for (int j = 0; j < at.length; j++) {
           if (at[j] != Long.MIN_VALUE) {
@@ -204,7 +207,7 @@ final class TrainingSet {
     for (Map<String, Object> r :
         Sql.rows(
             db,
-            "SELECT k, count(*) AS n, min(__t) AS lo, max(__t) AS hi,"
+            "SELECT k, count(*) AS n, max(__t) AS hi,"
                 + " CAST(make_timestamp(min(__t)) AS VARCHAR) AS f,"
                 + " CAST(make_timestamp(max(__t)) AS VARCHAR) AS t"
                 + extra
@@ -214,7 +217,6 @@ final class TrainingSet {
       out[((Number) r.get("k")).intValue()] =
           new Interval(
               ((Number) r.get("n")).longValue(),
-              ((Number) r.get("lo")).longValue(),
               ((Number) r.get("hi")).longValue(),
               (String) r.get("f"),
               (String) r.get("t"),
@@ -231,10 +233,10 @@ final class TrainingSet {
     return out;
   }
 
-  /** Rows of one interval: how many, the first and last time, those as text, and moments. */
+  /** Rows of one interval: how many, the last time, the first and last as text, and moments. */
   private record Interval(
-      long rows, long first, long last, String firstText, String lastText, Moments moments) {
-    static final Interval EMPTY = new Interval(0, 0, 0, null, null, null);
+      long rows, long last, String firstText, String lastText, Moments moments) {
+    static final Interval EMPTY = new Interval(0, 0, null, null, null);
   }
 
   private long scalarTime(String sql, long t, Integer limit) throws SQLException {
