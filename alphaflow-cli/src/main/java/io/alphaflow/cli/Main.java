@@ -32,7 +32,8 @@ public final class Main {
           TaskRejectCommand.class);
 
   public static void main(String[] args) {
-    if (args.length > 0 && LOAD_A_FLOW.contains(subcommand(args[0]))) {
+    Class<?> named = args.length == 0 ? null : subcommand(args[0]);
+    if (named != null && LOAD_A_FLOW.contains(named)) {
       FlowLoader.prepareInBackground();
     }
     System.exit(run(args));
