@@ -108,12 +108,36 @@ public final class Dataset {
    * when its metadata names one (see the class).
    */
   public static String scan(Path file) {
+    return scan(file, null);
+  }
+
+  /** Rows {@code from} (inclusive) to {@code to} (exclusive), counted from a file's first. */
+  public record RowRange(long from, long to) {}
+
+  /**
+   * {@link #scan} of only the rows in {@code range} (all rows when null). Parquet files only
+   * ({@link #rangeable}): DuckDB then reads only the row groups that hold them. DuckDB scans a
+   * positional join on one thread; scans of disjoint ranges run side by side, one per connection.
+   */
+  public static String scan(Path file, RowRange range) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     String path = Sql.literal(file.toAbsolutePath().toString());
-    if (name.endsWith(".csv") || name.endsWith(".csv.gz") || name.endsWith(".tsv")) {
+    if (isCsv(name)) {
+      if (range != null) {
+        throw new IllegalArgumentException("a CSV file cannot be read by row range: " + file);
+      }
       return "read_csv(" + path + ", header = true)";
     }
-    String own = "read_parquet(" + path + ")";
+    String own =
+        range == null
+            ? "read_parquet(" + path + ")"
+            : "(SELECT * EXCLUDE (file_row_number) FROM read_parquet("
+                + path
+                + ", file_row_number = true) WHERE file_row_number >= "
+                + range.from()
+                + " AND file_row_number < "
+                + range.to()
+                + ")";
     Map<?, ?> base = inputEntry(file);
     if (base == null) {
       return own;
@@ -141,7 +165,25 @@ public final class Dataset {
               + "): rerun the task that wrote "
               + file);
     }
-    return "(SELECT * FROM " + scan(input) + " POSITIONAL JOIN " + own + ")";
+    return "(SELECT * FROM " + scan(input, range) + " POSITIONAL JOIN " + own + ")";
+  }
+
+  private static boolean isCsv(String lowerCaseName) {
+    return lowerCaseName.endsWith(".csv")
+        || lowerCaseName.endsWith(".csv.gz")
+        || lowerCaseName.endsWith(".tsv");
+  }
+
+  /**
+   * Whether {@link #scan(Path, RowRange)} can read {@code file} by row range: Parquet all along.
+   */
+  public static boolean rangeable(Path file) {
+    for (Path f = file; f != null; f = input(f).orElse(null)) {
+      if (isCsv(f.getFileName().toString().toLowerCase(Locale.ROOT))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

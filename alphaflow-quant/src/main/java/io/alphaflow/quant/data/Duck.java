@@ -8,7 +8,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.duckdb.DuckDBConnection;
 
 /**
  * Opens the in-process DuckDB that quant tasks compute with: in memory, with a memory limit and a
@@ -46,5 +51,59 @@ public final class Duck {
     } catch (SQLException | IOException e) {
       throw TaskFailure.retryable("cannot start DuckDB: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The rows of each of {@code queries}, in the order given, the queries run side by side on
+   * connections of their own to {@code db}'s database, as many at once as DuckDB has threads. For
+   * plans DuckDB runs on one thread (a positional join), split into queries over disjoint rows.
+   */
+  public static List<List<Map<String, Object>>> parallel(Connection db, List<String> queries)
+      throws SQLException {
+    if (queries.size() <= 1) {
+      return queries.isEmpty() ? List.of() : List.of(Sql.rows(db, queries.getFirst()));
+    }
+    int workers =
+        Math.min(
+            queries.size(),
+            ((Number) Sql.row(db, "SELECT current_setting('threads') AS n").get("n")).intValue());
+    List<List<Map<String, Object>>> results =
+        new ArrayList<>(Collections.nCopies(queries.size(), null));
+    AtomicInteger next = new AtomicInteger();
+    SQLException[] failure = new SQLException[1];
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < workers; w++) {
+      Connection own = db.unwrap(DuckDBConnection.class).duplicate();
+      threads.add(
+          Thread.ofPlatform()
+              .name("duckdb-part-" + w)
+              .start(
+                  () -> {
+                    try (own) {
+                      for (int i = next.getAndIncrement();
+                          i < queries.size();
+                          i = next.getAndIncrement()) {
+                        results.set(i, Sql.rows(own, queries.get(i)));
+                      }
+                    } catch (SQLException e) {
+                      synchronized (failure) {
+                        failure[0] = failure[0] == null ? e : failure[0];
+                      }
+                      next.set(queries.size()); // the others stop after their current query
+                    }
+                  }));
+    }
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted while DuckDB ran queries side by side", e);
+      }
+    }
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    return results;
   }
 }

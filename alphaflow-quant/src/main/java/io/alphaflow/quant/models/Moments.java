@@ -13,15 +13,22 @@ import java.util.Map;
 record Moments(long n, double[] mean, double[][] comoment) {
   /**
    * The aggregates for {@code columns} (the features' names, then the target's), as SQL select
-   * items, aliased so that {@link #of} can read them back.
+   * items, aliased so that {@link #of} can read them back: the count, and the sums of the columns'
+   * deviations from {@code shifts} and of their products. Shifts near the means keep those sums
+   * small, so the co-moments lose little to cancellation (the "shifted data" algorithm); plain sums
+   * are several times quicker in DuckDB than its {@code covar_pop}.
    */
-  static List<String> aggregates(List<String> columns) {
+  static List<String> aggregates(List<String> columns, double[] shifts) {
     List<String> out = new ArrayList<>();
     out.add("count(*) AS mn");
+    List<String> deviations = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
-      out.add("avg(" + columns.get(i) + ") AS mm" + i);
+      deviations.add("(" + columns.get(i) + " - " + shifts[i] + ")");
+    }
+    for (int i = 0; i < columns.size(); i++) {
+      out.add("sum" + deviations.get(i) + " AS mm" + i);
       for (int j = i; j < columns.size(); j++) {
-        out.add("covar_pop(" + columns.get(i) + ", " + columns.get(j) + ") AS mc" + i + "_" + j);
+        out.add("sum(" + deviations.get(i) + " * " + deviations.get(j) + ") AS mc" + i + "_" + j);
       }
     }
     return out;
@@ -32,18 +39,24 @@ record Moments(long n, double[] mean, double[][] comoment) {
     return new Moments(0, new double[size], new double[size][size]);
   }
 
-  /** The moments in a row the {@link #aggregates} made, of {@code size} columns. */
-  static Moments of(Map<String, Object> row, int size) {
+  /** The moments in a row the {@link #aggregates} for the same {@code shifts} made. */
+  static Moments of(Map<String, Object> row, double[] shifts) {
     long n = ((Number) row.get("mn")).longValue();
-    double[] mean = new double[size];
-    double[][] m = new double[size][size];
+    int size = shifts.length;
     if (n == 0) {
       return none(size);
     }
+    double[] sum = new double[size];
     for (int i = 0; i < size; i++) {
-      mean[i] = ((Number) row.get("mm" + i)).doubleValue();
+      sum[i] = ((Number) row.get("mm" + i)).doubleValue();
+    }
+    double[] mean = new double[size];
+    double[][] m = new double[size][size];
+    for (int i = 0; i < size; i++) {
+      mean[i] = shifts[i] + sum[i] / n;
       for (int j = i; j < size; j++) {
-        m[i][j] = m[j][i] = ((Number) row.get("mc" + i + "_" + j)).doubleValue() * n;
+        double products = ((Number) row.get("mc" + i + "_" + j)).doubleValue();
+        m[i][j] = m[j][i] = products - sum[i] * sum[j] / n;
       }
     }
     return new Moments(n, mean, m);

@@ -6,6 +6,8 @@ import io.alphaflow.quant.data.Sql;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -23,6 +25,7 @@ final class Predictions {
     private final StringBuilder tested = new StringBuilder();
     private final StringBuilder actual = new StringBuilder();
     private final StringBuilder prediction = new StringBuilder();
+    private final List<long[]> windows = new ArrayList<>();
 
     void add(Connection db, TrainingSet data, Fold f, Model model, Double threshold)
         throws SQLException {
@@ -35,6 +38,7 @@ final class Predictions {
       tested.append(tested.isEmpty() ? "" : " OR ").append("(").append(f.testWhere()).append(")");
       actual.append(" WHEN ").append(f.index()).append(" THEN ").append(actual(threshold));
       prediction.append(" WHEN ").append(f.index()).append(" THEN ").append(sql);
+      windows.add(new long[] {f.testFrom(), f.testTo()});
     }
 
     void flush(Connection db, TrainingSet data) throws SQLException {
@@ -51,13 +55,16 @@ final class Predictions {
               + prediction
               + " END FROM (SELECT *, CASE"
               + fold
-              + " END AS __fold FROM train_src WHERE "
+              + " END AS __fold FROM "
+              + data.rowsIn(windows)
+              + " WHERE "
               + tested
               + ")");
       fold.setLength(0);
       tested.setLength(0);
       actual.setLength(0);
       prediction.setLength(0);
+      windows.clear();
     }
   }
 

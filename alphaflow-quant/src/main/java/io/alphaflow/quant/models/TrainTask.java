@@ -136,15 +136,12 @@ public final class TrainTask implements QuantTask {
     Trainer trainer = new Trainer(algorithm, objective, modelCfg);
     try (Connection db = Duck.open(cfg)) {
       String symbol = Configs.string(cfg, "symbol_column", (String) meta.get("symbol_column"));
-      TrainingSet data = new TrainingSet(db, input, features, target, time, symbol);
-      // OLS on several folds: every fold's moments (and a refit's) from one grouped scan; a
-      // holdout's one window is quicker as a plain aggregate
-      List<Fold> folds =
-          FoldPlanner.plan(
-              data,
-              split,
-              embargo,
-              algorithm == Algorithm.LINEAR_REGRESSION && split.walkForward());
+      // least squares: every window's moments from the pass that counts the rows
+      boolean moments = algorithm == Algorithm.LINEAR_REGRESSION;
+      TrainingSet data =
+          new TrainingSet(
+              db, input, features, target, time, symbol, moments, TrainingSet.PART_ROWS);
+      List<Fold> folds = FoldPlanner.plan(data, split, embargo, moments);
       if (data.droppedRows() > 0) {
         ctx.log()
             .info(data.droppedRows() + " rows left out: a feature or the target is missing there");

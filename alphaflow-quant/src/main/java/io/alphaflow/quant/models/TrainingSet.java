@@ -2,7 +2,10 @@ package io.alphaflow.quant.models;
 
 import io.alphaflow.core.task.TaskFailure;
 import io.alphaflow.quant.data.Dataset;
+import io.alphaflow.quant.data.Duck;
 import io.alphaflow.quant.data.Sql;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,9 +21,20 @@ import java.util.Map;
  * The rows a model learns from, as the DuckDB view {@code train_src}: the feature columns, the
  * target {@code __y} and the time {@code __t} (epoch microseconds). Rows with a missing feature or
  * target are left out (a 5-row moving average has none for its first 4 rows).
+ *
+ * <p>A Parquet input is read in parts of {@link #PART_ROWS} consecutive rows, the views {@code
+ * train_part_<k>}, scanned side by side ({@link Duck#parallel}): DuckDB reads a positional join (a
+ * label beside its features) on one thread. One pass gives each part's row count, time range and,
+ * for least squares, {@link Moments}. A question about a time window then only scans the parts
+ * whose time range crosses one of its ends: in rows kept in time order, one part per end. Results
+ * are merged in part order and the parts depend only on the row count, so the same input gives the
+ * same sums, and model bytes, on any number of threads.
  */
 final class TrainingSet {
   private static final int FEW_STEPS = 16;
+
+  /** Rows per part: the unit of work scanned on one thread. */
+  static final long PART_ROWS = 1 << 19;
 
   final Connection db;
   final List<String> features;
@@ -29,10 +43,31 @@ final class TrainingSet {
   final String symbolColumn;
   private final Path input;
   private final long allRows;
-  private Long rows; // counted with the first quantiles, which scan every usable row anyway
+  private final boolean withMoments;
+  private final List<Dataset.RowRange> ranges; // none: one part, train_src itself
+  private double[] shifts; // Moments' shifts, once computed
+  private Interval[] parts; // each part's rows, once counted
+  private int rangeViews;
 
   TrainingSet(
       Connection db, Path input, List<String> features, String target, String time, String symbol)
+      throws SQLException {
+    this(db, input, features, target, time, symbol, false, PART_ROWS);
+  }
+
+  /**
+   * With {@code moments}, the first pass also sums what least squares needs, so every window's
+   * {@link Moments} comes from it (and the scans of the parts its ends cross).
+   */
+  TrainingSet(
+      Connection db,
+      Path input,
+      List<String> features,
+      String target,
+      String time,
+      String symbol,
+      boolean moments,
+      long partRows)
       throws SQLException {
     this.db = db;
     this.features = List.copyOf(features);
@@ -40,6 +75,7 @@ final class TrainingSet {
     this.timeColumn = time;
     this.symbolColumn = symbol;
     this.input = input;
+    this.withMoments = moments;
     String src = Dataset.scan(input);
     Map<String, String> columns = Sql.columns(db, "SELECT * FROM " + src);
     List<String> needed = new ArrayList<>(features);
@@ -57,6 +93,27 @@ final class TrainingSet {
                 + ")");
       }
     }
+    // views, not temp views: the connections that scan parts side by side see them too
+    Sql.exec(db, "CREATE OR REPLACE VIEW train_src AS " + usable(src));
+    this.allRows = Sql.count(db, src);
+    List<Dataset.RowRange> r = new ArrayList<>();
+    if (allRows > partRows && Dataset.rangeable(input)) {
+      for (long from = 0; from < allRows; from += partRows) {
+        Dataset.RowRange range = new Dataset.RowRange(from, Math.min(from + partRows, allRows));
+        Sql.exec(
+            db,
+            "CREATE OR REPLACE VIEW train_part_"
+                + r.size()
+                + " AS "
+                + usable(Dataset.scan(input, range)));
+        r.add(range);
+      }
+    }
+    this.ranges = List.copyOf(r);
+  }
+
+  /** The usable rows of {@code src}, as {@code train_src} holds them. */
+  private String usable(String src) {
     StringBuilder select = new StringBuilder("SELECT ");
     StringBuilder notNull = new StringBuilder();
     for (String f : features) {
@@ -68,38 +125,37 @@ final class TrainingSet {
         .append("CAST(")
         .append(Sql.ident(target))
         .append(" AS DOUBLE) AS __y, epoch_us(CAST(")
-        .append(Sql.ident(time))
+        .append(Sql.ident(timeColumn))
         .append(" AS TIMESTAMP)) AS __t");
-    if (symbol != null) {
-      select.append(", CAST(").append(Sql.ident(symbol)).append(" AS VARCHAR) AS __symbol");
+    if (symbolColumn != null) {
+      select.append(", CAST(").append(Sql.ident(symbolColumn)).append(" AS VARCHAR) AS __symbol");
     }
-    select
+    return select
         .append(" FROM ")
         .append(src)
         .append(" WHERE ")
-        .append(Sql.ident(time))
+        .append(Sql.ident(timeColumn))
         .append(" IS NOT NULL AND isfinite(CAST(")
         .append(Sql.ident(target))
         .append(" AS DOUBLE))")
-        .append(notNull);
-    Sql.exec(db, "CREATE OR REPLACE TEMP VIEW train_src AS " + select);
-    this.allRows = Sql.count(db, src);
+        .append(notNull)
+        .toString();
+  }
+
+  private int partCount() {
+    return Math.max(1, ranges.size());
+  }
+
+  private String partView(int k) {
+    return ranges.isEmpty() ? "train_src" : "train_part_" + k;
   }
 
   /** The usable rows: those with a time, a finite target and every feature finite. */
   long rows() throws SQLException {
-    if (rows == null) {
-      counted(Sql.count(db, "train_src"));
+    long n = 0;
+    for (Interval p : parts()) {
+      n += p.rows();
     }
-    return rows;
-  }
-
-  /** The rows left out: a feature or the target is missing or not finite there. */
-  long droppedRows() throws SQLException {
-    return allRows - rows();
-  }
-
-  private void counted(long n) {
     if (n == 0) {
       throw TaskFailure.nonRetryable(
           "no usable rows in "
@@ -110,28 +166,158 @@ final class TrainingSet {
               + target
               + ")");
     }
-    rows = n;
+    return n;
   }
 
-  /** The time at each quantile of the rows (row-weighted), ascending. */
-  long[] quantiles(double[] fractions) throws SQLException {
-    StringBuilder list = new StringBuilder();
-    for (double f : fractions) {
-      list.append(list.isEmpty() ? "" : ", ").append(f);
+  /** The rows left out: a feature or the target is missing or not finite there. */
+  long droppedRows() throws SQLException {
+    return allRows - rows();
+  }
+
+  /**
+   * Each part's usable rows (count, time range and, with moments, {@link Moments}), from one pass
+   * over the parts side by side.
+   */
+  private Interval[] parts() throws SQLException {
+    if (parts == null) {
+      String extra =
+          withMoments
+              ? ", " + String.join(", ", Moments.aggregates(momentColumns(), shifts()))
+              : "";
+      List<String> queries = new ArrayList<>();
+      for (int k = 0; k < partCount(); k++) {
+        queries.add(
+            "SELECT count(*) AS n, min(__t) AS lo, max(__t) AS hi,"
+                + " CAST(make_timestamp(min(__t)) AS VARCHAR) AS f,"
+                + " CAST(make_timestamp(max(__t)) AS VARCHAR) AS t"
+                + extra
+                + " FROM "
+                + partView(k));
+      }
+      List<List<Map<String, Object>>> rows = Duck.parallel(db, queries);
+      Interval[] out = new Interval[partCount()];
+      for (int k = 0; k < out.length; k++) {
+        out[k] = interval(rows.get(k).getFirst(), withMoments);
+      }
+      parts = out;
     }
-    try (ResultSet rs =
-        db.createStatement()
-            .executeQuery(
-                "SELECT count(*) AS n, quantile_disc(__t, [" + list + "]) AS q FROM train_src")) {
-      rs.next();
-      counted(rs.getLong(1));
-      Object[] q = (Object[]) rs.getArray(2).getArray();
-      long[] out = new long[q.length];
+    return parts;
+  }
+
+  /** An {@link Interval} from a row with n, lo, hi, f, t and, with moments, the aggregates. */
+  private Interval interval(Map<String, Object> r, boolean moments) {
+    long n = ((Number) r.get("n")).longValue();
+    if (n == 0) {
+      return Interval.EMPTY;
+    }
+    return new Interval(
+        n,
+        ((Number) r.get("lo")).longValue(),
+        ((Number) r.get("hi")).longValue(),
+        (String) r.get("f"),
+        (String) r.get("t"),
+        moments ? Moments.of(r, shifts) : null);
+  }
+
+  /**
+   * The shifts of {@link Moments#aggregates}: the means of the first 10,000 usable rows, near
+   * enough to the means of every window for the sums of products to keep their precision.
+   */
+  private double[] shifts() throws SQLException {
+    if (shifts == null) {
+      List<String> columns = momentColumns();
+      List<String> means = new ArrayList<>();
+      for (int i = 0; i < columns.size(); i++) {
+        means.add("avg(" + columns.get(i) + ") AS s" + i);
+      }
+      Map<String, Object> r =
+          Sql.row(
+              db,
+              "SELECT " + String.join(", ", means) + " FROM (SELECT * FROM train_src LIMIT 10000)");
+      double[] out = new double[columns.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = r.get("s" + i) instanceof Number x ? x.doubleValue() : 0;
+      }
+      shifts = out;
+    }
+    return shifts;
+  }
+
+  /**
+   * The time at each quantile of the rows (row-weighted), ascending: DuckDB's {@code
+   * quantile_disc}, the time of the row at 0-based rank max(1, ceil(n * f)) - 1 in time order. When
+   * the parts follow each other in time (each part's times no later than the next part's), that row
+   * lies in a part its rank names, and only that part is searched.
+   */
+  long[] quantiles(double[] fractions) throws SQLException {
+    long n = rows();
+    Interval[] ps = parts();
+    long[] out = new long[fractions.length];
+    if (ps.length == 1 || !inTimeOrder(ps)) {
+      StringBuilder list = new StringBuilder();
+      for (double f : fractions) {
+        list.append(list.isEmpty() ? "" : ", ").append(decimal(f).toPlainString());
+      }
+      Object[] q =
+          (Object[])
+              ((java.sql.Array)
+                      Sql.row(db, "SELECT quantile_disc(__t, [" + list + "]) AS q FROM train_src")
+                          .get("q"))
+                  .getArray();
       for (int i = 0; i < q.length; i++) {
         out[i] = ((Number) q[i]).longValue();
       }
       return out;
     }
+    for (int i = 0; i < fractions.length; i++) {
+      long rank = rank(n, decimal(fractions[i]));
+      int k = 0;
+      while (rank >= ps[k].rows()) {
+        rank -= ps[k].rows();
+        k++;
+      }
+      // the rank-th time of part k, by quantile_disc's own rule: fraction (rank + 1/2) / rows
+      BigDecimal within =
+          BigDecimal.valueOf(2 * rank + 1)
+              .divide(BigDecimal.valueOf(2 * ps[k].rows()), 24, RoundingMode.HALF_EVEN);
+      out[i] =
+          ((Number)
+                  Sql.row(
+                          db,
+                          "SELECT quantile_disc(__t, "
+                              + within.toPlainString()
+                              + ") AS q FROM "
+                              + partView(k))
+                      .get("q"))
+              .longValue();
+    }
+    return out;
+  }
+
+  /** A fraction as the exact decimal DuckDB reads from its shortest text. */
+  private static BigDecimal decimal(double f) {
+    return new BigDecimal(Double.toString(f));
+  }
+
+  /** quantile_disc's 0-based rank for fraction {@code f} of {@code n} rows. */
+  static long rank(long n, BigDecimal f) {
+    long ceil =
+        BigDecimal.valueOf(n).multiply(f).setScale(0, RoundingMode.CEILING).longValueExact();
+    return Math.max(1, ceil) - 1;
+  }
+
+  /** Whether the non-empty parts follow each other in time: none starts before the last ended. */
+  private static boolean inTimeOrder(Interval[] ps) {
+    long last = Long.MIN_VALUE;
+    for (Interval p : ps) {
+      if (p.rows() > 0) {
+        if (p.first() < last) {
+          return false;
+        }
+        last = p.last();
+      }
+    }
+    return true;
   }
 
   /**
@@ -191,38 +377,93 @@ final class TrainingSet {
 
   /**
    * The rows between consecutive {@code bounds} (sorted, distinct): interval k holds the times in
-   * [bounds[k-1], bounds[k]), the first from the start of time and the last to its end. One scan of
-   * the time column answers questions about many windows whose ends are among the bounds; with
-   * {@code moments}, each interval's {@link Moments} of the features and the target come too.
+   * [bounds[k-1], bounds[k]), the first from the start of time and the last to its end. A part
+   * whose time range lies within one interval adds its counts (and moments) to it as they are; the
+   * parts that cross a bound are scanned, side by side, grouped by interval. With {@code moments},
+   * each interval's {@link Moments} of the features and the target come too.
    */
   private Interval[] intervals(long[] bounds, boolean moments) throws SQLException {
+    Interval[] ps = parts();
+    boolean known = !moments || withMoments; // the parts' own moments can be added up
+    List<Integer> crossing = new ArrayList<>();
+    for (int k = 0; k < ps.length; k++) {
+      if (ps[k].rows() > 0 && (!known || of(bounds, ps[k].first()) != of(bounds, ps[k].last()))) {
+        crossing.add(k);
+      }
+    }
     StringBuilder which = new StringBuilder("CASE");
     for (int k = 0; k < bounds.length; k++) {
       which.append(" WHEN __t < ").append(bounds[k]).append(" THEN ").append(k);
     }
     which.append(" ELSE ").append(bounds.length).append(" END");
-    String extra = moments ? ", " + String.join(", ", Moments.aggregates(momentColumns())) : "";
+    String extra =
+        moments ? ", " + String.join(", ", Moments.aggregates(momentColumns(), shifts())) : "";
+    List<String> queries = new ArrayList<>();
+    for (int k : crossing) {
+      queries.add(
+          "SELECT k, count(*) AS n, min(__t) AS lo, max(__t) AS hi,"
+              + " CAST(make_timestamp(min(__t)) AS VARCHAR) AS f,"
+              + " CAST(make_timestamp(max(__t)) AS VARCHAR) AS t"
+              + extra
+              + " FROM (SELECT *, "
+              + which
+              + " AS k FROM "
+              + partView(k)
+              + ") GROUP BY k ORDER BY k");
+    }
+    List<List<Map<String, Object>>> grouped = Duck.parallel(db, queries);
     Interval[] out = new Interval[bounds.length + 1];
     Arrays.fill(out, Interval.EMPTY);
-    for (Map<String, Object> r :
-        Sql.rows(
-            db,
-            "SELECT k, count(*) AS n, max(__t) AS hi,"
-                + " CAST(make_timestamp(min(__t)) AS VARCHAR) AS f,"
-                + " CAST(make_timestamp(max(__t)) AS VARCHAR) AS t"
-                + extra
-                + " FROM (SELECT *, "
-                + which
-                + " AS k FROM train_src) GROUP BY k")) {
-      out[((Number) r.get("k")).intValue()] =
-          new Interval(
-              ((Number) r.get("n")).longValue(),
-              ((Number) r.get("hi")).longValue(),
-              (String) r.get("f"),
-              (String) r.get("t"),
-              moments ? Moments.of(r, features.size() + 1) : null);
+    for (int k = 0, c = 0; k < ps.length; k++) {
+      if (c < crossing.size() && crossing.get(c) == k) {
+        for (Map<String, Object> r : grouped.get(c++)) {
+          int j = ((Number) r.get("k")).intValue();
+          out[j] = out[j].plus(interval(r, moments));
+        }
+      } else if (ps[k].rows() > 0) {
+        int j = of(bounds, ps[k].first());
+        out[j] = out[j].plus(moments ? ps[k] : ps[k].withoutMoments());
+      }
     }
     return out;
+  }
+
+  /** The interval of {@link #intervals} that holds time {@code t}. */
+  private static int of(long[] bounds, long t) {
+    int i = Arrays.binarySearch(bounds, t);
+    return i >= 0 ? i + 1 : -(i + 1);
+  }
+
+  /**
+   * The usable rows as a relation reading only the parts whose time range meets one of {@code
+   * windows} ([from, to) in epoch microseconds) and the parts between them, in the input's order: a
+   * holdout's test rows, in rows kept in time order, are the last parts alone.
+   */
+  String rowsIn(List<long[]> windows) throws SQLException {
+    Interval[] ps = parts();
+    int first = -1;
+    int last = -1;
+    for (int k = 0; k < ps.length; k++) {
+      for (long[] w : windows) {
+        if (ps[k].rows() > 0 && ps[k].first() < w[1] && ps[k].last() >= w[0]) {
+          first = first < 0 ? k : first;
+          last = k;
+        }
+      }
+    }
+    if (ranges.isEmpty() || first < 0 || (first == 0 && last == ps.length - 1)) {
+      return "train_src";
+    }
+    String view = "train_rows_" + rangeViews++;
+    Sql.exec(
+        db,
+        "CREATE VIEW "
+            + view
+            + " AS "
+            + usable(
+                Dataset.scan(
+                    input, new Dataset.RowRange(ranges.get(first).from(), ranges.get(last).to()))));
+    return view;
   }
 
   /** The columns of {@link Moments}: the features, then the target. */
@@ -233,10 +474,33 @@ final class TrainingSet {
     return out;
   }
 
-  /** Rows of one interval: how many, the last time, the first and last as text, and moments. */
+  /** Rows of one interval: how many, the first and last time (also as text), and moments. */
   private record Interval(
-      long rows, long last, String firstText, String lastText, Moments moments) {
-    static final Interval EMPTY = new Interval(0, 0, null, null, null);
+      long rows, long first, long last, String firstText, String lastText, Moments moments) {
+    static final Interval EMPTY = new Interval(0, 0, 0, null, null, null);
+
+    /** This interval's rows and {@code o}'s, disjoint, together: {@code o} comes later. */
+    Interval plus(Interval o) {
+      if (o.rows == 0) {
+        return this;
+      }
+      if (rows == 0) {
+        return o;
+      }
+      boolean firstHere = first <= o.first;
+      boolean lastHere = last >= o.last;
+      return new Interval(
+          rows + o.rows,
+          firstHere ? first : o.first,
+          lastHere ? last : o.last,
+          firstHere ? firstText : o.firstText,
+          lastHere ? lastText : o.lastText,
+          moments == null || o.moments == null ? null : moments.plus(o.moments));
+    }
+
+    Interval withoutMoments() {
+      return new Interval(rows, first, last, firstText, lastText, null);
+    }
   }
 
   private long scalarTime(String sql, long t, Integer limit) throws SQLException {
@@ -351,10 +615,10 @@ final class TrainingSet {
               Sql.row(
                   db,
                   "SELECT "
-                      + String.join(", ", Moments.aggregates(momentColumns()))
+                      + String.join(", ", Moments.aggregates(momentColumns(), shifts()))
                       + " FROM train_src WHERE "
                       + where),
-              features.size() + 1);
+              shifts());
       moments.put(where, m);
     }
     return m;
