@@ -11,14 +11,18 @@ import java.util.List;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
-/** Out-of-sample predictions per fold, gathered in the temp table {@code preds}. */
+/**
+ * Out-of-sample predictions per fold, written to {@code predictions.parquet}: fold, time (then
+ * symbol), actual and prediction, in time order (then symbol).
+ */
 final class Predictions {
   private Predictions() {}
 
   /**
-   * The folds whose models predict in SQL (linear ones), written together by one scan at {@link
-   * #flush} instead of one scan per fold; other models predict through the JVM as they are added. A
-   * split's test windows do not overlap, so each row belongs to one fold at most.
+   * The folds' predictions. Linear models predict in SQL: their folds are written together, by one
+   * scan of the rows their tests cover straight to the file, instead of one scan per fold. Other
+   * models predict through the JVM as they are added, into the temp table {@code preds}. A split's
+   * test windows do not overlap, so each row belongs to one fold at most.
    */
   static final class Batch {
     private final StringBuilder fold = new StringBuilder();
@@ -26,11 +30,19 @@ final class Predictions {
     private final StringBuilder actual = new StringBuilder();
     private final StringBuilder prediction = new StringBuilder();
     private final List<long[]> windows = new ArrayList<>();
+    private boolean inJvm;
 
     void add(Connection db, TrainingSet data, Fold f, Model model, Double threshold)
         throws SQLException {
       String sql = model.sql(data.features);
       if (sql == null) {
+        if (!inJvm) {
+          Sql.exec(
+              db,
+              "CREATE TEMP TABLE preds (fold INTEGER, __t BIGINT, __symbol VARCHAR, actual DOUBLE,"
+                  + " prediction DOUBLE)");
+          inJvm = true;
+        }
         predictInJvm(db, data, f, model, threshold);
         return;
       }
@@ -41,30 +53,45 @@ final class Predictions {
       windows.add(new long[] {f.testFrom(), f.testTo()});
     }
 
-    void flush(Connection db, TrainingSet data) throws SQLException {
-      if (fold.isEmpty()) {
-        return;
+    /**
+     * Writes every fold's predictions to {@code file}. {@code inTimeOrder}: the input's rows are in
+     * time order, without symbols, so the predictions come out in it (the folds' test windows
+     * follow each other) and need no sort (20M rows at 100M).
+     */
+    void write(Connection db, TrainingSet data, String time, Path file, boolean inTimeOrder)
+        throws SQLException {
+      String symbol = data.symbolColumn;
+      String rows;
+      if (inJvm) {
+        if (!fold.isEmpty()) {
+          throw new IllegalStateException("one split's folds predict in SQL and in the JVM");
+        }
+        rows = "preds";
+      } else {
+        rows =
+            "(SELECT __fold AS fold, __t, "
+                + (symbol == null ? "NULL" : "__symbol")
+                + " AS __symbol, CASE __fold"
+                + actual
+                + " END AS actual, CASE __fold"
+                + prediction
+                + " END AS prediction FROM (SELECT *, CASE"
+                + fold
+                + " END AS __fold FROM "
+                + data.rowsIn(windows)
+                + " WHERE "
+                + tested
+                + "))";
       }
-      Sql.exec(
+      Dataset.writeParquet(
           db,
-          "INSERT INTO preds SELECT __fold, __t, "
-              + (data.symbolColumn == null ? "NULL" : "__symbol")
-              + ", CASE __fold"
-              + actual
-              + " END, CASE __fold"
-              + prediction
-              + " END FROM (SELECT *, CASE"
-              + fold
-              + " END AS __fold FROM "
-              + data.rowsIn(windows)
-              + " WHERE "
-              + tested
-              + ")");
-      fold.setLength(0);
-      tested.setLength(0);
-      actual.setLength(0);
-      prediction.setLength(0);
-      windows.clear();
+          "SELECT fold, make_timestamp(__t) AS "
+              + Sql.ident(time)
+              + (symbol == null ? "" : ", __symbol AS " + Sql.ident(symbol))
+              + ", actual, prediction FROM "
+              + rows
+              + (inTimeOrder ? "" : " ORDER BY __t" + (symbol == null ? "" : ", __symbol")),
+          file);
     }
   }
 
@@ -94,12 +121,13 @@ final class Predictions {
   }
 
   /** Unstable training shows as NaN or infinite predictions: retryable, with another seed. */
-  static void checkFinite(Connection db, long seed) throws SQLException {
+  static void checkFinite(Connection db, Path file, long seed) throws SQLException {
     long bad =
-        ((Number)
-                Sql.row(db, "SELECT count(*) AS n FROM preds WHERE NOT isfinite(prediction)")
-                    .get("n"))
-            .longValue();
+        Sql.count(
+            db,
+            "(SELECT 1 FROM read_parquet("
+                + Sql.literal(file.toAbsolutePath().toString())
+                + ") WHERE NOT isfinite(prediction))");
     if (bad > 0) {
       throw TaskFailure.retryable(
           "training was unstable with seed "
@@ -108,22 +136,5 @@ final class Predictions {
               + bad
               + " predictions are NaN or infinite (a retry uses fallback_seed if set)");
     }
-  }
-
-  /**
-   * Writes the predictions in time order (then symbol). {@code inTimeOrder}: they were gathered in
-   * it already (input rows in time order, without symbols), so no sort is needed (20M rows at
-   * 100M).
-   */
-  static void export(Connection db, String time, String symbol, Path file, boolean inTimeOrder)
-      throws SQLException {
-    Dataset.writeParquet(
-        db,
-        "SELECT fold, make_timestamp(__t) AS "
-            + Sql.ident(time)
-            + (symbol == null ? "" : ", __symbol AS " + Sql.ident(symbol))
-            + ", actual, prediction FROM preds"
-            + (inTimeOrder ? "" : " ORDER BY __t" + (symbol == null ? "" : ", __symbol")),
-        file);
   }
 }

@@ -10,7 +10,6 @@ import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Duck;
 import io.alphaflow.quant.data.Json;
 import io.alphaflow.quant.data.RowOrder;
-import io.alphaflow.quant.data.Sql;
 import io.alphaflow.quant.features.FeaturesTask;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
@@ -146,10 +145,6 @@ public final class TrainTask implements QuantTask {
         ctx.log()
             .info(data.droppedRows() + " rows left out: a feature or the target is missing there");
       }
-      Sql.exec(
-          db,
-          "CREATE TEMP TABLE preds (fold INTEGER, __t BIGINT, __symbol VARCHAR, actual DOUBLE,"
-              + " prediction DOUBLE)");
       List<Map<String, Object>> foldMeta = new ArrayList<>();
       Model last = null;
       Double threshold = null;
@@ -178,18 +173,17 @@ public final class TrainTask implements QuantTask {
                     + " rows, tested on "
                     + fm.get("test_rows"));
       }
-      predictions.flush(db, data);
+      Path dir = ctx.outputDir();
+      Path predictionsFile = dir.resolve(PREDICTIONS_FILE);
+      // input rows in time order (a label's metadata says so) give predictions in time order
+      boolean inTimeOrder = symbol == null && List.of(time).equals(meta.get(RowOrder.KEY));
+      predictions.write(db, data, time, predictionsFile, inTimeOrder);
+      Predictions.checkFinite(db, predictionsFile, seed);
       Model model = last;
       if (split.refit()) {
         threshold = binarize ? data.median(FoldPlanner.ALL) : null;
         model = trainer.fit(data, FoldPlanner.ALL, threshold, seed);
       }
-      Predictions.checkFinite(db, seed);
-      Path dir = ctx.outputDir();
-      // input rows in time order (a label's metadata says so) give predictions in time order: the
-      // folds' test windows follow each other, and each is gathered in scan or time order
-      boolean inTimeOrder = symbol == null && List.of(time).equals(meta.get(RowOrder.KEY));
-      Predictions.export(db, time, symbol, dir.resolve(PREDICTIONS_FILE), inTimeOrder);
       byte[] bytes = serialize(model);
       Files.write(dir.resolve(MODEL_FILE), bytes);
       Map<String, Object> json = new LinkedHashMap<>();

@@ -203,18 +203,18 @@ class ModelsIT {
 
   @Test
   void unstableTrainingIsARetryableFailureAndTheRetryUsesTheFallbackSeed() throws Exception {
+    Path file = home.resolve("predictions.parquet");
     try (Connection db = DriverManager.getConnection("jdbc:duckdb:")) {
-      db.createStatement()
-          .execute(
-              "CREATE TEMP TABLE preds AS SELECT * FROM (VALUES (0, 1::BIGINT, NULL::VARCHAR,"
-                  + " 0.1, 0.2), (0, 2, NULL, 0.3, 'NaN'::DOUBLE), (0, 3, NULL, 0.2, 'inf'::DOUBLE))"
-                  + " t(fold, __t, __symbol, actual, prediction)");
-      assertThatThrownBy(() -> Predictions.checkFinite(db, 42))
+      String rows =
+          "SELECT * FROM (VALUES (0, 1::BIGINT, 0.1, 0.2), (0, 2, 0.3, 'NaN'::DOUBLE),"
+              + " (0, 3, 0.2, 'inf'::DOUBLE)) t(fold, __t, actual, prediction)";
+      Dataset.writeParquet(db, rows, file);
+      assertThatThrownBy(() -> Predictions.checkFinite(db, file, 42))
           .isInstanceOfSatisfying(
               TaskFailure.class, f -> assertThat(f.failure().nonRetryable()).isFalse())
           .hasMessageContaining("unstable with seed 42: 2 predictions are NaN or infinite");
-      db.createStatement().execute("DELETE FROM preds WHERE NOT isfinite(prediction)");
-      Predictions.checkFinite(db, 42);
+      Dataset.writeParquet(db, "SELECT * FROM (" + rows + ") WHERE isfinite(prediction)", file);
+      Predictions.checkFinite(db, file, 42);
     }
 
     Map<String, Object> cfg = Map.of("seed", 11, "fallback_seed", 7);
