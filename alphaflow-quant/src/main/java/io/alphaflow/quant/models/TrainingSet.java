@@ -220,20 +220,24 @@ final class TrainingSet {
   }
 
   /**
-   * The shifts of {@link Moments#aggregates}: the means of the first 10,000 usable rows, near
-   * enough to the means of every window for the sums of products to keep their precision.
+   * The shifts of {@link Moments#aggregates}: each column's median over the first 1,001 usable
+   * rows, near enough to the means of every window for the sums of products to keep their
+   * precision, and, being one of the values, the same whatever order DuckDB reads them in (a mean
+   * could differ in its last bit, and with it the model's bytes).
    */
   private double[] shifts() throws SQLException {
     if (shifts == null) {
       List<String> columns = momentColumns();
-      List<String> means = new ArrayList<>();
+      List<String> medians = new ArrayList<>();
       for (int i = 0; i < columns.size(); i++) {
-        means.add("avg(" + columns.get(i) + ") AS s" + i);
+        medians.add("quantile_disc(" + columns.get(i) + ", 0.5) AS s" + i);
       }
       Map<String, Object> r =
           Sql.row(
               db,
-              "SELECT " + String.join(", ", means) + " FROM (SELECT * FROM train_src LIMIT 10000)");
+              "SELECT "
+                  + String.join(", ", medians)
+                  + " FROM (SELECT * FROM train_src LIMIT 1001)");
       double[] out = new double[columns.size()];
       for (int i = 0; i < out.length; i++) {
         out[i] = r.get("s" + i) instanceof Number x ? x.doubleValue() : 0;
