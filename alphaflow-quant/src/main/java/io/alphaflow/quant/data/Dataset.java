@@ -128,19 +128,9 @@ public final class Dataset {
       }
       return "read_csv(" + path + ", header = true)";
     }
-    String own =
-        range == null
-            ? "read_parquet(" + path + ")"
-            : "(SELECT * EXCLUDE (file_row_number) FROM read_parquet("
-                + path
-                + ", file_row_number = true) WHERE file_row_number >= "
-                + range.from()
-                + " AND file_row_number < "
-                + range.to()
-                + ")";
     Map<?, ?> base = inputEntry(file);
     if (base == null) {
-      return own;
+      return own(path, range);
     }
     Path input = Path.of(String.valueOf(base.get("path")));
     if (!Files.isRegularFile(input)) {
@@ -165,13 +155,58 @@ public final class Dataset {
               + "): rerun the task that wrote "
               + file);
     }
-    return "(SELECT * FROM " + scan(input, range) + " POSITIONAL JOIN " + own + ")";
+    return beside(input, file, range);
+  }
+
+  /**
+   * The rows of {@code file}, which holds columns added to {@code input}'s rows, beside those rows
+   * (in {@code range}, or all when null): what {@link #scan} reads once the file's metadata names
+   * its input, and what a task computing over the file it has just written reads before that.
+   */
+  public static String beside(Path input, Path file, RowRange range) {
+    return "(SELECT * FROM "
+        + scan(input, range)
+        + " POSITIONAL JOIN "
+        + own(Sql.literal(file.toAbsolutePath().toString()), range)
+        + ")";
+  }
+
+  /** A Parquet file's own columns, in {@code range} (all rows when null). */
+  private static String own(String path, RowRange range) {
+    return range == null
+        ? "read_parquet(" + path + ")"
+        : "(SELECT * EXCLUDE (file_row_number) FROM read_parquet("
+            + path
+            + ", file_row_number = true) WHERE file_row_number >= "
+            + range.from()
+            + " AND file_row_number < "
+            + range.to()
+            + ")";
   }
 
   private static boolean isCsv(String lowerCaseName) {
     return lowerCaseName.endsWith(".csv")
         || lowerCaseName.endsWith(".csv.gz")
         || lowerCaseName.endsWith(".tsv");
+  }
+
+  /** Rows per part of {@link #parts}: enough for a part's scan to dwarf its planning. */
+  public static final long PART_ROWS = 1 << 19;
+
+  /**
+   * {@code file}'s {@code rows} as consecutive ranges of {@code partRows} rows, for scans side by
+   * side; none when one scan of all rows will do (few rows, or a CSV file, which cannot be read by
+   * row range). The ranges depend only on the row count, so sums merged in their order are the same
+   * on any machine.
+   */
+  public static List<RowRange> parts(Path file, long rows, long partRows) {
+    List<RowRange> out = new ArrayList<>();
+    if (rows > partRows && rangeable(file)) {
+      for (long from = 0; from < rows; from += partRows) {
+        out.add(new RowRange(from, Math.min(from + partRows, rows)));
+      }
+    }
+    return List.copyOf(out);
   }
 
   /**

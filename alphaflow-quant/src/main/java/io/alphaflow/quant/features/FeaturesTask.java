@@ -8,6 +8,7 @@ import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Duck;
 import io.alphaflow.quant.data.Json;
+import io.alphaflow.quant.data.Moments;
 import io.alphaflow.quant.data.RowOrder;
 import io.alphaflow.quant.data.Sql;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -93,7 +95,7 @@ public final class FeaturesTask implements QuantTask {
       }
       meta.put("plan", streamed != null ? "streaming (input already in order)" : "sorted window");
       meta.put("features", features.stream().map(FeaturesTask::describe).toList());
-      meta.put("correlation", correlations(db, Dataset.scan(out), features));
+      meta.put("correlation", correlations(db, input, out, rows, features, Dataset.PART_ROWS));
       Json.write(ctx.outputDir().resolve(METADATA_FILE), meta);
       ctx.output("rows", Long.toString(rows));
       ctx.output("features", features.stream().map(Feature::name).collect(Collectors.joining(",")));
@@ -200,34 +202,47 @@ public final class FeaturesTask implements QuantTask {
     return m;
   }
 
-  private static Map<String, Map<String, Double>> correlations(
-      Connection db, String data, List<Feature> features) throws SQLException {
+  /**
+   * The features' correlation matrix over the rows where every feature is finite, from their {@link
+   * Moments}: summed per part of the rows, the parts side by side, each part read beside its input
+   * on one thread, and merged in part order. So the matrix is the same bits run after run, and so
+   * is this task's metadata (DuckDB's corr() over a file read on several threads is not).
+   */
+  static Map<String, Map<String, Double>> correlations(
+      Connection db, Path input, Path out, long rows, List<Feature> features, long partRows)
+      throws SQLException {
     List<String> names = features.stream().map(Feature::name).toList();
-    List<String> aggs = new ArrayList<>();
-    for (int i = 0; i < names.size(); i++) {
-      for (int j = i + 1; j < names.size(); j++) {
-        aggs.add(
-            "corr("
-                + Sql.ident(names.get(i))
-                + "::DOUBLE, "
-                + Sql.ident(names.get(j))
-                + "::DOUBLE) AS \"c"
-                + i
-                + "_"
-                + j
-                + "\"");
-      }
-    }
-    Map<String, Object> row =
-        aggs.isEmpty()
-            ? Map.of()
-            : Sql.row(db, "SELECT " + String.join(", ", aggs) + " FROM " + data);
     Map<String, Map<String, Double>> matrix = new LinkedHashMap<>();
+    if (names.isEmpty()) {
+      return matrix;
+    }
+    List<String> columns = new ArrayList<>();
+    StringBuilder select = new StringBuilder();
+    StringBuilder finite = new StringBuilder();
+    for (int i = 0; i < names.size(); i++) {
+      String cast = "CAST(" + Sql.ident(names.get(i)) + " AS DOUBLE)";
+      columns.add("c" + i);
+      select.append(i == 0 ? "" : ", ").append(cast).append(" AS c").append(i);
+      finite.append(i == 0 ? "" : " AND ").append("isfinite(").append(cast).append(")");
+    }
+    Function<Dataset.RowRange, String> finiteRows =
+        range ->
+            "(SELECT "
+                + select
+                + " FROM "
+                + Dataset.beside(input, out, range)
+                + " WHERE "
+                + finite
+                + ")";
+    List<Dataset.RowRange> parts = Dataset.parts(input, rows, partRows);
+    List<String> relations =
+        parts.isEmpty() ? List.of(finiteRows.apply(null)) : parts.stream().map(finiteRows).toList();
+    Moments m =
+        Moments.over(db, relations, columns, Moments.shifts(db, finiteRows.apply(null), columns));
     for (int i = 0; i < names.size(); i++) {
       Map<String, Double> r = new LinkedHashMap<>();
       for (int j = 0; j < names.size(); j++) {
-        Object v = i == j ? (Object) 1.0 : row.get("c" + Math.min(i, j) + "_" + Math.max(i, j));
-        double d = v == null ? Double.NaN : ((Number) v).doubleValue();
+        double d = i == j ? 1.0 : m.correlation(i, j);
         r.put(names.get(j), Double.isNaN(d) ? null : d);
       }
       matrix.put(names.get(i), r);

@@ -1,6 +1,7 @@
 package io.alphaflow.quant.models;
 
 import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.data.Moments;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;

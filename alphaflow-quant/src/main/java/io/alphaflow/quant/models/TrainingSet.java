@@ -3,6 +3,7 @@ package io.alphaflow.quant.models;
 import io.alphaflow.core.task.TaskFailure;
 import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Duck;
+import io.alphaflow.quant.data.Moments;
 import io.alphaflow.quant.data.Sql;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -34,7 +35,7 @@ final class TrainingSet {
   private static final int FEW_STEPS = 16;
 
   /** Rows per part: the unit of work scanned on one thread. */
-  static final long PART_ROWS = 1 << 19;
+  static final long PART_ROWS = Dataset.PART_ROWS;
 
   final Connection db;
   final List<String> features;
@@ -96,20 +97,15 @@ final class TrainingSet {
     // views, not temp views: the connections that scan parts side by side see them too
     Sql.exec(db, "CREATE OR REPLACE VIEW train_src AS " + usable(src));
     this.allRows = Sql.count(db, src);
-    List<Dataset.RowRange> r = new ArrayList<>();
-    if (allRows > partRows && Dataset.rangeable(input)) {
-      for (long from = 0; from < allRows; from += partRows) {
-        Dataset.RowRange range = new Dataset.RowRange(from, Math.min(from + partRows, allRows));
-        Sql.exec(
-            db,
-            "CREATE OR REPLACE VIEW train_part_"
-                + r.size()
-                + " AS "
-                + usable(Dataset.scan(input, range)));
-        r.add(range);
-      }
+    this.ranges = Dataset.parts(input, allRows, partRows);
+    for (int k = 0; k < ranges.size(); k++) {
+      Sql.exec(
+          db,
+          "CREATE OR REPLACE VIEW train_part_"
+              + k
+              + " AS "
+              + usable(Dataset.scan(input, ranges.get(k))));
     }
-    this.ranges = List.copyOf(r);
   }
 
   /** The usable rows of {@code src}, as {@code train_src} holds them. */
@@ -219,30 +215,9 @@ final class TrainingSet {
         moments ? Moments.of(r, shifts) : null);
   }
 
-  /**
-   * The shifts of {@link Moments#aggregates}: each column's median over the first 1,001 usable
-   * rows, near enough to the means of every window for the sums of products to keep their
-   * precision, and, being one of the values, the same whatever order DuckDB reads them in (a mean
-   * could differ in its last bit, and with it the model's bytes).
-   */
   private double[] shifts() throws SQLException {
     if (shifts == null) {
-      List<String> columns = momentColumns();
-      List<String> medians = new ArrayList<>();
-      for (int i = 0; i < columns.size(); i++) {
-        medians.add("quantile_disc(" + columns.get(i) + ", 0.5) AS s" + i);
-      }
-      Map<String, Object> r =
-          Sql.row(
-              db,
-              "SELECT "
-                  + String.join(", ", medians)
-                  + " FROM (SELECT * FROM train_src LIMIT 1001)");
-      double[] out = new double[columns.size()];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = r.get("s" + i) instanceof Number x ? x.doubleValue() : 0;
-      }
-      shifts = out;
+      shifts = Moments.shifts(db, "train_src", momentColumns());
     }
     return shifts;
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Json;
+import io.alphaflow.quant.data.Moments;
 import io.alphaflow.quant.data.Sql;
 import java.math.BigDecimal;
 import java.nio.file.Path;

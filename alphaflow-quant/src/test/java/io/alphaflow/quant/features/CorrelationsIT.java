@@ -1,0 +1,73 @@
+package io.alphaflow.quant.features;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.alphaflow.quant.data.Sql;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The correlation matrix in {@code feature_metadata.json}: over the rows where every feature is
+ * finite, the same read in parts side by side as in one scan, and what DuckDB's corr() gives.
+ */
+class CorrelationsIT {
+  @TempDir Path dir;
+
+  @Test
+  void partsGiveTheMatrixOfOneScanAndOfCorr() throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      Path input = dir.resolve("input.parquet");
+      Path out = dir.resolve("features.parquet");
+      Sql.exec(
+          c,
+          "COPY (SELECT TIMESTAMP '2024-01-02' + to_minutes(t) AS ts, sin(t) + 1000 AS x"
+              + " FROM range(1000) r(t)) TO '"
+              + input
+              + "' (FORMAT parquet, ROW_GROUP_SIZE 100)");
+      // b is NULL at first (a moving average), c once infinite, d constant
+      Sql.exec(
+          c,
+          "COPY (SELECT x * 2 + cos(t * 3) AS a,"
+              + " CASE WHEN t < 4 THEN NULL ELSE x - sin(t * 0.5) END AS b,"
+              + " CASE WHEN t = 500 THEN 'inf'::DOUBLE ELSE cos(t) * 1e6 END AS c, 7 AS d"
+              + " FROM (SELECT row_number() OVER () - 1 AS t, x FROM '"
+              + input
+              + "')) TO '"
+              + out
+              + "' (FORMAT parquet, ROW_GROUP_SIZE 64)");
+      List<Feature> features =
+          FeatureCatalog.parse(
+              List.of(
+                  Map.of("name", "a", "sql", "0"),
+                  Map.of("name", "b", "sql", "0"),
+                  Map.of("name", "c", "sql", "0"),
+                  Map.of("name", "d", "sql", "0")));
+
+      var whole = FeaturesTask.correlations(c, input, out, 1000, features, Long.MAX_VALUE);
+      var parts = FeaturesTask.correlations(c, input, out, 1000, features, 37);
+
+      Map<String, Object> corr =
+          Sql.row(
+              c,
+              "SELECT corr(a, b) AS ab, corr(a, c) AS ac, corr(b, c) AS bc FROM '"
+                  + out
+                  + "' WHERE isfinite(a) AND isfinite(b) AND isfinite(c)");
+      for (var m : List.of(whole, parts)) {
+        assertThat(m.get("a").get("a")).isEqualTo(1.0);
+        assertThat(m.get("a").get("b")).isCloseTo((Double) corr.get("ab"), within(1e-12));
+        assertThat(m.get("b").get("a")).isEqualTo(m.get("a").get("b"));
+        assertThat(m.get("a").get("c")).isCloseTo((Double) corr.get("ac"), within(1e-12));
+        assertThat(m.get("c").get("b")).isCloseTo((Double) corr.get("bc"), within(1e-12));
+        assertThat(m.get("a").get("d")).as("a constant has no correlation").isNull();
+        assertThat(m.get("d").get("d")).isEqualTo(1.0);
+      }
+      assertThat(parts.get("a").get("c")).isCloseTo(whole.get("a").get("c"), within(1e-13));
+    }
+  }
+}
