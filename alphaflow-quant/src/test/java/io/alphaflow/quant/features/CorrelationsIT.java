@@ -70,4 +70,34 @@ class CorrelationsIT {
       assertThat(parts.get("a").get("c")).isCloseTo(whole.get("a").get("c"), within(1e-13));
     }
   }
+
+  /** Summed in parts merged in a fixed order: the same bits on one thread as on two. */
+  @Test
+  void theSameBitsOnAnyNumberOfThreads() throws Exception {
+    List<Object> seen = new java.util.ArrayList<>();
+    for (int threads = 1; threads <= 2; threads++) {
+      try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+        Sql.exec(c, "SET threads = " + threads);
+        Path input = dir.resolve("in" + threads + ".parquet");
+        Path out = dir.resolve("out" + threads + ".parquet");
+        Sql.exec(
+            c,
+            "COPY (SELECT t, sin(t) * 1e3 + 5 AS x FROM range(5000) r(t)) TO '"
+                + input
+                + "' (FORMAT parquet, ROW_GROUP_SIZE 128)");
+        Sql.exec(
+            c,
+            "COPY (SELECT x * 0.3 + cos(t) AS a, sqrt(abs(x)) + sin(t * 7) AS b FROM '"
+                + input
+                + "') TO '"
+                + out
+                + "' (FORMAT parquet, ROW_GROUP_SIZE 128)");
+        List<Feature> features =
+            FeatureCatalog.parse(
+                List.of(Map.of("name", "a", "sql", "0"), Map.of("name", "b", "sql", "0")));
+        seen.add(FeaturesTask.correlations(c, input, out, 5000, features, 300));
+      }
+    }
+    assertThat(seen.get(1)).isEqualTo(seen.get(0));
+  }
 }
