@@ -96,7 +96,8 @@ final class TrainingSet {
     }
     // views, not temp views: the connections that scan parts side by side see them too
     Sql.exec(db, "CREATE OR REPLACE VIEW train_src AS " + usable(src));
-    this.allRows = Sql.count(db, src);
+    // a Parquet file's footer counts its rows (every file of a chain holds as many)
+    this.allRows = Dataset.rangeable(input) ? Dataset.rows(db, input) : Sql.count(db, src);
     this.ranges = Dataset.parts(input, allRows, partRows);
     for (int k = 0; k < ranges.size(); k++) {
       Sql.exec(
