@@ -191,7 +191,7 @@ public final class Dataset {
   }
 
   /** Rows per part of {@link #parts}: enough for a part's scan to dwarf its planning. */
-  public static final long PART_ROWS = 1 << 19;
+  public static final long PART_ROWS = 1 << 18;
 
   /**
    * {@code file}'s {@code rows} as consecutive ranges of {@code partRows} rows, for scans side by
