@@ -116,8 +116,8 @@ public final class Dataset {
 
   /**
    * {@link #scan} of only the rows in {@code range} (all rows when null). Parquet files only
-   * ({@link #rangeable}): DuckDB then reads only the row groups that hold them. DuckDB scans a
-   * positional join on one thread; scans of disjoint ranges run side by side, one per connection.
+   * ({@link #rangeable}): DuckDB then reads only the row groups that hold them, so scans of
+   * disjoint ranges can run side by side ({@link Duck#parallel}).
    */
   public static String scan(Path file, RowRange range) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -158,20 +158,19 @@ public final class Dataset {
     return beside(input, file, range);
   }
 
-  /**
-   * The rows of {@code file}, which holds columns added to {@code input}'s rows, beside those rows
-   * (in {@code range}, or all when null): what {@link #scan} reads once the file's metadata names
-   * its input, and what a task computing over the file it has just written reads before that.
-   */
-  public static String beside(Path input, Path file, RowRange range) {
-    return "(SELECT * FROM "
-        + scan(input, range)
-        + " POSITIONAL JOIN "
-        + own(Sql.literal(file.toAbsolutePath().toString()), range)
-        + ")";
+  /** The rows of {@code file}, which holds columns added to {@code input}'s rows, beside them. */
+  private static String beside(Path input, Path file, RowRange range) {
+    return "(SELECT * FROM " + scan(input, range) + " POSITIONAL JOIN " + own(file, range) + ")";
   }
 
-  /** A Parquet file's own columns, in {@code range} (all rows when null). */
+  /**
+   * The columns a Parquet file holds itself, without those of any input it adds columns to, in
+   * {@code range} (all rows when null).
+   */
+  public static String own(Path file, RowRange range) {
+    return own(Sql.literal(file.toAbsolutePath().toString()), range);
+  }
+
   private static String own(String path, RowRange range) {
     return range == null
         ? "read_parquet(" + path + ")"

@@ -55,51 +55,55 @@ public final class Duck {
 
   /**
    * The rows of each of {@code queries}, in the order given, the queries run side by side on
-   * connections of their own to {@code db}'s database, as many at once as DuckDB has threads. For
-   * plans DuckDB runs on one thread (a positional join), split into queries over disjoint rows.
+   * connections of their own to {@code db}'s database, as many at once as DuckDB has threads, and
+   * each on one thread. Sums over disjoint parts of a file, merged in a fixed order, so come out
+   * the same bits on any machine, where one query over the whole file on several threads adds its
+   * threads' partial sums in whichever order they finish.
    */
   public static List<List<Map<String, Object>>> parallel(Connection db, List<String> queries)
       throws SQLException {
-    if (queries.size() <= 1) {
-      return queries.isEmpty() ? List.of() : List.of(Sql.rows(db, queries.getFirst()));
-    }
-    int workers =
-        Math.min(
-            queries.size(),
-            ((Number) Sql.row(db, "SELECT current_setting('threads') AS n").get("n")).intValue());
+    int threads =
+        ((Number) Sql.row(db, "SELECT current_setting('threads') AS n").get("n")).intValue();
+    int workers = Math.max(1, Math.min(queries.size(), threads));
     List<List<Map<String, Object>>> results =
         new ArrayList<>(Collections.nCopies(queries.size(), null));
     AtomicInteger next = new AtomicInteger();
     SQLException[] failure = new SQLException[1];
-    List<Thread> threads = new ArrayList<>();
-    for (int w = 0; w < workers; w++) {
-      Connection own = db.unwrap(DuckDBConnection.class).duplicate();
-      threads.add(
-          Thread.ofPlatform()
-              .name("duckdb-part-" + w)
-              .start(
-                  () -> {
-                    try (own) {
-                      for (int i = next.getAndIncrement();
-                          i < queries.size();
-                          i = next.getAndIncrement()) {
-                        results.set(i, Sql.rows(own, queries.get(i)));
+    List<Thread> running = new ArrayList<>();
+    // no helper threads: a query runs on the thread that asked for it alone
+    Sql.exec(db, "SET threads = 1");
+    try {
+      for (int w = 0; w < workers; w++) {
+        Connection own = db.unwrap(DuckDBConnection.class).duplicate();
+        running.add(
+            Thread.ofPlatform()
+                .name("duckdb-part-" + w)
+                .start(
+                    () -> {
+                      try (own) {
+                        for (int i = next.getAndIncrement();
+                            i < queries.size();
+                            i = next.getAndIncrement()) {
+                          results.set(i, Sql.rows(own, queries.get(i)));
+                        }
+                      } catch (SQLException e) {
+                        synchronized (failure) {
+                          failure[0] = failure[0] == null ? e : failure[0];
+                        }
+                        next.set(queries.size()); // the others stop after their current query
                       }
-                    } catch (SQLException e) {
-                      synchronized (failure) {
-                        failure[0] = failure[0] == null ? e : failure[0];
-                      }
-                      next.set(queries.size()); // the others stop after their current query
-                    }
-                  }));
-    }
-    for (Thread t : threads) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new SQLException("interrupted while DuckDB ran queries side by side", e);
+                    }));
       }
+      for (Thread t : running) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new SQLException("interrupted while DuckDB ran queries side by side", e);
+        }
+      }
+    } finally {
+      Sql.exec(db, "SET threads = " + threads);
     }
     if (failure[0] != null) {
       throw failure[0];

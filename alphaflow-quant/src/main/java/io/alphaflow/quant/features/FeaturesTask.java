@@ -95,7 +95,7 @@ public final class FeaturesTask implements QuantTask {
       }
       meta.put("plan", streamed != null ? "streaming (input already in order)" : "sorted window");
       meta.put("features", features.stream().map(FeaturesTask::describe).toList());
-      meta.put("correlation", correlations(db, input, out, rows, features, Dataset.PART_ROWS));
+      meta.put("correlation", correlations(db, out, rows, features, Dataset.PART_ROWS));
       Json.write(ctx.outputDir().resolve(METADATA_FILE), meta);
       ctx.output("rows", Long.toString(rows));
       ctx.output("features", features.stream().map(Feature::name).collect(Collectors.joining(",")));
@@ -204,12 +204,12 @@ public final class FeaturesTask implements QuantTask {
 
   /**
    * The features' correlation matrix over the rows where every feature is finite, from their {@link
-   * Moments}: summed per part of the rows, the parts side by side, each part read beside its input
-   * on one thread, and merged in part order. So the matrix is the same bits run after run, and so
+   * Moments}: summed per part of the file, the parts side by side, each on one thread ({@link
+   * Duck#parallel}), and merged in part order. So the matrix is the same bits run after run, and so
    * is this task's metadata (DuckDB's corr() over a file read on several threads is not).
    */
   static Map<String, Map<String, Double>> correlations(
-      Connection db, Path input, Path out, long rows, List<Feature> features, long partRows)
+      Connection db, Path out, long rows, List<Feature> features, long partRows)
       throws SQLException {
     List<String> names = features.stream().map(Feature::name).toList();
     Map<String, Map<String, Double>> matrix = new LinkedHashMap<>();
@@ -227,14 +227,8 @@ public final class FeaturesTask implements QuantTask {
     }
     Function<Dataset.RowRange, String> finiteRows =
         range ->
-            "(SELECT "
-                + select
-                + " FROM "
-                + Dataset.beside(input, out, range)
-                + " WHERE "
-                + finite
-                + ")";
-    List<Dataset.RowRange> parts = Dataset.parts(input, rows, partRows);
+            "(SELECT " + select + " FROM " + Dataset.own(out, range) + " WHERE " + finite + ")";
+    List<Dataset.RowRange> parts = Dataset.parts(out, rows, partRows);
     List<String> relations =
         parts.isEmpty() ? List.of(finiteRows.apply(null)) : parts.stream().map(finiteRows).toList();
     Moments m =

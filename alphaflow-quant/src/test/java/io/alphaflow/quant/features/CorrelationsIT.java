@@ -49,8 +49,8 @@ class CorrelationsIT {
                   Map.of("name", "c", "sql", "0"),
                   Map.of("name", "d", "sql", "0")));
 
-      var whole = FeaturesTask.correlations(c, input, out, 1000, features, Long.MAX_VALUE);
-      var parts = FeaturesTask.correlations(c, input, out, 1000, features, 37);
+      var whole = FeaturesTask.correlations(c, out, 1000, features, Long.MAX_VALUE);
+      var parts = FeaturesTask.correlations(c, out, 1000, features, 37);
 
       Map<String, Object> corr =
           Sql.row(
@@ -95,7 +95,7 @@ class CorrelationsIT {
         List<Feature> features =
             FeatureCatalog.parse(
                 List.of(Map.of("name", "a", "sql", "0"), Map.of("name", "b", "sql", "0")));
-        seen.add(FeaturesTask.correlations(c, input, out, 5000, features, 300));
+        seen.add(FeaturesTask.correlations(c, out, 5000, features, 300));
       }
     }
     assertThat(seen.get(1)).isEqualTo(seen.get(0));

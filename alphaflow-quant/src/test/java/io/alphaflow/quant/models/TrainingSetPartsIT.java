@@ -147,17 +147,25 @@ class TrainingSetPartsIT {
     }
   }
 
-  /** Merged in part order: the same bits on one thread as on several. */
-  @Test
-  void theSameSumsOnAnyNumberOfThreads() throws Exception {
+  /**
+   * Each part summed on one thread and merged in part order: the same bits on one thread as on
+   * several, for a label beside its features and for a plain file whose parts span row groups.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"label beside its features", "one file"})
+  void theSameSumsOnAnyNumberOfThreads(String layout) throws Exception {
     Moments[] seen = new Moments[2];
     for (int threads = 1; threads <= 2; threads++) {
       try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
         Sql.exec(c, "SET threads = " + threads);
+        Path file = layout.equals("one file") ? data(c, "ts, sym") : layered(c);
         // a summarized window's moments are the parts' sums, merged
-        TrainingSet s = set(c, layered(c), 37);
+        TrainingSet s = set(c, file, 400);
         s.summarize(Map.of(FoldPlanner.ALL, new long[] {Long.MIN_VALUE, Long.MAX_VALUE}), true);
         seen[threads - 1] = s.moments(FoldPlanner.ALL);
+        assertThat(Sql.row(c, "SELECT current_setting('threads') AS n").get("n"))
+            .as("DuckDB's threads are as they were")
+            .isEqualTo((long) threads);
       }
     }
     assertThat(seen[1].mean()).containsExactly(seen[0].mean());
