@@ -79,11 +79,14 @@ public final class EvaluateTask implements QuantTask {
     try (Connection db = Duck.open(cfg)) {
       Sql.exec(
           db,
-          "CREATE TEMP VIEW p AS SELECT fold, actual, prediction, date_trunc('"
+          // a view, not a temp view: the connections Duck.parallel opens see it too
+          "CREATE VIEW p AS SELECT fold, actual, prediction, date_trunc('"
               + period
               + "', "
               + Sql.ident(time)
-              + ") AS period FROM read_parquet("
+              + ") AS period, "
+              + Sql.ident(time)
+              + " AS __t FROM read_parquet("
               + Sql.literal(predictions.toAbsolutePath().toString())
               + ")");
       metrics.put("kind", model.get("kind"));

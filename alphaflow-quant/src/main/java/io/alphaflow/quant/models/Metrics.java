@@ -1,69 +1,147 @@
 package io.alphaflow.quant.models;
 
+import io.alphaflow.quant.data.Duck;
 import io.alphaflow.quant.data.Json;
 import io.alphaflow.quant.data.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Scores out-of-sample predictions (the view {@code p}: actual, prediction, period) in DuckDB:
- * regression R², RMSE, MAE and the information coefficient; classification accuracy, precision,
- * recall, F1, ROC AUC, log loss and the confusion matrix.
+ * Scores out-of-sample predictions (the view {@code p}: actual, prediction, period, and the time
+ * {@code __t} the period is cut from) in DuckDB: regression R², RMSE, MAE and the information
+ * coefficient; classification accuracy, precision, recall, F1, ROC AUC, log loss and the confusion
+ * matrix. Every sum runs on one thread ({@link Duck#parallel}) and the IC's mean and spread are
+ * taken over the periods in time order, so the same predictions give the same bits run after run
+ * (DuckDB adds partial sums from several threads in whichever order they finish).
  */
 final class Metrics {
   private Metrics() {}
 
+  /** The one row of {@code sql}, computed on one thread. */
+  private static Map<String, Object> row(Connection db, String sql) throws SQLException {
+    List<Map<String, Object>> rows = Duck.parallel(db, List.of(sql)).getFirst();
+    return rows.isEmpty() ? Map.of() : rows.getFirst();
+  }
+
+  /**
+   * R², RMSE, MAE, hit rate and the IC: Pearson and rank IC per period, their mean and t-statistic
+   * (mean / std * sqrt(periods)). The errors' sums and each run of periods' ICs come from queries
+   * side by side; the ICs' mean and sample standard deviation are taken here, in period order.
+   */
   static Map<String, Object> regression(Connection db, String where) throws SQLException {
-    Map<String, Object> r =
-        Sql.row(
-            db,
-            "SELECT count(*) AS n, 1 - sum((actual - prediction) ^ 2)"
-                + " / nullif(sum((actual - a.m) ^ 2), 0) AS r2,"
-                + " sqrt(avg((actual - prediction) ^ 2)) AS rmse, avg(abs(actual - prediction)) AS mae,"
-                + " avg(CAST(sign(prediction) = sign(actual) AS DOUBLE)) AS hit_rate"
-                + " FROM p, (SELECT avg(actual) AS m FROM p WHERE "
-                + where
-                + ") a WHERE "
-                + where);
+    List<String> queries = new ArrayList<>();
+    queries.add(
+        "SELECT count(*) AS n, 1 - sum((actual - prediction) ^ 2)"
+            + " / nullif(sum((actual - a.m) ^ 2), 0) AS r2,"
+            + " sqrt(avg((actual - prediction) ^ 2)) AS rmse, avg(abs(actual - prediction)) AS mae,"
+            + " avg(CAST(sign(prediction) = sign(actual) AS DOUBLE)) AS hit_rate"
+            + " FROM p, (SELECT avg(actual) AS m FROM p WHERE "
+            + where
+            + ") a WHERE "
+            + where);
+    queries.addAll(icQueries(db, where));
+    List<List<Map<String, Object>>> results = Duck.parallel(db, queries);
+    Map<String, Object> r = results.getFirst().getFirst();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("rows", ((Number) r.get("n")).longValue());
     out.put("r2", number(r.get("r2")));
     out.put("rmse", number(r.get("rmse")));
     out.put("mae", number(r.get("mae")));
     out.put("hit_rate", number(r.get("hit_rate")));
-    out.putAll(ic(db, where));
+    List<Double> ics = new ArrayList<>();
+    List<Double> rankIcs = new ArrayList<>();
+    for (List<Map<String, Object>> rows : results.subList(1, results.size())) {
+      for (Map<String, Object> p : rows) {
+        Double ic = number(p.get("ic"));
+        Double ric = number(p.get("ric"));
+        if (ic != null && ric != null) {
+          ics.add(ic);
+          rankIcs.add(ric);
+        }
+      }
+    }
+    out.put("ic_periods", (long) ics.size());
+    out.put("ic_mean", mean(ics));
+    out.put("ic_tstat", tstat(mean(ics), std(ics), ics.size()));
+    out.put("rank_ic_mean", mean(rankIcs));
+    out.put("rank_ic_tstat", tstat(mean(rankIcs), std(rankIcs), rankIcs.size()));
     return out;
   }
 
-  /** Pearson and rank IC per period, their mean and t-statistic (mean / std * sqrt(periods)). */
-  private static Map<String, Object> ic(Connection db, String where) throws SQLException {
-    Map<String, Object> r =
-        Sql.row(
+  /**
+   * The queries for the IC of every period in {@code where}, each over a run of periods: per
+   * period, Pearson's correlation of prediction and actual and of their ranks (periods of fewer
+   * than 3 rows left out), in period order.
+   */
+  private static List<String> icQueries(Connection db, String where) throws SQLException {
+    List<String> periods = new ArrayList<>();
+    for (Map<String, Object> r :
+        Sql.rows(
             db,
-            "WITH ranked AS (SELECT period, actual, prediction,"
-                + " rank() OVER (PARTITION BY period ORDER BY actual) AS ra,"
-                + " rank() OVER (PARTITION BY period ORDER BY prediction) AS rp FROM p WHERE "
+            "SELECT DISTINCT CAST(period AS VARCHAR) AS period FROM p WHERE "
                 + where
-                + "), per AS (SELECT period, corr(prediction, actual) AS ic, corr(rp, ra) AS ric"
-                + " FROM ranked GROUP BY period HAVING count(*) >= 3)"
-                + " SELECT count(ic) AS periods, avg(ic) AS ic_mean, stddev_samp(ic) AS ic_std,"
-                + " avg(ric) AS ric_mean, stddev_samp(ric) AS ric_std FROM per"
-                + " WHERE isfinite(ic) AND isfinite(ric)");
-    long periods = ((Number) r.get("periods")).longValue();
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("ic_periods", periods);
-    out.put("ic_mean", number(r.get("ic_mean")));
-    out.put("ic_tstat", tstat(r.get("ic_mean"), r.get("ic_std"), periods));
-    out.put("rank_ic_mean", number(r.get("ric_mean")));
-    out.put("rank_ic_tstat", tstat(r.get("ric_mean"), r.get("ric_std"), periods));
-    return out;
+                + " ORDER BY 1")) {
+      periods.add((String) r.get("period"));
+    }
+    // four queries a thread keep the threads busy to the end; a period's IC is the same whichever
+    // query holds it
+    long threads =
+        ((Number) Sql.row(db, "SELECT current_setting('threads') AS n").get("n")).longValue();
+    int perQuery = (int) Math.max(1, Math.ceilDiv(periods.size(), 4 * threads));
+    List<String> queries = new ArrayList<>();
+    for (int i = 0; i < periods.size(); i += perQuery) {
+      // the times from this run's first period to the next run's: DuckDB skips the row groups of
+      // a file in time order that hold none of them
+      int next = i + perQuery;
+      queries.add(
+          "WITH ranked AS (SELECT period, actual, prediction,"
+              + " rank() OVER (PARTITION BY period ORDER BY actual) AS ra,"
+              + " rank() OVER (PARTITION BY period ORDER BY prediction) AS rp FROM p WHERE ("
+              + where
+              + ") AND __t >= CAST("
+              + Sql.literal(periods.get(i))
+              + " AS TIMESTAMP)"
+              + (next < periods.size()
+                  ? " AND __t < CAST(" + Sql.literal(periods.get(next)) + " AS TIMESTAMP)"
+                  : "")
+              + ")"
+              + " SELECT period, corr(prediction, actual) AS ic, corr(rp, ra) AS ric"
+              + " FROM ranked GROUP BY period HAVING count(*) >= 3 ORDER BY period");
+    }
+    return queries;
+  }
+
+  private static Double mean(List<Double> xs) {
+    if (xs.isEmpty()) {
+      return null;
+    }
+    double sum = 0;
+    for (double x : xs) {
+      sum += x;
+    }
+    return sum / xs.size();
+  }
+
+  /** The sample standard deviation (n - 1), as DuckDB's stddev_samp. */
+  private static Double std(List<Double> xs) {
+    if (xs.size() < 2) {
+      return null;
+    }
+    double m = mean(xs);
+    double sq = 0;
+    for (double x : xs) {
+      sq += (x - m) * (x - m);
+    }
+    return Math.sqrt(sq / (xs.size() - 1));
   }
 
   static Map<String, Object> classification(Connection db, String where) throws SQLException {
     Map<String, Object> r =
-        Sql.row(
+        row(
             db,
             "SELECT count(*) AS n,"
                 + " count(*) FILTER (actual = 1 AND prediction >= 0.5) AS tp,"
@@ -75,7 +153,7 @@ final class Metrics {
                 + " FROM p WHERE "
                 + where);
     Map<String, Object> auc =
-        Sql.row(
+        row(
             db,
             "WITH ranked AS (SELECT actual, rank() OVER (ORDER BY prediction) AS lo,"
                 + " count(*) OVER (PARTITION BY prediction) AS ties FROM p WHERE "
@@ -119,9 +197,7 @@ final class Metrics {
     return Double.isFinite(d) ? d : null;
   }
 
-  private static Double tstat(Object mean, Object std, long n) {
-    Double m = number(mean);
-    Double s = number(std);
+  private static Double tstat(Double m, Double s, long n) {
     return m == null || s == null || s == 0 || n < 2 ? null : m / s * Math.sqrt(n);
   }
 }

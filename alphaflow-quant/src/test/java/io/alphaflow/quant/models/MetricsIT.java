@@ -1,0 +1,78 @@
+package io.alphaflow.quant.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.alphaflow.quant.data.Sql;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Regression metrics over predictions with many periods: the IC per period, its mean and t-stat as
+ * one DuckDB query over all periods gives them, and the same bits on one thread as on two.
+ */
+class MetricsIT {
+  /**
+   * 30 hourly periods of 10,000 predictions (more than one of DuckDB's row groups, so several
+   * threads can share a query), ties in the actuals, and one period of 2 rows.
+   */
+  private static void predictions(Connection c) throws Exception {
+    Sql.exec(
+        c,
+        "CREATE TABLE preds AS SELECT 1 AS fold, TIMESTAMP '2024-03-01' + to_minutes(i * 60 // 10000)"
+            + " AS ts, round(sin(i * 0.37), 1) AS actual, sin(i * 0.37) * 0.3 + cos(i * 1.3) * 0.2"
+            + " AS prediction FROM range(300000) r(i)"
+            + " UNION ALL SELECT 1, TIMESTAMP '2024-03-05', 0.1, 0.2"
+            + " UNION ALL SELECT 1, TIMESTAMP '2024-03-05 00:10', 0.3, 0.1");
+    Sql.exec(
+        c,
+        "CREATE VIEW p AS SELECT fold, actual, prediction, date_trunc('hour', ts) AS period,"
+            + " ts AS __t FROM preds");
+  }
+
+  @Test
+  void icOverManyPeriodsIsWhatOneQueryGives() throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      predictions(c);
+      Map<String, Object> ours = Metrics.regression(c, "TRUE");
+      Map<String, Object> direct =
+          Sql.row(
+              c,
+              "WITH ranked AS (SELECT period, actual, prediction,"
+                  + " rank() OVER (PARTITION BY period ORDER BY actual) AS ra,"
+                  + " rank() OVER (PARTITION BY period ORDER BY prediction) AS rp FROM p),"
+                  + " per AS (SELECT period, corr(prediction, actual) AS ic, corr(rp, ra) AS ric"
+                  + " FROM ranked GROUP BY period HAVING count(*) >= 3)"
+                  + " SELECT count(ic) AS n, avg(ic) AS ic, stddev_samp(ic) AS ic_sd,"
+                  + " avg(ric) AS ric, stddev_samp(ric) AS ric_sd FROM per"
+                  + " WHERE isfinite(ic) AND isfinite(ric)");
+      long n = ((Number) direct.get("n")).longValue();
+      assertThat(n).as("the 2-row period is left out").isEqualTo(30);
+      assertThat(ours.get("ic_periods")).isEqualTo(n);
+      double ic = ((Number) direct.get("ic")).doubleValue();
+      double ric = ((Number) direct.get("ric")).doubleValue();
+      assertThat((Double) ours.get("ic_mean")).isCloseTo(ic, within(1e-12));
+      assertThat((Double) ours.get("rank_ic_mean")).isCloseTo(ric, within(1e-12));
+      double icT = ic / ((Number) direct.get("ic_sd")).doubleValue() * Math.sqrt(n);
+      double ricT = ric / ((Number) direct.get("ric_sd")).doubleValue() * Math.sqrt(n);
+      assertThat((Double) ours.get("ic_tstat")).isCloseTo(icT, within(1e-9 * Math.abs(icT)));
+      assertThat((Double) ours.get("rank_ic_tstat")).isCloseTo(ricT, within(1e-9 * Math.abs(ricT)));
+      assertThat((Long) ours.get("rows")).isEqualTo(300002L);
+    }
+  }
+
+  @Test
+  void theSameBitsOnOneThreadAsOnTwo() throws Exception {
+    Map<?, ?>[] seen = new Map<?, ?>[2];
+    for (int threads = 1; threads <= 2; threads++) {
+      try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+        Sql.exec(c, "SET threads = " + threads);
+        predictions(c);
+        seen[threads - 1] = Metrics.regression(c, "TRUE");
+      }
+    }
+    assertThat(seen[1]).isEqualTo(seen[0]);
+  }
+}
