@@ -119,6 +119,43 @@ class IngestIT {
         .contains("timestamp_column 'when' is not in the data");
   }
 
+  /**
+   * DuckDB types a CSV column from the rows it samples and casts what follows, rounding 1.5 to 2 in
+   * a whole-number column. Ingest checks every value instead: a fraction past the sample fails,
+   * naming the column, the value and the fix, and the fix keeps the fraction.
+   */
+  @Test
+  void aFractionPastTheSampledRowsFailsRatherThanBeingRounded() throws Exception {
+    StringBuilder csv = new StringBuilder("timestamp,shares\n");
+    for (int i = 0; i < 30_000; i++) {
+      csv.append("2024-01-01 00:00:00,").append(i % 500).append('\n');
+    }
+    csv.append("2024-01-02 00:00:00,1.5\n");
+    Path late = Files.writeString(dir.resolve("late.csv"), csv);
+
+    assertThat(failure(ingest(late.toString(), "")))
+        .contains("column 'shares' looked like whole numbers")
+        .contains("holds '1.5'")
+        .contains("schema: {shares: DOUBLE}");
+    assertThat(runs.run(ingest(late.toString(), ", schema: {shares: DOUBLE}")).state())
+        .isEqualTo(RunState.SUCCEEDED);
+    assertThat(
+            QuantRuns.scalar(
+                "SELECT shares FROM "
+                    + runs.file("ingest", "data.parquet")
+                    + " WHERE timestamp >= TIMESTAMP '2024-01-02'"))
+        .isEqualTo(1.5);
+
+    // whole numbers all the way down stay whole numbers
+    Path whole = Files.writeString(dir.resolve("whole.csv"), csv.toString().replace("1.5", "-7"));
+    assertThat(runs.run(ingest(whole.toString(), "")).state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(
+            QuantRuns.scalar(
+                "SELECT any_value(typeof(shares)) || ' ' || sum(shares) FROM "
+                    + runs.file("ingest", "data.parquet")))
+        .isEqualTo("BIGINT " + (60L * 124_750 - 7));
+  }
+
   @Test
   void renamedButIdenticalDataHitsTheCacheAndChangedDataMisses() throws Exception {
     Path original = Files.copy(QuantRuns.data("msft_daily_ohlcv.csv"), dir.resolve("msft.csv"));

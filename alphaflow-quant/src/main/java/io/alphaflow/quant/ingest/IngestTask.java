@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
@@ -88,7 +89,7 @@ public final class IngestTask implements QuantTask {
       Map<String, String> found =
           sniffed != null ? sniffed.columns() : readColumns(db, scan, files);
       checkDelimiter(found, format, files.get(0));
-      String select = select(cfg, found);
+      String select = select(cfg, found, sniffed == null ? Map.of() : sniffed.wholeNumbers());
       Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
       try {
         Dataset.writeParquet(db, "SELECT " + select + " FROM " + scan, out);
@@ -220,7 +221,8 @@ public final class IngestTask implements QuantTask {
   }
 
   /** A CSV file's scan with the dialect and columns DuckDB's sniffer found, and those columns. */
-  private record Sniffed(String scan, Map<String, String> columns) {}
+  private record Sniffed(
+      String scan, Map<String, String> columns, Map<String, String> wholeNumbers) {}
 
   /**
    * One CSV file (no {@code schema}, no partition directories) read as DuckDB's sniffer reads it,
@@ -263,12 +265,65 @@ public final class IngestTask implements QuantTask {
     if (from < 0 || to < from) {
       return null; // a form this version does not know: DuckDB sniffs again
     }
+    String scan = prompt.substring(from, to);
     Map<String, String> columns = new LinkedHashMap<>();
+    Map<String, String> wholeNumbers = new LinkedHashMap<>();
     for (int i = 0; i < names.length; i++) {
-      columns.put(String.valueOf(names[i]), String.valueOf(types[i]));
+      String name = String.valueOf(names[i]);
+      String type = String.valueOf(types[i]);
+      columns.put(name, type);
+      // the sniffer judged this column from a sample; DuckDB would round a later 1.5 to 2, so
+      // the column is read as text and each value checked as it becomes a number (checkedAs)
+      String spec = Sql.literal(name) + ": " + Sql.literal(type);
+      if (INTEGER_TYPES.contains(type) && scan.contains(spec)) {
+        scan = scan.replace(spec, Sql.literal(name) + ": 'VARCHAR'");
+        wholeNumbers.put(name, type);
+      }
     }
-    String scan = prompt.substring(from, to) + ", buffer_size = " + CSV_BUFFER_BYTES + ")";
-    return new Sniffed(scan, columns);
+    scan = scan + ", buffer_size = " + CSV_BUFFER_BYTES + ")";
+    return new Sniffed(scan, columns, wholeNumbers);
+  }
+
+  private static final Set<String> INTEGER_TYPES =
+      Set.of(
+          "TINYINT",
+          "SMALLINT",
+          "INTEGER",
+          "BIGINT",
+          "HUGEINT",
+          "UTINYINT",
+          "USMALLINT",
+          "UINTEGER",
+          "UBIGINT",
+          "UHUGEINT");
+
+  /**
+   * Column {@code name}, read as text, as the whole-number {@code type} the sniffer gave it; a
+   * value that is not a whole number fails the copy naming the column, the value and the fix.
+   */
+  private static String checkedAs(String name, String type) {
+    String col = Sql.ident(name);
+    return "CASE WHEN "
+        + col
+        + " IS NULL OR regexp_full_match(trim("
+        + col
+        + "), '[-+]?[0-9]+') THEN CAST(trim("
+        + col
+        + ") AS "
+        + type
+        + ") ELSE error("
+        + Sql.literal(
+            "column '"
+                + name
+                + "' looked like whole numbers in the rows DuckDB sampled to type it, but holds '")
+        + " || "
+        + col
+        + " || "
+        + Sql.literal(
+            "' further down; declare its type, e.g. schema: {"
+                + name
+                + ": DOUBLE}, and ingest again")
+        + ") END";
   }
 
   private static Map<String, String> readColumns(Connection db, String scan, List<Path> files) {
@@ -297,17 +352,26 @@ public final class IngestTask implements QuantTask {
     }
   }
 
-  private static String select(Map<String, Object> cfg, Map<String, String> found) {
+  /**
+   * The columns to write; those in {@code wholeNumbers} arrive as text, checked ({@link
+   * #checkedAs}).
+   */
+  private static String select(
+      Map<String, Object> cfg, Map<String, String> found, Map<String, String> wholeNumbers) {
     String ts = (String) cfg.get("timestamp_column");
     String symbolCol = (String) cfg.get("symbol_column");
     Configs.requireColumns(found, "the data", "timestamp_column", ts, "symbol_column", symbolCol);
     List<String> cols = new ArrayList<>();
     for (Map.Entry<String, String> c : found.entrySet()) {
       String name = c.getKey();
+      String value =
+          wholeNumbers.containsKey(name)
+              ? checkedAs(name, wholeNumbers.get(name))
+              : Sql.ident(name);
       cols.add(
           name.equals(ts)
               ? toUtc(cfg, name, c.getValue()) + " AS " + Sql.ident(name)
-              : Sql.ident(name));
+              : wholeNumbers.containsKey(name) ? value + " AS " + Sql.ident(name) : value);
     }
     Object symbol = cfg.get("symbol");
     if (symbol != null && symbolCol == null) {
