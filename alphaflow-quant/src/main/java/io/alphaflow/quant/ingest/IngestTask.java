@@ -298,20 +298,22 @@ public final class IngestTask implements QuantTask {
           "UHUGEINT");
 
   /**
-   * Column {@code name}, read as text, as the whole-number {@code type} the sniffer gave it; a
-   * value that is not a whole number fails the copy naming the column, the value and the fix.
+   * Column {@code name}, read as text, as the whole-number {@code type} the sniffer gave it. A
+   * value with a fraction (a '.' or an exponent, and not whole) fails the copy naming the column,
+   * the value and the fix; text that is no number at all fails DuckDB's own cast.
    */
   private static String checkedAs(String name, String type) {
     String col = Sql.ident(name);
-    return "CASE WHEN "
+    String number = "TRY_CAST(" + col + " AS DOUBLE)";
+    return "CASE WHEN (contains("
         + col
-        + " IS NULL OR regexp_full_match(trim("
+        + ", '.') OR contains(lower("
         + col
-        + "), '[-+]?[0-9]+') THEN CAST(trim("
-        + col
-        + ") AS "
-        + type
-        + ") ELSE error("
+        + "), 'e')) AND "
+        + number
+        + " <> floor("
+        + number
+        + ") THEN error("
         + Sql.literal(
             "column '"
                 + name
@@ -323,6 +325,10 @@ public final class IngestTask implements QuantTask {
             "' further down; declare its type, e.g. schema: {"
                 + name
                 + ": DOUBLE}, and ingest again")
+        + ") ELSE CAST("
+        + col
+        + " AS "
+        + type
         + ") END";
   }
 
