@@ -64,6 +64,42 @@ class FeaturesIT {
     assertThat((Double) corr.get("high_activity")).isBetween(-1.0, 1.0);
   }
 
+  /**
+   * The streaming plan sums the correlation matrix beside the copy that writes the features: the
+   * matrix is DuckDB's corr() over the written rows where every feature is finite.
+   */
+  @Test
+  void theStreamingPlansCorrelationsAreThoseOfTheWrittenFeatures() throws Exception {
+    var r =
+        runs.run(
+            """
+        name: f
+        tasks:
+          - {id: gen, type: synthetic_orderflow, config: {rows: 3000, seed: 11}}
+          - id: validate
+            type: validate
+            depends_on: [gen]
+            config: {input: "${tasks.gen.output_dir}", timestamp_column: timestamp, unique_key: [timestamp],
+                     columns: {timestamp: {type: timestamp, nullable: false}}}
+          - id: features
+            type: features
+            depends_on: [validate]
+            config: {input: "${tasks.validate.output_dir}", time_column: timestamp, features: [{preset: seed000}]}
+        """);
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+    Map<String, Object> meta = Json.read(runs.out("features").resolve("feature_metadata.json"));
+    assertThat(meta).containsEntry("plan", "streaming (input already in order)");
+    Map<?, ?> corr = (Map<?, ?>) ((Map<?, ?>) meta.get("correlation")).get("buy_sell_ratio");
+    Object direct =
+        QuantRuns.scalar(
+            "SELECT corr(buy_sell_ratio, S_LI_INITIATIVESELLRATE_5min_ma) FROM "
+                + runs.rows("features")
+                + " WHERE S_LI_INITIATIVEBUYRATE_5min_ma IS NOT NULL"
+                + " AND S_LI_INITIATIVESELLRATE_5min_ma IS NOT NULL");
+    assertThat((Double) corr.get("S_LI_INITIATIVESELLRATE_5min_ma"))
+        .isCloseTo((Double) direct, offset(1e-12));
+  }
+
   @Test
   void seed001SetZscoreRsiAndSqlOnRealPrices() {
     var r =

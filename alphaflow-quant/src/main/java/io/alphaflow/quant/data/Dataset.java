@@ -291,13 +291,16 @@ public final class Dataset {
   /** Writes {@code query} to {@code file} as Parquet (snappy: quick to write and read). */
   public static void writeParquet(java.sql.Connection c, String query, Path file)
       throws java.sql.SQLException {
-    Sql.exec(
-        c,
-        "COPY ("
-            + query
-            + ") TO "
-            + Sql.literal(file.toAbsolutePath().toString())
-            + " (FORMAT parquet, COMPRESSION snappy)");
+    Sql.exec(c, parquetCopy(query, file));
+  }
+
+  /** The statement {@link #writeParquet} runs, for statements run side by side. */
+  public static String parquetCopy(String query, Path file) {
+    return "COPY ("
+        + query
+        + ") TO "
+        + Sql.literal(file.toAbsolutePath().toString())
+        + " (FORMAT parquet, COMPRESSION snappy)";
   }
 
   /** Rows in a Parquet file, from its footer. */

@@ -54,11 +54,11 @@ public final class Duck {
   }
 
   /**
-   * The rows of each of {@code queries}, in the order given, the queries run side by side on
-   * connections of their own to {@code db}'s database, as many at once as DuckDB has threads, and
-   * each on one thread. Sums over disjoint parts of a file, merged in a fixed order, so come out
-   * the same bits on any machine, where one query over the whole file on several threads adds its
-   * threads' partial sums in whichever order they finish.
+   * The rows of each of {@code queries}, in the order given (none for a statement such as a COPY),
+   * the queries run side by side on connections of their own to {@code db}'s database, as many at
+   * once as DuckDB has threads, and each on one thread. Sums over disjoint parts of a file, merged
+   * in a fixed order, so come out the same bits on any machine, where one query over the whole file
+   * on several threads adds its threads' partial sums in whichever order they finish.
    */
   public static List<List<Map<String, Object>>> parallel(Connection db, List<String> queries)
       throws SQLException {
@@ -84,7 +84,7 @@ public final class Duck {
                         for (int i = next.getAndIncrement();
                             i < queries.size();
                             i = next.getAndIncrement()) {
-                          results.set(i, Sql.rows(own, queries.get(i)));
+                          results.set(i, Sql.rowsIfAny(own, queries.get(i)));
                         }
                       } catch (SQLException e) {
                         synchronized (failure) {

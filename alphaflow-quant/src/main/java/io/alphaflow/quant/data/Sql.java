@@ -62,17 +62,33 @@ public final class Sql {
   }
 
   public static List<Map<String, Object>> rows(Connection c, String sql) throws SQLException {
-    List<Map<String, Object>> out = new ArrayList<>();
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        for (int i = 1; i <= n; i++) {
-          r.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-        }
-        out.add(r);
+      return rows(rs);
+    }
+  }
+
+  /** The rows of {@code sql}, or none for a statement that returns no rows (a COPY, say). */
+  public static List<Map<String, Object>> rowsIfAny(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      if (!s.execute(sql)) {
+        return List.of();
       }
+      try (ResultSet rs = s.getResultSet()) {
+        return rows(rs);
+      }
+    }
+  }
+
+  private static List<Map<String, Object>> rows(ResultSet rs) throws SQLException {
+    List<Map<String, Object>> out = new ArrayList<>();
+    int n = rs.getMetaData().getColumnCount();
+    while (rs.next()) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      for (int i = 1; i <= n; i++) {
+        r.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+      }
+      out.add(r);
     }
     return out;
   }

@@ -15,10 +15,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -77,8 +77,28 @@ public final class FeaturesTask implements QuantTask {
               ? "SELECT " + String.join(", ", streamed) + " FROM " + src
               : sortedQuery(features, src, ts, symbol);
       Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
+      List<String> names = features.stream().map(Feature::name).toList();
+      Map<String, Map<String, Double>> correlation = null;
       try {
-        Dataset.writeParquet(db, query, out);
+        if (streamed != null && !names.isEmpty()) {
+          // DuckDB writes a streaming window on one thread; the correlation's sums over the same
+          // rows run beside it, each query on one thread (the same bits every run)
+          String rowsOf = finiteRows(names, "(" + query + ")");
+          List<String> sums = columns(names);
+          double[] shifts = Moments.shifts(db, rowsOf, sums);
+          List<List<Map<String, Object>>> done =
+              Duck.parallel(
+                  db,
+                  List.of(
+                      Dataset.parquetCopy(query, out),
+                      "SELECT "
+                          + String.join(", ", Moments.aggregates(sums, shifts))
+                          + " FROM "
+                          + rowsOf));
+          correlation = matrix(names, Moments.of(done.get(1).getFirst(), shifts));
+        } else {
+          Dataset.writeParquet(db, query, out);
+        }
       } catch (SQLException e) {
         throw TaskFailure.nonRetryable(
             "computing features failed: " + e.getMessage().lines().findFirst().orElse(""), e);
@@ -95,7 +115,11 @@ public final class FeaturesTask implements QuantTask {
       }
       meta.put("plan", streamed != null ? "streaming (input already in order)" : "sorted window");
       meta.put("features", features.stream().map(FeaturesTask::describe).toList());
-      meta.put("correlation", correlations(db, out, rows, features, Dataset.PART_ROWS));
+      meta.put(
+          "correlation",
+          correlation != null
+              ? correlation
+              : correlations(db, out, rows, features, Dataset.PART_ROWS));
       Json.write(ctx.outputDir().resolve(METADATA_FILE), meta);
       ctx.output("rows", Long.toString(rows));
       ctx.output("features", features.stream().map(Feature::name).collect(Collectors.joining(",")));
@@ -212,27 +236,45 @@ public final class FeaturesTask implements QuantTask {
       Connection db, Path out, long rows, List<Feature> features, long partRows)
       throws SQLException {
     List<String> names = features.stream().map(Feature::name).toList();
-    Map<String, Map<String, Double>> matrix = new LinkedHashMap<>();
-    if (names.isEmpty()) {
-      return matrix;
+    List<Dataset.RowRange> parts = Dataset.parts(out, rows, partRows);
+    List<String> relations = new ArrayList<>();
+    for (Dataset.RowRange range :
+        parts.isEmpty() ? Collections.singletonList((Dataset.RowRange) null) : parts) {
+      relations.add(finiteRows(names, Dataset.own(out, range)));
     }
-    List<String> columns = new ArrayList<>();
+    List<String> columns = columns(names);
+    Moments m =
+        Moments.over(
+            db,
+            relations,
+            columns,
+            Moments.shifts(db, finiteRows(names, Dataset.own(out, null)), columns));
+    return matrix(names, m);
+  }
+
+  /** The rows of {@code relation} where every feature is finite, the features as c0, c1, ... */
+  private static String finiteRows(List<String> names, String relation) {
     StringBuilder select = new StringBuilder();
     StringBuilder finite = new StringBuilder();
     for (int i = 0; i < names.size(); i++) {
       String cast = "CAST(" + Sql.ident(names.get(i)) + " AS DOUBLE)";
-      columns.add("c" + i);
       select.append(i == 0 ? "" : ", ").append(cast).append(" AS c").append(i);
       finite.append(i == 0 ? "" : " AND ").append("isfinite(").append(cast).append(")");
     }
-    Function<Dataset.RowRange, String> finiteRows =
-        range ->
-            "(SELECT " + select + " FROM " + Dataset.own(out, range) + " WHERE " + finite + ")";
-    List<Dataset.RowRange> parts = Dataset.parts(out, rows, partRows);
-    List<String> relations =
-        parts.isEmpty() ? List.of(finiteRows.apply(null)) : parts.stream().map(finiteRows).toList();
-    Moments m =
-        Moments.over(db, relations, columns, Moments.shifts(db, finiteRows.apply(null), columns));
+    return "(SELECT " + select + " FROM " + relation + " WHERE " + finite + ")";
+  }
+
+  private static List<String> columns(List<String> names) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      out.add("c" + i);
+    }
+    return out;
+  }
+
+  /** Pearson's correlation of every pair of features; null where one is constant. */
+  private static Map<String, Map<String, Double>> matrix(List<String> names, Moments m) {
+    Map<String, Map<String, Double>> matrix = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
       Map<String, Double> r = new LinkedHashMap<>();
       for (int j = 0; j < names.size(); j++) {
