@@ -8,10 +8,29 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Small SQL helpers: quoting, and reading one row or a column list. */
 public final class Sql {
   private Sql() {}
+
+  private static final Set<String> INTEGER_TYPES =
+      Set.of(
+          "TINYINT",
+          "SMALLINT",
+          "INTEGER",
+          "BIGINT",
+          "HUGEINT",
+          "UTINYINT",
+          "USMALLINT",
+          "UINTEGER",
+          "UBIGINT",
+          "UHUGEINT");
+
+  /** Whether a DuckDB type name, as DESCRIBE gives it, is a whole-number type. */
+  public static boolean isInteger(String type) {
+    return INTEGER_TYPES.contains(type);
+  }
 
   public static String ident(String name) {
     return "\"" + name.replace("\"", "\"\"") + "\"";

@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
@@ -275,7 +274,7 @@ public final class IngestTask implements QuantTask {
       // the sniffer judged this column from a sample; DuckDB would round a later 1.5 to 2, so
       // the column is read as text and each value checked as it becomes a number (checkedAs)
       String spec = Sql.literal(name) + ": " + Sql.literal(type);
-      if (INTEGER_TYPES.contains(type) && scan.contains(spec)) {
+      if (Sql.isInteger(type) && scan.contains(spec)) {
         scan = scan.replace(spec, Sql.literal(name) + ": 'VARCHAR'");
         wholeNumbers.put(name, type);
       }
@@ -283,19 +282,6 @@ public final class IngestTask implements QuantTask {
     scan = scan + ", buffer_size = " + CSV_BUFFER_BYTES + ")";
     return new Sniffed(scan, columns, wholeNumbers);
   }
-
-  private static final Set<String> INTEGER_TYPES =
-      Set.of(
-          "TINYINT",
-          "SMALLINT",
-          "INTEGER",
-          "BIGINT",
-          "HUGEINT",
-          "UTINYINT",
-          "USMALLINT",
-          "UINTEGER",
-          "UBIGINT",
-          "UHUGEINT");
 
   /**
    * Column {@code name}, read as text, as the whole-number {@code type} the sniffer gave it. A

@@ -1,6 +1,7 @@
 package io.alphaflow.quant.validate;
 
 import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.data.Sql;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,25 +49,11 @@ record ColumnRule(
       case "timestamp" -> t.startsWith("TIMESTAMP");
       case "date" -> t.equals("DATE");
       case "double" ->
-          t.equals("DOUBLE") || t.equals("FLOAT") || t.startsWith("DECIMAL") || isInteger(t);
-      case "int" -> isInteger(t);
+          t.equals("DOUBLE") || t.equals("FLOAT") || t.startsWith("DECIMAL") || Sql.isInteger(t);
+      case "int" -> Sql.isInteger(t);
       case "string" -> t.equals("VARCHAR");
       case "bool" -> t.equals("BOOLEAN");
       default -> false;
     };
-  }
-
-  private static boolean isInteger(String t) {
-    return List.of(
-            "TINYINT",
-            "SMALLINT",
-            "INTEGER",
-            "BIGINT",
-            "HUGEINT",
-            "UTINYINT",
-            "USMALLINT",
-            "UINTEGER",
-            "UBIGINT")
-        .contains(t);
   }
 }
