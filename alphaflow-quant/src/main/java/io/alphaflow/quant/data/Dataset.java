@@ -292,8 +292,8 @@ public final class Dataset {
    * Writes {@code query} to {@code file} as Parquet: zstd over format 2 pages, which store a
    * double's bytes split by position (BYTE_STREAM_SPLIT). Market data's doubles barely compress
    * with snappy; this way the files are a quarter smaller (10M rows of seed 000: 823 → 623 MB per
-   * run) for the same time, and a run on a busy disk waits less on writing them back. DuckDB,
-   * pyarrow (pandas), polars and Spark 3 read them.
+   * run) for the same time, and a run on a busy disk waits less on writing them back. Both are in
+   * the Parquet format's specification; only DuckDB's reading them is tested here.
    */
   public static void writeParquet(java.sql.Connection c, String query, Path file)
       throws java.sql.SQLException {
