@@ -51,7 +51,6 @@ final class Workspace implements AutoCloseable {
     return store;
   }
 
-  /** Settings from alphaflow.yaml, then the environment, then {@code flags} on top. */
   /** The run {@code runId}, or a not-found error that points at {@code alphaflow runs}. */
   RunRecord run(String runId) {
     return store().findRun(runId).orElseThrow(() -> NotFoundException.run(runId));
@@ -72,6 +71,7 @@ final class Workspace implements AutoCloseable {
     return "no runs yet in " + home() + ": try alphaflow run examples/hello.yaml";
   }
 
+  /** Settings from alphaflow.yaml, then the environment, then {@code flags} on top. */
   Settings settings(Settings flags) {
     return flags.over(SettingsSource.fromEnvironment(System.getenv())).over(fileSettings());
   }
