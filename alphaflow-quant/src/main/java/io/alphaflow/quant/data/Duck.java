@@ -62,8 +62,7 @@ public final class Duck {
    */
   public static List<List<Map<String, Object>>> parallel(Connection db, List<String> queries)
       throws SQLException {
-    int threads =
-        ((Number) Sql.row(db, "SELECT current_setting('threads') AS n").get("n")).intValue();
+    int threads = threads(db);
     int workers = Math.max(1, Math.min(queries.size(), threads));
     List<List<Map<String, Object>>> results =
         new ArrayList<>(Collections.nCopies(queries.size(), null));
@@ -109,5 +108,16 @@ public final class Duck {
       throw failure[0];
     }
     return results;
+  }
+
+  /** The first row of {@code sql} (empty for none), computed on one thread ({@link #parallel}). */
+  public static Map<String, Object> row(Connection db, String sql) throws SQLException {
+    List<Map<String, Object>> rows = parallel(db, List.of(sql)).getFirst();
+    return rows.isEmpty() ? Map.of() : rows.getFirst();
+  }
+
+  /** The threads DuckDB runs a query on, as {@code db}'s database is set up now. */
+  public static int threads(Connection db) throws SQLException {
+    return ((Number) Sql.row(db, "SELECT current_setting('threads') AS n").get("n")).intValue();
   }
 }

@@ -130,8 +130,8 @@ public record Moments(long n, double[] mean, double[][] comoment) {
 
   /**
    * The moments of {@code columns} over all of {@code relations} (disjoint rows), each summed by a
-   * query of its own, side by side ({@link Duck#parallel}), and merged in the order given: the same
-   * bits on any number of threads when each relation is read on one thread (a positional join).
+   * query of its own on one thread, side by side ({@link Duck#parallel}), and merged in the order
+   * given: the same bits on any number of threads.
    */
   public static Moments over(
       Connection db, List<String> relations, List<String> columns, double[] shifts)

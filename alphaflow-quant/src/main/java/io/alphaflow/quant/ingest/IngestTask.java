@@ -356,14 +356,13 @@ public final class IngestTask implements QuantTask {
     List<String> cols = new ArrayList<>();
     for (Map.Entry<String, String> c : found.entrySet()) {
       String name = c.getKey();
-      String value =
-          wholeNumbers.containsKey(name)
-              ? checkedAs(name, wholeNumbers.get(name))
-              : Sql.ident(name);
+      String col = Sql.ident(name);
       cols.add(
           name.equals(ts)
-              ? toUtc(cfg, name, c.getValue()) + " AS " + Sql.ident(name)
-              : wholeNumbers.containsKey(name) ? value + " AS " + Sql.ident(name) : value);
+              ? toUtc(cfg, name, c.getValue()) + " AS " + col
+              : wholeNumbers.containsKey(name)
+                  ? checkedAs(name, wholeNumbers.get(name)) + " AS " + col
+                  : col);
     }
     Object symbol = cfg.get("symbol");
     if (symbol != null && symbolCol == null) {

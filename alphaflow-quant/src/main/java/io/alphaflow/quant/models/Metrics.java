@@ -21,12 +21,6 @@ import java.util.Map;
 final class Metrics {
   private Metrics() {}
 
-  /** The one row of {@code sql}, computed on one thread. */
-  private static Map<String, Object> row(Connection db, String sql) throws SQLException {
-    List<Map<String, Object>> rows = Duck.parallel(db, List.of(sql)).getFirst();
-    return rows.isEmpty() ? Map.of() : rows.getFirst();
-  }
-
   /**
    * R², RMSE, MAE, hit rate and the IC: Pearson and rank IC per period, their mean and t-statistic
    * (mean / std * sqrt(periods)). The errors' sums and each run of periods' ICs come from queries
@@ -89,9 +83,7 @@ final class Metrics {
     }
     // four queries a thread keep the threads busy to the end; a period's IC is the same whichever
     // query holds it
-    long threads =
-        ((Number) Sql.row(db, "SELECT current_setting('threads') AS n").get("n")).longValue();
-    int perQuery = (int) Math.max(1, Math.ceilDiv(periods.size(), 4 * threads));
+    int perQuery = Math.max(1, Math.ceilDiv(periods.size(), 4 * Duck.threads(db)));
     List<String> queries = new ArrayList<>();
     for (int i = 0; i < periods.size(); i += perQuery) {
       // the times from this run's first period to the next run's: DuckDB skips the row groups of
@@ -141,7 +133,7 @@ final class Metrics {
 
   static Map<String, Object> classification(Connection db, String where) throws SQLException {
     Map<String, Object> r =
-        row(
+        Duck.row(
             db,
             "SELECT count(*) AS n,"
                 + " count(*) FILTER (actual = 1 AND prediction >= 0.5) AS tp,"
@@ -153,7 +145,7 @@ final class Metrics {
                 + " FROM p WHERE "
                 + where);
     Map<String, Object> auc =
-        row(
+        Duck.row(
             db,
             "WITH ranked AS (SELECT actual, rank() OVER (ORDER BY prediction) AS lo,"
                 + " count(*) OVER (PARTITION BY prediction) AS ties FROM p WHERE "

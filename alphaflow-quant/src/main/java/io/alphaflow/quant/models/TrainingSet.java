@@ -177,19 +177,9 @@ final class TrainingSet {
    */
   private Interval[] parts() throws SQLException {
     if (parts == null) {
-      String extra =
-          withMoments
-              ? ", " + String.join(", ", Moments.aggregates(momentColumns(), shifts()))
-              : "";
       List<String> queries = new ArrayList<>();
       for (int k = 0; k < partCount(); k++) {
-        queries.add(
-            "SELECT count(*) AS n, min(__t) AS lo, max(__t) AS hi,"
-                + " CAST(make_timestamp(min(__t)) AS VARCHAR) AS f,"
-                + " CAST(make_timestamp(max(__t)) AS VARCHAR) AS t"
-                + extra
-                + " FROM "
-                + partView(k));
+        queries.add("SELECT " + stats(withMoments) + " FROM " + partView(k));
       }
       List<List<Map<String, Object>>> rows = Duck.parallel(db, queries);
       Interval[] out = new Interval[partCount()];
@@ -201,7 +191,15 @@ final class TrainingSet {
     return parts;
   }
 
-  /** An {@link Interval} from a row with n, lo, hi, f, t and, with moments, the aggregates. */
+  /** What {@link #interval} reads back: rows, time range (also as text) and, with moments, sums. */
+  private String stats(boolean moments) throws SQLException {
+    return "count(*) AS n, min(__t) AS lo, max(__t) AS hi,"
+        + " CAST(make_timestamp(min(__t)) AS VARCHAR) AS f,"
+        + " CAST(make_timestamp(max(__t)) AS VARCHAR) AS t"
+        + (moments ? ", " + String.join(", ", Moments.aggregates(momentColumns(), shifts())) : "");
+  }
+
+  /** An {@link Interval} from a row of {@link #stats}. */
   private Interval interval(Map<String, Object> r, boolean moments) {
     long n = ((Number) r.get("n")).longValue();
     if (n == 0) {
@@ -376,15 +374,11 @@ final class TrainingSet {
       which.append(" WHEN __t < ").append(bounds[k]).append(" THEN ").append(k);
     }
     which.append(" ELSE ").append(bounds.length).append(" END");
-    String extra =
-        moments ? ", " + String.join(", ", Moments.aggregates(momentColumns(), shifts())) : "";
     List<String> queries = new ArrayList<>();
     for (int k : crossing) {
       queries.add(
-          "SELECT k, count(*) AS n, min(__t) AS lo, max(__t) AS hi,"
-              + " CAST(make_timestamp(min(__t)) AS VARCHAR) AS f,"
-              + " CAST(make_timestamp(max(__t)) AS VARCHAR) AS t"
-              + extra
+          "SELECT k, "
+              + stats(moments)
               + " FROM (SELECT *, "
               + which
               + " AS k FROM "
@@ -555,27 +549,18 @@ final class TrainingSet {
       long to = w.getValue()[1];
       int first = from == Long.MIN_VALUE ? 0 : Arrays.binarySearch(bounds, from) + 1;
       int end = to == Long.MAX_VALUE ? in.length : Arrays.binarySearch(bounds, to) + 1;
-      long n = 0;
-      String f = null;
-      String t = null;
-      Moments m = withMoments ? Moments.none(features.size() + 1) : null;
+      Interval window = Interval.EMPTY;
       for (int k = first; k < end; k++) {
-        if (in[k].rows() > 0) {
-          n += in[k].rows();
-          f = f == null ? in[k].firstText() : f;
-          t = in[k].lastText();
-          if (withMoments) {
-            m = m.plus(in[k].moments());
-          }
-        }
+        window = window.plus(in[k]);
       }
       if (withMoments) {
-        moments.put(w.getKey(), m);
+        moments.put(
+            w.getKey(), window.rows() == 0 ? Moments.none(features.size() + 1) : window.moments());
       }
       Map<String, Object> s = new java.util.HashMap<>();
-      s.put("n", n);
-      s.put("f", f);
-      s.put("t", t);
+      s.put("n", window.rows());
+      s.put("f", window.firstText());
+      s.put("t", window.lastText());
       summaries.put(w.getKey(), s);
     }
   }
@@ -585,14 +570,14 @@ final class TrainingSet {
 
   /**
    * The {@link Moments} of the rows in {@code where}: from {@link #summarize} when it was among its
-   * windows, else from an aggregate over those rows.
+   * windows, else from an aggregate over those rows (on one thread, as every sum here).
    */
   Moments moments(String where) throws SQLException {
     Moments m = moments.get(where);
     if (m == null) {
       m =
           Moments.of(
-              Sql.row(
+              Duck.row(
                   db,
                   "SELECT "
                       + String.join(", ", Moments.aggregates(momentColumns(), shifts()))
