@@ -156,6 +156,47 @@ class IngestIT {
         .isEqualTo("BIGINT " + (60L * 124_750 - 7));
   }
 
+  /**
+   * The same guard where DuckDB types the columns itself: a glob of files, partition directories,
+   * and one file with a {@code schema} for its other columns. Partition values stay typed as they
+   * are.
+   */
+  @Test
+  void aFractionPastTheSampleFailsInGlobsPartitionsAndPartlyDeclaredFilesToo() throws Exception {
+    StringBuilder csv = new StringBuilder("timestamp,shares,price\n");
+    for (int i = 0; i < 30_000; i++) {
+      csv.append("2024-01-01 00:00:00,").append(i % 500).append(",10.5\n");
+    }
+    Path late = Files.createDirectories(dir.resolve("year=2024")).resolve("a.csv");
+    Files.writeString(late, csv + "2024-01-02 00:00:00,1.5,10.5\n");
+    Files.writeString(
+        dir.resolve("year=2024").resolve("b.csv"),
+        "timestamp,shares,price\n2024-01-03 00:00:00,3,11\n");
+
+    for (String config :
+        List.of(
+            ingest(dir.resolve("year=2024").resolve("*.csv").toString(), ""),
+            ingest(dir.toString(), ""),
+            ingest(late.toString(), ", schema: {price: DOUBLE}"))) {
+      assertThat(failure(config))
+          .as(config)
+          .contains("column 'shares' looked like whole numbers")
+          .contains("holds '1.5'")
+          .contains("schema: {shares: DOUBLE}");
+    }
+
+    Files.writeString(late, csv + "2024-01-02 00:00:00,-7.0,10.5\n");
+    assertThat(runs.run(ingest(dir.toString(), "")).state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(
+            QuantRuns.query(
+                "SELECT typeof(shares) AS s, typeof(year) AS y, sum(shares) AS total, min(year) AS"
+                    + " year FROM "
+                    + runs.file("ingest", "data.parquet")
+                    + " GROUP BY ALL"))
+        .extracting(r -> r.get("s") + " " + r.get("y") + " " + r.get("total") + " " + r.get("year"))
+        .containsExactly("BIGINT BIGINT " + (60L * 124_750 - 7 + 3) + " 2024");
+  }
+
   @Test
   void renamedButIdenticalDataHitsTheCacheAndChangedDataMisses() throws Exception {
     Path original = Files.copy(QuantRuns.data("msft_daily_ohlcv.csv"), dir.resolve("msft.csv"));

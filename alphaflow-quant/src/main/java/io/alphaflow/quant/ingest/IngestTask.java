@@ -16,10 +16,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
@@ -84,11 +86,21 @@ public final class IngestTask implements QuantTask {
           CompletableFuture.supplyAsync(() -> describe(files));
       String format = Configs.string(cfg, "format", formatOf(files.get(0)));
       Sniffed sniffed = sniff(db, cfg, files, format);
-      String scan = sniffed != null ? sniffed.scan() : scan(cfg, files, format);
-      Map<String, String> found =
-          sniffed != null ? sniffed.columns() : readColumns(db, scan, files);
+      if (sniffed == null) {
+        String scan = scan(cfg, files, format, Set.of());
+        Map<String, String> found = readColumns(db, scan, files);
+        Map<String, String> wholeNumbers =
+            format.equals("csv") ? sampledWholeNumbers(cfg, found, files) : Map.of();
+        sniffed =
+            new Sniffed(
+                wholeNumbers.isEmpty() ? scan : scan(cfg, files, format, wholeNumbers.keySet()),
+                found,
+                wholeNumbers);
+      }
+      String scan = sniffed.scan();
+      Map<String, String> found = sniffed.columns();
       checkDelimiter(found, format, files.get(0));
-      String select = select(cfg, found, sniffed == null ? Map.of() : sniffed.wholeNumbers());
+      String select = select(cfg, found, sniffed.wholeNumbers());
       Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
       try {
         Dataset.writeParquet(db, "SELECT " + select + " FROM " + scan, out);
@@ -184,7 +196,11 @@ public final class IngestTask implements QuantTask {
     return files.stream().anyMatch(f -> f.toString().matches(".*/[^/=]+=[^/]+/.*"));
   }
 
-  private static String scan(Map<String, Object> cfg, List<Path> files, String format) {
+  /**
+   * The files as DuckDB reads them, the columns in {@code asText} as text (for {@link #checkedAs}).
+   */
+  private static String scan(
+      Map<String, Object> cfg, List<Path> files, String format, Set<String> asText) {
     String list =
         files.stream()
             .map(f -> Sql.literal(f.toAbsolutePath().toString()))
@@ -204,12 +220,13 @@ public final class IngestTask implements QuantTask {
       if (delim != null) {
         sb.append(", delim = ").append(Sql.literal(String.valueOf(delim)));
       }
-      Map<String, Object> schema = Configs.map(cfg, "schema");
-      if (!schema.isEmpty()) {
+      Map<String, String> types = new LinkedHashMap<>();
+      Configs.map(cfg, "schema").forEach((k, v) -> types.put(k, String.valueOf(v)));
+      asText.forEach(c -> types.put(c, "VARCHAR"));
+      if (!types.isEmpty()) {
         sb.append(
-            schema.entrySet().stream()
-                .map(
-                    e -> Sql.literal(e.getKey()) + ": " + Sql.literal(String.valueOf(e.getValue())))
+            types.entrySet().stream()
+                .map(e -> Sql.literal(e.getKey()) + ": " + Sql.literal(e.getValue()))
                 .collect(Collectors.joining(", ", ", types = {", "}")));
       }
     }
@@ -219,7 +236,31 @@ public final class IngestTask implements QuantTask {
     return sb.append(")").toString();
   }
 
-  /** A CSV file's scan with the dialect and columns DuckDB's sniffer found, and those columns. */
+  /**
+   * The whole-number columns DuckDB typed from the rows it sampled in a glob of CSV files, or in
+   * one with a {@code schema} for other columns: those neither declared in {@code schema} nor
+   * {@code key=value} directories. Past the sample DuckDB would round 1.5 to 2 in them; they are
+   * read as text instead and each value checked ({@link #checkedAs}).
+   */
+  private static Map<String, String> sampledWholeNumbers(
+      Map<String, Object> cfg, Map<String, String> found, List<Path> files) {
+    Set<String> declared = new HashSet<>(Configs.map(cfg, "schema").keySet());
+    for (Path f : files) {
+      for (String partition : partitionsOf(f).split("/")) {
+        declared.add(partition.split("=", 2)[0]);
+      }
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    found.forEach(
+        (name, type) -> {
+          if (Sql.isInteger(type) && !declared.contains(name)) {
+            out.put(name, type);
+          }
+        });
+    return out;
+  }
+
+  /** A CSV scan with the dialect and columns DuckDB's sniffer found, and those columns. */
   private record Sniffed(
       String scan, Map<String, String> columns, Map<String, String> wholeNumbers) {}
 
@@ -227,7 +268,9 @@ public final class IngestTask implements QuantTask {
    * One CSV file (no {@code schema}, no partition directories) read as DuckDB's sniffer reads it,
    * with what it found spelled out: the {@code read_csv(..., auto_detect=false, ...)} call that
    * {@code sniff_csv} writes for it. The copy would otherwise sniff the file a second time, about
-   * 50 ms at any size. Null for the other cases, which {@link #scan} leaves to DuckDB.
+   * 50 ms at any size. Null for the other cases: {@link #scan} reads them, DuckDB typing the
+   * columns not in {@code schema}, and {@link #sampledWholeNumbers} guards those it made whole
+   * numbers.
    */
   private static Sniffed sniff(
       Connection db, Map<String, Object> cfg, List<Path> files, String format) {
