@@ -181,9 +181,12 @@ class IngestIT {
       assertThat(failure(config))
           .as(config)
           .contains("column 'shares' looked like whole numbers")
-          .contains("holds '1.5'")
+          .contains("holds '1.5' further down")
           .contains("schema: {shares: DOUBLE}");
     }
+    assertThat(failure(ingest(dir.toString(), "")))
+        .as("among several files, the one holding the value")
+        .contains("holds '1.5' further down in " + late);
 
     Files.writeString(late, csv + "2024-01-02 00:00:00,-7.0,10.5\n");
     assertThat(runs.run(ingest(dir.toString(), "")).state()).isEqualTo(RunState.SUCCEEDED);

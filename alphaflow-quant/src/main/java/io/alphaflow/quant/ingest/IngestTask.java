@@ -100,7 +100,8 @@ public final class IngestTask implements QuantTask {
       String scan = sniffed.scan();
       Map<String, String> found = sniffed.columns();
       checkDelimiter(found, format, files.get(0));
-      String select = select(cfg, found, sniffed.wholeNumbers());
+      String select =
+          select(cfg, found, sniffed.wholeNumbers(), scan.contains(Sql.literal(SOURCE_FILE)));
       Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
       try {
         Dataset.writeParquet(db, "SELECT " + select + " FROM " + scan, out);
@@ -191,6 +192,9 @@ public final class IngestTask implements QuantTask {
 
   private static final int CSV_BUFFER_BYTES = 4 << 20;
 
+  /** The column naming each row's file in a scan of several ({@link #checkedAs}'s message). */
+  private static final String SOURCE_FILE = "__source_file";
+
   /** Files under {@code key=value} directories: partitions, whose values become columns. */
   private static boolean isHive(List<Path> files) {
     return files.stream().anyMatch(f -> f.toString().matches(".*/[^/=]+=[^/]+/.*"));
@@ -228,6 +232,10 @@ public final class IngestTask implements QuantTask {
             types.entrySet().stream()
                 .map(e -> Sql.literal(e.getKey()) + ": " + Sql.literal(e.getValue()))
                 .collect(Collectors.joining(", ", ", types = {", "}")));
+      }
+      if (!asText.isEmpty() && files.size() > 1) {
+        // which file a rejected value came from, for checkedAs's message
+        sb.append(", filename = ").append(Sql.literal(SOURCE_FILE));
       }
     }
     if (hive) {
@@ -331,7 +339,7 @@ public final class IngestTask implements QuantTask {
    * value with a fraction (a '.' or an exponent, and not whole) fails the copy naming the column,
    * the value and the fix; text that is no number at all fails DuckDB's own cast.
    */
-  private static String checkedAs(String name, String type) {
+  private static String checkedAs(String name, String type, boolean namesFile) {
     String col = Sql.ident(name);
     String number = "TRY_CAST(" + col + " AS DOUBLE)";
     return "CASE WHEN (contains("
@@ -350,10 +358,10 @@ public final class IngestTask implements QuantTask {
         + " || "
         + col
         + " || "
-        + Sql.literal(
-            "' further down; declare its type, e.g. schema: {"
-                + name
-                + ": DOUBLE}, and ingest again")
+        + Sql.literal("' further down")
+        + (namesFile ? " || ' in ' || " + Sql.ident(SOURCE_FILE) : "")
+        + " || "
+        + Sql.literal("; declare its type, e.g. schema: {" + name + ": DOUBLE}, and ingest again")
         + ") ELSE CAST("
         + col
         + " AS "
@@ -392,7 +400,10 @@ public final class IngestTask implements QuantTask {
    * #checkedAs}).
    */
   private static String select(
-      Map<String, Object> cfg, Map<String, String> found, Map<String, String> wholeNumbers) {
+      Map<String, Object> cfg,
+      Map<String, String> found,
+      Map<String, String> wholeNumbers,
+      boolean namesFile) {
     String ts = (String) cfg.get("timestamp_column");
     String symbolCol = (String) cfg.get("symbol_column");
     Configs.requireColumns(found, "the data", "timestamp_column", ts, "symbol_column", symbolCol);
@@ -404,7 +415,7 @@ public final class IngestTask implements QuantTask {
           name.equals(ts)
               ? toUtc(cfg, name, c.getValue()) + " AS " + col
               : wholeNumbers.containsKey(name)
-                  ? checkedAs(name, wholeNumbers.get(name)) + " AS " + col
+                  ? checkedAs(name, wholeNumbers.get(name), namesFile) + " AS " + col
                   : col);
     }
     Object symbol = cfg.get("symbol");
