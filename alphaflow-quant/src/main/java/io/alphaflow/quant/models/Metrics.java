@@ -22,9 +22,11 @@ final class Metrics {
   private Metrics() {}
 
   /**
-   * R², RMSE, MAE, hit rate and the IC: Pearson and rank IC per period, their mean and t-statistic
-   * (mean / std * sqrt(periods)). The errors' sums and each run of periods' ICs come from queries
-   * side by side; the ICs' mean and sample standard deviation are taken here, in period order.
+   * R², RMSE, MAE, hit rate (the share of rows whose direction the prediction called: its sign, or
+   * for a target of one sign its side of the mean actual; {@code hit_rate_basis} says which) and
+   * the IC: Pearson and rank IC per period, their mean and t-statistic (mean / std *
+   * sqrt(periods)). The errors' sums and each run of periods' ICs come from queries side by side;
+   * the ICs' mean and sample standard deviation are taken here, in period order.
    */
   static Map<String, Object> regression(Connection db, String where) throws SQLException {
     List<String> queries = new ArrayList<>();
@@ -32,7 +34,9 @@ final class Metrics {
         "SELECT count(*) AS n, 1 - sum((actual - prediction) ^ 2)"
             + " / nullif(sum((actual - a.m) ^ 2), 0) AS r2,"
             + " sqrt(avg((actual - prediction) ^ 2)) AS rmse, avg(abs(actual - prediction)) AS mae,"
-            + " avg(CAST(sign(prediction) = sign(actual) AS DOUBLE)) AS hit_rate"
+            + " avg(CAST(sign(prediction) = sign(actual) AS DOUBLE)) AS hit_sign,"
+            + " avg(CAST(sign(prediction - a.m) = sign(actual - a.m) AS DOUBLE)) AS hit_mean,"
+            + " min(actual) < 0 AND max(actual) > 0 AS signed"
             + " FROM p, (SELECT avg(actual) AS m FROM p WHERE "
             + where
             + ") a WHERE "
@@ -45,7 +49,12 @@ final class Metrics {
     out.put("r2", number(r.get("r2")));
     out.put("rmse", number(r.get("rmse")));
     out.put("mae", number(r.get("mae")));
-    out.put("hit_rate", number(r.get("hit_rate")));
+    // the direction called right: the sign, for a target that goes both ways (a return); for one
+    // that never changes sign (a rate, a price, a volume) every positive prediction would count,
+    // so the side of the actuals' mean instead
+    boolean signed = Boolean.TRUE.equals(r.get("signed"));
+    out.put("hit_rate", number(r.get(signed ? "hit_sign" : "hit_mean")));
+    out.put("hit_rate_basis", signed ? "sign" : "side of the mean actual");
     List<Double> ics = new ArrayList<>();
     List<Double> rankIcs = new ArrayList<>();
     for (List<Map<String, Object>> rows : results.subList(1, results.size())) {
