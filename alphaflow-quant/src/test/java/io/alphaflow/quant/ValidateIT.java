@@ -192,6 +192,36 @@ class ValidateIT {
     assertThat(Files.mismatch(copy, own)).isEqualTo(-1L);
   }
 
+  /**
+   * With nothing quarantined, no rule was broken, so the report leaves the covered columns out of
+   * its scan; the nulls of a nullable column and of one the contract does not name still count.
+   */
+  @Test
+  void aCleanInputStillReportsTheNullsItAllows() throws Exception {
+    StringBuilder sb = new StringBuilder("ts,price,volume,venue\n");
+    for (int i = 0; i < 50; i++) {
+      sb.append("2024-03-01 10:").append(String.format("%02d", i)).append(":00,1").append(i);
+      sb.append(".5,").append(i % 10 == 0 ? "" : i).append(',').append(i % 5 == 0 ? "" : "X");
+      sb.append('\n');
+    }
+    Path csv = Files.writeString(dir.resolve("clean.csv"), sb.toString());
+    assertThat(runs.run(flow(csv, CONTRACT)).state()).isEqualTo(RunState.SUCCEEDED);
+    Map<?, ?> quality =
+        (Map<?, ?>) Json.read(runs.out("validate").resolve("metadata.json")).get("quality");
+    assertThat(quality.get("rows_quarantined")).isEqualTo(0);
+    assertThat(quality.get("null_rates"))
+        .isEqualTo(Map.of("ts", 0.0, "price", 0.0, "volume", 0.1, "venue", 0.2));
+    assertThat(quality.get("violations"))
+        .isEqualTo(
+            Map.of(
+                "null ts", 0,
+                "null price", 0,
+                "price out of range [0, 1000]", 0,
+                "volume out of range [0, inf]", 0,
+                "duplicate key (ts)", 0,
+                "timestamp out of order", 0));
+  }
+
   @Test
   void aNanBurstPastTheThresholdFailsTheTaskAndSaysWhy() throws Exception {
     assertThat(runs.run(flow(dirtyCsv(40), CONTRACT)).state()).isEqualTo(RunState.FAILED);

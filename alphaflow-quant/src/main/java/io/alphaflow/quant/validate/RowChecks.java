@@ -43,10 +43,7 @@ final class RowChecks {
       String col = Sql.ident(c.name());
       boolean floating = isFloat(found.get(c.name()));
       if (!c.nullable()) {
-        inline.add(
-            new Inline(
-                floating ? "(" + col + " IS NULL OR isnan(" + col + "))" : col + " IS NULL",
-                "null " + c.name()));
+        inline.add(new Inline(missing(c.name(), found.get(c.name())), "null " + c.name()));
       }
       if (c.min() != null || c.max() != null) {
         List<String> cond = new ArrayList<>();
@@ -212,6 +209,12 @@ final class RowChecks {
             .map(r -> "CASE WHEN " + r.condition() + " THEN " + Sql.literal(r.reason()) + " END")
             .collect(Collectors.joining(", "))
         + ")";
+  }
+
+  /** Whether column {@code name} of DuckDB type {@code type} holds no value: NULL, or NaN. */
+  static String missing(String name, String type) {
+    String col = Sql.ident(name);
+    return isFloat(type) ? "(" + col + " IS NULL OR isnan(" + col + "))" : col + " IS NULL";
   }
 
   static boolean isFloat(String duckType) {
