@@ -72,27 +72,31 @@ class MetricsIT {
   void hitRateIsTheSignForReturnsAndTheSideOfTheMeanForALevel() throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
       // returns: the prediction has the right sign in 3 of 4 rows
-      Sql.exec(
-          c,
-          "CREATE TABLE preds AS SELECT actual::DOUBLE AS actual, prediction::DOUBLE AS prediction FROM (VALUES (0.02, 0.01), (-0.01, -0.03), (0.03, -0.01),"
-              + " (-0.02, -0.02)) t(actual, prediction)");
-      Sql.exec(
-          c,
-          "CREATE VIEW p AS SELECT 1 AS fold, actual, prediction, TIMESTAMP '2024-03-01' AS period,"
-              + " TIMESTAMP '2024-03-01' AS __t FROM preds");
-      Map<String, Object> returns = Metrics.regression(c, "TRUE");
+      Map<String, Object> returns =
+          scored(c, "(0.02, 0.01), (-0.01, -0.03), (0.03, -0.01), (-0.02, -0.02)");
       assertThat(returns.get("hit_rate")).isEqualTo(0.75);
       assertThat(returns.get("hit_rate_basis")).isEqualTo("sign");
 
       // a rate in [0, 1] around its mean of 0.5: the side called right in 2 of 4 rows, not all 4
-      Sql.exec(
-          c,
-          "CREATE OR REPLACE TABLE preds AS SELECT actual::DOUBLE AS actual, prediction::DOUBLE AS prediction FROM (VALUES (0.7, 0.6), (0.3, 0.6),"
-              + " (0.6, 0.4), (0.4, 0.3)) t(actual, prediction)");
-      Map<String, Object> level = Metrics.regression(c, "TRUE");
+      Map<String, Object> level = scored(c, "(0.7, 0.6), (0.3, 0.6), (0.6, 0.4), (0.4, 0.3)");
       assertThat(level.get("hit_rate")).isEqualTo(0.5);
       assertThat(level.get("hit_rate_basis")).isEqualTo("side of the mean actual");
     }
+  }
+
+  /** The regression metrics of (actual, prediction) pairs, all in one period. */
+  private static Map<String, Object> scored(Connection c, String pairs) throws Exception {
+    Sql.exec(
+        c,
+        "CREATE OR REPLACE TABLE preds AS SELECT actual::DOUBLE AS actual, prediction::DOUBLE AS"
+            + " prediction FROM (VALUES "
+            + pairs
+            + ") t(actual, prediction)");
+    Sql.exec(
+        c,
+        "CREATE OR REPLACE VIEW p AS SELECT 1 AS fold, actual, prediction, TIMESTAMP '2024-03-01'"
+            + " AS period, TIMESTAMP '2024-03-01' AS __t FROM preds");
+    return Metrics.regression(c, "TRUE");
   }
 
   @Test
