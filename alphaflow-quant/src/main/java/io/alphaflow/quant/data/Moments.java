@@ -37,6 +37,11 @@ public record Moments(long n, double[] mean, double[][] comoment) {
     return out;
   }
 
+  /** The query summing {@link #aggregates} over {@code relation}, for {@link #of} to read. */
+  public static String query(List<String> columns, double[] shifts, String relation) {
+    return "SELECT " + String.join(", ", aggregates(columns, shifts)) + " FROM " + relation;
+  }
+
   /** The moments of no rows, of {@code size} columns. */
   public static Moments none(int size) {
     return new Moments(0, new double[size], new double[size][size]);
@@ -136,8 +141,7 @@ public record Moments(long n, double[] mean, double[][] comoment) {
   public static Moments over(
       Connection db, List<String> relations, List<String> columns, double[] shifts)
       throws SQLException {
-    String select = "SELECT " + String.join(", ", aggregates(columns, shifts)) + " FROM ";
-    List<String> queries = relations.stream().map(r -> select + r).toList();
+    List<String> queries = relations.stream().map(r -> query(columns, shifts, r)).toList();
     Moments total = none(columns.size());
     for (List<Map<String, Object>> rows : Duck.parallel(db, queries)) {
       total = total.plus(of(rows.getFirst(), shifts));

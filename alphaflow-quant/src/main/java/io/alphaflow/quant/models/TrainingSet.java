@@ -577,12 +577,7 @@ final class TrainingSet {
     if (m == null) {
       m =
           Moments.of(
-              Duck.row(
-                  db,
-                  "SELECT "
-                      + String.join(", ", Moments.aggregates(momentColumns(), shifts()))
-                      + " FROM train_src WHERE "
-                      + where),
+              Duck.row(db, Moments.query(momentColumns(), shifts(), "train_src WHERE " + where)),
               shifts());
       moments.put(where, m);
     }
