@@ -245,10 +245,9 @@ public final class IngestTask implements QuantTask {
   }
 
   /**
-   * The whole-number columns DuckDB typed from the rows it sampled in a glob of CSV files, or in
-   * one with a {@code schema} for other columns: those neither declared in {@code schema} nor
-   * {@code key=value} directories. Past the sample DuckDB would round 1.5 to 2 in them; they are
-   * read as text instead and each value checked ({@link #checkedAs}).
+   * The whole-number columns DuckDB typed from the rows it sampled: those neither declared in
+   * {@code schema} nor {@code key=value} directories. Past the sample DuckDB would round 1.5 to 2
+   * in them; they are read as text instead and each value checked ({@link #checkedAs}).
    */
   private static Map<String, String> sampledWholeNumbers(
       Map<String, Object> cfg, Map<String, String> found, List<Path> files) {
@@ -317,17 +316,16 @@ public final class IngestTask implements QuantTask {
     }
     String scan = prompt.substring(from, to);
     Map<String, String> columns = new LinkedHashMap<>();
-    Map<String, String> wholeNumbers = new LinkedHashMap<>();
     for (int i = 0; i < names.length; i++) {
-      String name = String.valueOf(names[i]);
-      String type = String.valueOf(types[i]);
-      columns.put(name, type);
-      // the sniffer judged this column from a sample; DuckDB would round a later 1.5 to 2, so
-      // the column is read as text and each value checked as it becomes a number (checkedAs)
-      String spec = Sql.literal(name) + ": " + Sql.literal(type);
-      if (Sql.isInteger(type) && scan.contains(spec)) {
-        scan = scan.replace(spec, Sql.literal(name) + ": 'VARCHAR'");
-        wholeNumbers.put(name, type);
+      columns.put(String.valueOf(names[i]), String.valueOf(types[i]));
+    }
+    // the sniffer judged these from a sample: read as text in the call it wrote, each value checked
+    Map<String, String> wholeNumbers = new LinkedHashMap<>();
+    for (Map.Entry<String, String> c : sampledWholeNumbers(cfg, columns, files).entrySet()) {
+      String spec = Sql.literal(c.getKey()) + ": " + Sql.literal(c.getValue());
+      if (scan.contains(spec)) {
+        scan = scan.replace(spec, Sql.literal(c.getKey()) + ": 'VARCHAR'");
+        wholeNumbers.put(c.getKey(), c.getValue());
       }
     }
     scan = scan + ", buffer_size = " + CSV_BUFFER_BYTES + ")";
