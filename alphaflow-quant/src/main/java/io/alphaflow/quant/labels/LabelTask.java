@@ -189,7 +189,6 @@ public final class LabelTask implements QuantTask {
             }
             default -> "__target";
           };
-      long total = Sql.count(db, src);
       Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
       // every row, a NULL label where there is no future (row i of the file is row i of the input)
       Dataset.writeParquet(
@@ -202,6 +201,7 @@ public final class LabelTask implements QuantTask {
               + " FROM labelled"
               + (streaming ? "" : " ORDER BY __row"),
           out);
+      long total = Dataset.rows(db, out); // every input row, counted in the file's footer
       long kept =
           Sql.count(
               db,
