@@ -89,7 +89,8 @@ public final class FeaturesTask implements QuantTask {
           List<List<Map<String, Object>>> done =
               Duck.parallel(
                   db,
-                  List.of(Dataset.parquetCopy(query, out), Moments.query(sums, shifts, rowsOf)));
+                  List.of(
+                      Dataset.parquetCopy(db, query, out), Moments.query(sums, shifts, rowsOf)));
           correlation = matrix(names, Moments.of(done.get(1).getFirst(), shifts));
         } else {
           Dataset.writeParquet(db, query, out);
