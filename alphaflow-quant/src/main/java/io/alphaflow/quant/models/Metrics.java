@@ -23,10 +23,11 @@ final class Metrics {
 
   /**
    * R², RMSE, MAE, hit rate (the share of rows whose direction the prediction called: its sign, or
-   * for a target of one sign its side of the mean actual; {@code hit_rate_basis} says which) and
-   * the IC: Pearson and rank IC per period, their mean and t-statistic (mean / std *
-   * sqrt(periods)). The errors' sums and each run of periods' ICs come from queries side by side;
-   * the ICs' mean and sample standard deviation are taken here, in period order.
+   * for a target of one sign across all of {@code p} its side of the rows' mean actual; {@code
+   * hit_rate_basis} says which) and the IC: Pearson and rank IC per period, their mean and
+   * t-statistic (mean / std * sqrt(periods)). The errors' sums and each run of periods' ICs come
+   * from queries side by side; the ICs' mean and sample standard deviation are taken here, in
+   * period order.
    */
   static Map<String, Object> regression(Connection db, String where) throws SQLException {
     List<String> queries = new ArrayList<>();
@@ -36,7 +37,7 @@ final class Metrics {
             + " sqrt(avg((actual - prediction) ^ 2)) AS rmse, avg(abs(actual - prediction)) AS mae,"
             + " avg(CAST(sign(prediction) = sign(actual) AS DOUBLE)) AS hit_sign,"
             + " avg(CAST(sign(prediction - a.m) = sign(actual - a.m) AS DOUBLE)) AS hit_mean,"
-            + " min(actual) < 0 AND max(actual) > 0 AS signed"
+            + " (SELECT min(actual) < 0 AND max(actual) > 0 FROM p) AS signed"
             + " FROM p, (SELECT avg(actual) AS m FROM p WHERE "
             + where
             + ") a WHERE "
@@ -51,7 +52,8 @@ final class Metrics {
     out.put("mae", number(r.get("mae")));
     // the direction called right: the sign, for a target that goes both ways (a return); for one
     // that never changes sign (a rate, a price, a volume) every positive prediction would count,
-    // so the side of the actuals' mean instead
+    // so the side of the actuals' mean instead. Which one is decided over every prediction, so a
+    // fold whose returns happened all to be positive still scores the sign like the others.
     boolean signed = Boolean.TRUE.equals(r.get("signed"));
     out.put("hit_rate", number(r.get(signed ? "hit_sign" : "hit_mean")));
     out.put("hit_rate_basis", signed ? "sign" : "side of the mean actual");

@@ -84,19 +84,41 @@ class MetricsIT {
     }
   }
 
-  /** The regression metrics of (actual, prediction) pairs, all in one period. */
+  /**
+   * A return's basis is the sign in every fold, also one whose returns all happened to be positive:
+   * the basis is the target's, not a fold's, so the folds' hit rates compare.
+   */
+  @Test
+  void everyFoldScoresTheHitRateOnTheTargetsBasis() throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      inOnePeriod(c, "(1, 0.02, 0.01), (1, 0.01, -0.03), (2, -0.03, -0.01), (2, 0.02, -0.02)");
+      Map<String, Object> rising = Metrics.regression(c, "fold = 1");
+      assertThat(rising.get("hit_rate_basis")).isEqualTo("sign");
+      assertThat(rising.get("hit_rate")).isEqualTo(0.5);
+      Map<String, Object> mixed = Metrics.regression(c, "fold = 2");
+      assertThat(mixed.get("hit_rate_basis")).isEqualTo("sign");
+      assertThat(mixed.get("hit_rate")).isEqualTo(0.5);
+    }
+  }
+
+  /** The regression metrics of (actual, prediction) pairs, all in one period and fold. */
   private static Map<String, Object> scored(Connection c, String pairs) throws Exception {
-    Sql.exec(
-        c,
-        "CREATE OR REPLACE TABLE preds AS SELECT actual::DOUBLE AS actual, prediction::DOUBLE AS"
-            + " prediction FROM (VALUES "
-            + pairs
-            + ") t(actual, prediction)");
-    Sql.exec(
-        c,
-        "CREATE OR REPLACE VIEW p AS SELECT 1 AS fold, actual, prediction, TIMESTAMP '2024-03-01'"
-            + " AS period, TIMESTAMP '2024-03-01' AS __t FROM preds");
+    inOnePeriod(c, pairs.replace("(", "(1, "));
     return Metrics.regression(c, "TRUE");
+  }
+
+  /** Makes the view {@code p} of (fold, actual, prediction) triples, all in one period. */
+  private static void inOnePeriod(Connection c, String triples) throws Exception {
+    Sql.exec(
+        c,
+        "CREATE OR REPLACE TABLE preds AS SELECT fold, actual::DOUBLE AS actual,"
+            + " prediction::DOUBLE AS prediction FROM (VALUES "
+            + triples
+            + ") t(fold, actual, prediction)");
+    Sql.exec(
+        c,
+        "CREATE OR REPLACE VIEW p AS SELECT fold, actual, prediction, TIMESTAMP '2024-03-01'"
+            + " AS period, TIMESTAMP '2024-03-01' AS __t FROM preds");
   }
 
   @Test
