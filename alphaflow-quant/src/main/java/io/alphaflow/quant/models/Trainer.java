@@ -4,7 +4,6 @@ import io.alphaflow.core.task.TaskFailure;
 import io.alphaflow.quant.data.Moments;
 import java.sql.SQLException;
 import java.util.Map;
-import smile.classification.LogisticRegression;
 import smile.data.DataFrame;
 import smile.data.formula.Formula;
 import smile.data.vector.IntVector;
@@ -15,7 +14,8 @@ import smile.regression.RidgeRegression;
 /**
  * Fits one algorithm on the rows of a {@link TrainingSet} a WHERE clause selects. OLS is one
  * streaming pass in DuckDB (means and covariances, then a k×k solve), so 10M rows never enter the
- * JVM; the others load the rows into arrays for Smile.
+ * JVM; the others load the rows into arrays for Smile (logistic regression's by Newton's method
+ * into Smile's model: {@link Logistic}).
  */
 final class Trainer {
   private final Algorithm algorithm;
@@ -54,11 +54,7 @@ final class Trainer {
       return switch (algorithm) {
         case LOGISTIC_REGRESSION ->
             new SmileModel(
-                LogisticRegression.binomial(
-                    rows.x(),
-                    y,
-                    new LogisticRegression.Options(
-                        number("lambda", 0.0), 1e-5, (int) number("max_iter", 500))),
+                Logistic.fit(rows.x(), y, number("lambda", 0.0), (int) number("max_iter", 500)),
                 data.features);
         case RANDOM_FOREST ->
             new SmileModel(

@@ -1,0 +1,178 @@
+package io.alphaflow.quant.models;
+
+import java.util.stream.IntStream;
+import smile.classification.ClassLabels;
+import smile.classification.LogisticRegression;
+
+/**
+ * Binomial logistic regression by Newton's method, into Smile's model: it minimizes what Smile's
+ * {@link LogisticRegression#binomial} does (the negative log-likelihood plus {@code lambda / 2}
+ * times the squared weights, the intercept unpenalized), in a handful of passes over the rows where
+ * Smile's L-BFGS takes dozens: 2 s instead of 15 on 8M rows of seed 000.
+ *
+ * <p>The features are centred first (the intercept takes the shift back), and each step is the
+ * minimum-norm solution of the Newton system ({@link LeastSquares}), so collinear features (seed
+ * 000's large_order_imbalance is LARGEBUYRATE - LARGESELLRATE) share their weight as least squares
+ * shares it rather than making the system singular. The sums of each pass are taken over fixed
+ * blocks of rows, side by side, and added in block order: the same rows give the same model bytes
+ * on any number of cores (Smile's parallel sums depend on the core count). Where Newton's method
+ * cannot settle within {@code maxIter} steps, Smile's own fit is used.
+ */
+final class Logistic {
+  private static final int BLOCK = 1 << 16;
+  private static final double TOLERANCE = 1e-10;
+
+  private Logistic() {}
+
+  static LogisticRegression.Binomial fit(double[][] x, int[] y, double lambda, int maxIter) {
+    ClassLabels codec = ClassLabels.fit(y);
+    Fit fit = codec.k == 2 && x.length > 0 ? newton(x, codec.y, lambda, maxIter) : null;
+    if (fit == null) {
+      return LogisticRegression.binomial(
+          x, y, new LogisticRegression.Options(lambda, 1e-5, maxIter));
+    }
+    LogisticRegression.Binomial model =
+        new LogisticRegression.Binomial(fit.weights, -fit.loss, lambda, codec.classes);
+    model.setLearningRate(0.1 / x.length); // as Smile's fit leaves it, for online updates
+    return model;
+  }
+
+  /** Weights on the raw features (the intercept last) and the loss they reach. */
+  private record Fit(double[] weights, double loss) {}
+
+  /** The minimum, or null where the steps do not settle. */
+  private static Fit newton(double[][] x, int[] y, double lambda, int maxIter) {
+    int p = x[0].length;
+    double[] mean = new double[p];
+    for (double[] row : x) {
+      for (int j = 0; j < p; j++) {
+        mean[j] += row[j];
+      }
+    }
+    for (int j = 0; j < p; j++) {
+      mean[j] /= x.length;
+    }
+    double[] w = new double[p + 1]; // centred features' weights, then the intercept
+    double[] from = null;
+    double[] step = null;
+    double lastLoss = Double.NaN;
+    double length = 1;
+    for (int iteration = 0; iteration < maxIter; iteration++) {
+      Pass pass = pass(x, y, mean, w, lambda);
+      if (from != null && !(pass.loss <= lastLoss)) {
+        // the full step overshot: back along it by halves
+        length /= 2;
+        if (length < 1e-10) {
+          return null;
+        }
+        for (int j = 0; j <= p; j++) {
+          w[j] = from[j] - length * step[j];
+        }
+        continue;
+      }
+      double[] d = LeastSquares.solve(pass.hessian, pass.gradient);
+      double decrement = 0;
+      for (int j = 0; j <= p; j++) {
+        decrement += pass.gradient[j] * d[j];
+      }
+      if (!Double.isFinite(decrement)) {
+        return null;
+      }
+      if (decrement / 2 <= TOLERANCE * (1 + Math.abs(pass.loss))) {
+        double intercept = w[p];
+        for (int j = 0; j < p; j++) {
+          intercept -= w[j] * mean[j];
+        }
+        double[] out = w.clone();
+        out[p] = intercept;
+        return new Fit(out, pass.loss);
+      }
+      from = w.clone();
+      step = d;
+      lastLoss = pass.loss;
+      length = 1;
+      for (int j = 0; j <= p; j++) {
+        w[j] -= d[j];
+      }
+    }
+    return null;
+  }
+
+  /** The loss at {@code w} with its gradient and Hessian, over centred features. */
+  private record Pass(double loss, double[] gradient, double[][] hessian) {}
+
+  private static Pass pass(double[][] x, int[] y, double[] mean, double[] w, double lambda) {
+    int p = mean.length;
+    int q = p + 1;
+    int blocks = (x.length + BLOCK - 1) / BLOCK;
+    double[][] sums = new double[blocks][];
+    IntStream.range(0, blocks)
+        .parallel()
+        .forEach(
+            b ->
+                sums[b] = blockSums(x, y, mean, w, b * BLOCK, Math.min(x.length, (b + 1) * BLOCK)));
+    double[] total = new double[1 + q + q * (q + 1) / 2];
+    for (double[] s : sums) { // in block order: the same bits on any number of cores
+      for (int j = 0; j < total.length; j++) {
+        total[j] += s[j];
+      }
+    }
+    double[] gradient = new double[q];
+    double[][] hessian = new double[q][q];
+    double loss = total[0];
+    for (int j = 0; j < q; j++) {
+      gradient[j] = total[1 + j];
+    }
+    for (int a = 0, k = 1 + q; a < q; a++) {
+      for (int c = a; c < q; c++, k++) {
+        hessian[a][c] = total[k];
+        hessian[c][a] = total[k];
+      }
+    }
+    for (int j = 0; j < p; j++) {
+      loss += lambda / 2 * w[j] * w[j];
+      gradient[j] += lambda * w[j];
+      hessian[j][j] += lambda;
+    }
+    return new Pass(loss, gradient, hessian);
+  }
+
+  /**
+   * Over rows [from, to): the loss, the gradient and the Hessian's upper triangle (row by row, the
+   * intercept as the last column), in one array.
+   */
+  private static double[] blockSums(
+      double[][] x, int[] y, double[] mean, double[] w, int from, int to) {
+    int p = mean.length;
+    int q = p + 1;
+    double[] s = new double[1 + q + q * (q + 1) / 2];
+    double[] xi = new double[p];
+    for (int i = from; i < to; i++) {
+      double eta = w[p];
+      for (int j = 0; j < p; j++) {
+        xi[j] = x[i][j] - mean[j];
+        eta += w[j] * xi[j];
+      }
+      // log(1 + e^eta) and the probability from one exponential, neither overflowing
+      double e = Math.exp(-Math.abs(eta));
+      double mu = eta >= 0 ? 1 / (1 + e) : e / (1 + e);
+      s[0] += Math.max(eta, 0) + Math.log1p(e) - y[i] * eta;
+      double r = mu - y[i];
+      double v = mu * (1 - mu);
+      for (int j = 0; j < p; j++) {
+        s[1 + j] += r * xi[j];
+      }
+      s[q] += r;
+      int k = 1 + q;
+      for (int a = 0; a < p; a++) {
+        double va = v * xi[a];
+        for (int c = a; c < p; c++) {
+          s[k++] += va * xi[c];
+        }
+        s[k++] += va;
+      }
+      s[k] += v;
+    }
+    return s;
+  }
+}

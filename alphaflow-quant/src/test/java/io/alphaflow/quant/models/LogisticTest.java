@@ -1,0 +1,106 @@
+package io.alphaflow.quant.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectOutputStream;
+import java.util.SplittableRandom;
+import java.util.concurrent.ForkJoinPool;
+import org.junit.jupiter.api.Test;
+import smile.classification.LogisticRegression;
+
+class LogisticTest {
+  /** More rows than one block of the fit's sums, so the blocks' order matters. */
+  private static final int ROWS = 150_000;
+
+  /**
+   * Features on different scales, the last one the difference of two others (as seed 000's
+   * large_order_imbalance): the Newton system is singular there, and the fit must still find the
+   * likelihood's maximum.
+   */
+  private static double[][] features(int rows) {
+    SplittableRandom r = new SplittableRandom(3);
+    double[][] x = new double[rows][4];
+    for (double[] row : x) {
+      row[0] = r.nextGaussian() * 100 + 50;
+      row[1] = r.nextDouble();
+      row[2] = r.nextDouble();
+      row[3] = row[1] - row[2];
+    }
+    return x;
+  }
+
+  private static int[] labels(double[][] x) {
+    SplittableRandom noise = new SplittableRandom(4);
+    int[] y = new int[x.length];
+    for (int i = 0; i < x.length; i++) {
+      double eta = -1 + 0.01 * x[i][0] + 2 * x[i][1] - 3 * x[i][2];
+      y[i] = noise.nextDouble() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
+    }
+    return y;
+  }
+
+  @Test
+  void reachesTheLikelihoodSmilesFitReachesWithOrWithoutAPenalty() {
+    double[][] x = features(20_000);
+    int[] y = labels(x);
+    for (double lambda : new double[] {0.0, 0.5}) {
+      LogisticRegression.Binomial ours = Logistic.fit(x, y, lambda, 500);
+      LogisticRegression.Binomial smiles =
+          LogisticRegression.binomial(x, y, new LogisticRegression.Options(lambda, 1e-5, 500));
+      assertThat(ours.loglikelihood())
+          .as("lambda %s", lambda)
+          .isGreaterThanOrEqualTo(smiles.loglikelihood() - 1e-6 * x.length);
+      for (int i = 0; i < 200; i++) {
+        assertThat(ours.score(x[i])).isCloseTo(smiles.score(x[i]), within(1e-3));
+      }
+    }
+    // row[3] = row[1] - row[2]: the data determine only w1 + w3 and w2 - w3 (near the 2 and -3
+    // the labels were drawn with); of the weights that give them, the fit takes the smallest,
+    // the one with no part along (0, 1, -1, -1): w3 = w1 - w2
+    double[] w = Logistic.fit(x, y, 0.0, 500).coefficients();
+    assertThat(w[1] + w[3]).isCloseTo(2, within(0.2));
+    assertThat(w[2] - w[3]).isCloseTo(-3, within(0.2));
+    assertThat(w[3]).isCloseTo(w[1] - w[2], within(1e-6));
+  }
+
+  @Test
+  void theSameRowsGiveTheSameModelBytesOnOneThreadAndOnMany() throws Exception {
+    double[][] x = features(ROWS);
+    int[] y = labels(x);
+    assertThat(bytesOn(1, x, y)).isEqualTo(bytesOn(8, x, y));
+  }
+
+  @Test
+  void separatedClassesStillGiveAModelThatSeparatesThem() {
+    double[][] x = new double[1_000][1];
+    int[] y = new int[x.length];
+    for (int i = 0; i < x.length; i++) {
+      x[i][0] = i;
+      y[i] = i < 500 ? 0 : 1;
+    }
+    LogisticRegression.Binomial m = Logistic.fit(x, y, 0.0, 200);
+    assertThat(m.predict(new double[] {100})).isZero();
+    assertThat(m.predict(new double[] {900})).isOne();
+  }
+
+  @Test
+  void oneClassIsRefusedAsSmileRefusesIt() {
+    double[][] x = features(100);
+    int[] y = new int[x.length];
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Logistic.fit(x, y, 0.0, 100))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static byte[] bytesOn(int threads, double[][] x, int[] y) throws Exception {
+    try (ForkJoinPool pool = new ForkJoinPool(threads)) {
+      Object model = pool.submit(() -> Logistic.fit(x, y, 0.0, 500)).get();
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        out.writeObject(model);
+      }
+      return bytes.toByteArray();
+    }
+  }
+}
