@@ -1,12 +1,17 @@
 package io.alphaflow.quant.models;
 
+import io.alphaflow.quant.data.Sql;
 import java.util.List;
 import smile.classification.Classifier;
 import smile.classification.DataFrameClassifier;
+import smile.classification.LogisticRegression;
 import smile.data.DataFrame;
 import smile.regression.DataFrameRegression;
 
-/** A Smile model that has no closed form in SQL: logistic regression, forests, boosting. */
+/**
+ * A Smile model: logistic regression, forests, boosting. Logistic regression also predicts in SQL
+ * (the probability of class 1, as {@link #predict} gives it); the trees predict in the JVM.
+ */
 public final class SmileModel implements Model {
   private static final long serialVersionUID = 1L;
   private final Object model;
@@ -50,6 +55,18 @@ public final class SmileModel implements Model {
 
   @Override
   public String sql(List<String> features) {
-    return null;
+    if (!(model instanceof LogisticRegression.Binomial logistic)) {
+      return null;
+    }
+    // Smile's score: 1 / (1 + e^-(bias + x·w)), the bias first and the terms in feature order
+    double[] w = logistic.coefficients();
+    StringBuilder eta = new StringBuilder(Double.toString(w[features.size()]));
+    for (int j = 0; j < features.size(); j++) {
+      eta.append(" + ")
+          .append(Sql.ident(features.get(j)))
+          .append(" * ")
+          .append(Double.toString(w[j]));
+    }
+    return "(1 / (1 + exp(-(" + eta + "))))";
   }
 }

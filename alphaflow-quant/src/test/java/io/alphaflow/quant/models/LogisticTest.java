@@ -3,8 +3,12 @@ package io.alphaflow.quant.models;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.alphaflow.quant.data.Sql;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
@@ -91,6 +95,34 @@ class LogisticTest {
     int[] y = new int[x.length];
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Logistic.fit(x, y, 0.0, 100))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** The SQL form predicts what the model does, row for row. */
+  @Test
+  void predictsTheSameProbabilityInSqlAsInTheJvm() throws Exception {
+    double[][] x = features(2_000);
+    int[] y = labels(x);
+    SmileModel model = new SmileModel(Logistic.fit(x, y, 0.0, 500), List.of("a", "b", "c", "d"));
+    double[] jvm = model.predict(x);
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      Sql.exec(c, "CREATE TABLE t (i INTEGER, a DOUBLE, b DOUBLE, c DOUBLE, d DOUBLE)");
+      StringBuilder values = new StringBuilder();
+      for (int i = 0; i < x.length; i++) {
+        values.append(i == 0 ? "" : ", ").append("(").append(i);
+        for (double v : x[i]) {
+          values.append(", ").append(Double.toString(v)).append("::DOUBLE");
+        }
+        values.append(")");
+      }
+      Sql.exec(c, "INSERT INTO t VALUES " + values);
+      List<java.util.Map<String, Object>> rows =
+          Sql.rows(c, "SELECT i, " + model.sql(List.of("a", "b", "c", "d")) + " AS p FROM t");
+      assertThat(rows).hasSize(x.length);
+      for (var r : rows) {
+        int i = (Integer) r.get("i");
+        assertThat((Double) r.get("p")).isCloseTo(jvm[i], within(1e-15));
+      }
+    }
   }
 
   private static byte[] bytesOn(int threads, double[][] x, int[] y) throws Exception {
