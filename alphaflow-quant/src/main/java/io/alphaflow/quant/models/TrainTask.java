@@ -9,7 +9,6 @@ import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Duck;
 import io.alphaflow.quant.data.Json;
-import io.alphaflow.quant.data.RowOrder;
 import io.alphaflow.quant.features.FeaturesTask;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
@@ -176,8 +175,7 @@ public final class TrainTask implements QuantTask {
       Path dir = ctx.outputDir();
       Path predictionsFile = dir.resolve(PREDICTIONS_FILE);
       // input rows in time order (a label's metadata says so) give predictions in time order
-      boolean inTimeOrder = symbol == null && List.of(time).equals(meta.get(RowOrder.KEY));
-      predictions.write(db, data, time, predictionsFile, inTimeOrder);
+      predictions.write(db, data, time, predictionsFile, data.inTimeOrder());
       Predictions.checkFinite(db, predictionsFile, seed);
       Model model = last;
       if (split.refit()) {

@@ -4,6 +4,7 @@ import io.alphaflow.core.task.TaskFailure;
 import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Duck;
 import io.alphaflow.quant.data.Moments;
+import io.alphaflow.quant.data.RowOrder;
 import io.alphaflow.quant.data.Sql;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -45,6 +46,7 @@ final class TrainingSet {
   private final Path input;
   private final long allRows;
   private final boolean withMoments;
+  private final boolean inTimeOrder;
   private final List<Dataset.RowRange> ranges; // none: one part, train_src itself
   private double[] shifts; // Moments' shifts, once computed
   private Interval[] parts; // each part's rows, once counted
@@ -77,6 +79,7 @@ final class TrainingSet {
     this.symbolColumn = symbol;
     this.input = input;
     this.withMoments = moments;
+    this.inTimeOrder = symbol == null && new RowOrder(null, time).heldBy(input);
     String src = Dataset.scan(input);
     Map<String, String> columns = Sql.columns(db, "SELECT * FROM " + src);
     List<String> needed = new ArrayList<>(features);
@@ -589,6 +592,14 @@ final class TrainingSet {
     return ((Number) m).doubleValue();
   }
 
+  /**
+   * Whether the input's rows are in time order, without symbols (its metadata says so): then so are
+   * {@link #load}'s without a sort, and a model's predictions.
+   */
+  boolean inTimeOrder() {
+    return inTimeOrder;
+  }
+
   /** The rows in {@code where}, in time order, as arrays for Smile. */
   Rows load(String where) throws SQLException {
     int n = (int) count(where);
@@ -609,8 +620,9 @@ final class TrainingSet {
                     + (symbolColumn == null ? "" : ", __symbol")
                     + " FROM train_src WHERE "
                     + where
-                    + " ORDER BY __t"
-                    + (symbolColumn == null ? "" : ", __symbol"))) {
+                    + (inTimeOrder
+                        ? ""
+                        : " ORDER BY __t" + (symbolColumn == null ? "" : ", __symbol")))) {
       int i = 0;
       int k = features.size();
       while (rs.next()) {
