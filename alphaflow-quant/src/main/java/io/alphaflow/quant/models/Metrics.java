@@ -14,9 +14,10 @@ import java.util.Map;
  * Scores out-of-sample predictions (the view {@code p}: actual, prediction, period, and the time
  * {@code __t} the period is cut from) in DuckDB: regression R², RMSE, MAE and the information
  * coefficient; classification accuracy, precision, recall, F1, ROC AUC, log loss and the confusion
- * matrix. Every sum runs on one thread ({@link Duck#parallel}) and the IC's mean and spread are
- * taken over the periods in time order, so the same predictions give the same bits run after run
- * (DuckDB adds partial sums from several threads in whichever order they finish).
+ * matrix. Every sum of doubles runs on one thread ({@link Duck#parallel}) and the IC's mean and
+ * spread are taken over the periods in time order, so the same predictions give the same bits run
+ * after run (DuckDB adds partial sums from several threads in whichever order they finish); only
+ * sums of whole numbers, exact in any order, use every thread.
  */
 final class Metrics {
   private Metrics() {}
@@ -155,16 +156,18 @@ final class Metrics {
                 + " + (1 - actual) * ln(greatest(least(1 - prediction, 1 - 1e-15), 1e-15))) AS log_loss"
                 + " FROM p WHERE "
                 + where);
+    // ROC AUC from the positives' rank sum (ties at their mean rank), summed as twice the ranks in
+    // integers: exact, so DuckDB may sort and add on every thread and still give the same bits
     Map<String, Object> auc =
-        Duck.row(
+        Sql.row(
             db,
             "WITH ranked AS (SELECT actual, rank() OVER (ORDER BY prediction) AS lo,"
                 + " count(*) OVER (PARTITION BY prediction) AS ties FROM p WHERE "
                 + where
-                + ") SELECT (sum(lo + (ties - 1) / 2.0) FILTER (actual = 1)"
-                + " - count(*) FILTER (actual = 1) * (count(*) FILTER (actual = 1) + 1) / 2.0)"
-                + " / nullif(count(*) FILTER (actual = 1) * count(*) FILTER (actual = 0), 0) AS auc"
-                + " FROM ranked");
+                + "), n AS (SELECT sum(2 * lo + ties - 1) FILTER (actual = 1) AS twice,"
+                + " count(*) FILTER (actual = 1) AS pos, count(*) FILTER (actual = 0) AS neg"
+                + " FROM ranked) SELECT (twice - pos * (pos + 1)) / nullif(2.0 * pos * neg, 0)"
+                + " AS auc FROM n");
     long tp = count(r, "tp");
     long fp = count(r, "fp");
     long tn = count(r, "tn");

@@ -123,14 +123,36 @@ class MetricsIT {
 
   @Test
   void theSameBitsOnOneThreadAsOnTwo() throws Exception {
-    Map<?, ?>[] seen = new Map<?, ?>[2];
+    Map<?, ?>[] seen = new Map<?, ?>[4];
     for (int threads = 1; threads <= 2; threads++) {
       try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
         Sql.exec(c, "SET threads = " + threads);
         predictions(c);
         seen[threads - 1] = Metrics.regression(c, "TRUE");
+        // as classes: the actual's sign, the prediction squashed to a probability (ties in it)
+        Sql.exec(
+            c,
+            "CREATE OR REPLACE VIEW p AS SELECT fold, CAST(actual > 0 AS DOUBLE) AS actual,"
+                + " round(1 / (1 + exp(-4 * prediction)), 3) AS prediction,"
+                + " date_trunc('hour', ts) AS period, ts AS __t FROM preds");
+        seen[threads + 1] = Metrics.classification(c, "TRUE");
       }
     }
     assertThat(seen[1]).isEqualTo(seen[0]);
+    assertThat(seen[3]).isEqualTo(seen[2]);
+  }
+
+  /** ROC AUC counts a tie between a positive and a negative as half a correct ordering. */
+  @Test
+  void rocAucCountsTiesAsHalf() throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      // positives at 0.9 and 0.5, negatives at 0.5 and 0.1: of the 4 pairs, 3 ordered, 1 tied
+      inOnePeriod(c, "(1, 1, 0.9), (1, 1, 0.5), (1, 0, 0.5), (1, 0, 0.1)");
+      assertThat(Metrics.classification(c, "TRUE").get("roc_auc")).isEqualTo(3.5 / 4);
+      inOnePeriod(c, "(1, 1, 0.2), (1, 0, 0.8)");
+      assertThat(Metrics.classification(c, "TRUE").get("roc_auc")).isEqualTo(0.0);
+      inOnePeriod(c, "(1, 1, 0.2), (1, 1, 0.8)");
+      assertThat(Metrics.classification(c, "TRUE").get("roc_auc")).isNull();
+    }
   }
 }
