@@ -2,6 +2,7 @@ package io.alphaflow.quant.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
@@ -15,16 +16,13 @@ class ParquetWriteTest {
   @Test
   void numbersAreWrittenWithoutDictionariesAndTextKeepsThem() throws Exception {
     try (Connection db = Duck.open(Map.of())) {
-      Path numbers = dir.resolve("numbers.parquet");
-      Dataset.writeParquet(
-          db, "SELECT i % 3 AS side, (i * 0.25)::DOUBLE AS price FROM range(10000) t(i)", numbers);
+      Path numbers =
+          written(db, "SELECT i % 3 AS side, (i * 0.25)::DOUBLE AS price FROM range(10000) t(i)");
       assertThat(encodings(db, numbers))
           .containsEntry("side", "DELTA_BINARY_PACKED")
           .containsEntry("price", "BYTE_STREAM_SPLIT");
-
-      Path text = dir.resolve("text.parquet");
-      Dataset.writeParquet(
-          db, "SELECT 'S' || (i % 3) AS symbol, i % 3 AS side FROM range(10000) t(i)", text);
+      Path text =
+          written(db, "SELECT 'S' || (i % 3) AS symbol, i % 3 AS side FROM range(10000) t(i)");
       assertThat(encodings(db, text))
           .containsEntry("symbol", "RLE_DICTIONARY")
           .containsEntry("side", "RLE_DICTIONARY");
@@ -40,6 +38,12 @@ class ParquetWriteTest {
           .extracting(r -> r.get("symbol") + "=" + r.get("n"))
           .containsExactly("S0=3334", "S1=3333", "S2=3333");
     }
+  }
+
+  private Path written(Connection db, String query) throws Exception {
+    Path file = Files.createTempFile(dir, "written", ".parquet");
+    Dataset.writeParquet(db, query, file);
+    return file;
   }
 
   /** Column → its data pages' encoding, from the file's footer. */
