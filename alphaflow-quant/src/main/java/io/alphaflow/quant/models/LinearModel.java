@@ -24,6 +24,13 @@ public record LinearModel(double intercept, double[] coefficients) implements Mo
   }
 
   @Override
+  public double[] weights() {
+    double[] w = Arrays.copyOf(coefficients, coefficients.length + 1);
+    w[coefficients.length] = intercept;
+    return w;
+  }
+
+  @Override
   public String sql(List<String> features) {
     StringBuilder sb = new StringBuilder("(").append(Double.toString(intercept));
     for (int j = 0; j < coefficients.length; j++) {

@@ -12,4 +12,12 @@ public sealed interface Model extends Serializable permits LinearModel, SmileMod
 
   /** A SQL expression computing the prediction from the feature columns, or null if none. */
   String sql(List<String> features);
+
+  /**
+   * A linear model's weights, one per feature then the intercept (for logistic regression, of the
+   * log-odds), for model.json; null for a model that has none (trees).
+   */
+  default double[] weights() {
+    return null;
+  }
 }

@@ -54,12 +54,19 @@ public final class SmileModel implements Model {
   }
 
   @Override
+  public double[] weights() {
+    return model instanceof LogisticRegression.Binomial logistic
+        ? logistic.coefficients().clone()
+        : null;
+  }
+
+  @Override
   public String sql(List<String> features) {
-    if (!(model instanceof LogisticRegression.Binomial logistic)) {
+    double[] w = weights();
+    if (w == null) {
       return null;
     }
     // Smile's score: 1 / (1 + e^-(bias + x·w)), the bias first and the terms in feature order
-    double[] w = logistic.coefficients();
     StringBuilder eta = new StringBuilder(Double.toString(w[features.size()]));
     for (int j = 0; j < features.size(); j++) {
       eta.append(" + ")

@@ -206,11 +206,12 @@ public final class TrainTask implements QuantTask {
       if (threshold != null) {
         json.put("threshold", threshold);
       }
-      if (model instanceof LinearModel lm) {
+      double[] weights = model.weights(); // the intercept last; log-odds for a logistic model
+      if (weights != null) {
         Map<String, Object> coef = new LinkedHashMap<>();
-        coef.put("intercept", lm.intercept());
+        coef.put("intercept", weights[features.size()]);
         for (int i = 0; i < features.size(); i++) {
-          coef.put(features.get(i), lm.coefficients()[i]);
+          coef.put(features.get(i), weights[i]);
         }
         json.put("coefficients", coef);
       }

@@ -168,7 +168,8 @@ class ModelsIT {
   }
 
   @Test
-  void theSameInputsGiveTheSameModelBytes() {
+  @SuppressWarnings("unchecked")
+  void theSameInputsGiveTheSameModelBytes() throws Exception {
     String train =
         "kind: classification\nmodel: {type: logistic_regression, lambda: 0.1}\nseed: 11";
     RunResult a = run(train, "ic_period: hour");
@@ -177,6 +178,18 @@ class ModelsIT {
     assertThat(a.state()).as(a.error()).isEqualTo(RunState.SUCCEEDED);
     assertThat(task(a, "train").outputs().get("model_hash"))
         .isEqualTo(task(b, "train").outputs().get("model_hash"));
+    // model.json shows the log-odds weights the model predicts with
+    Map<String, Object> json = Json.read(out(a, "train").resolve("model.json"));
+    Map<String, Object> coefficients = (Map<String, Object>) json.get("coefficients");
+    double[] weights = ModelFiles.load(out(a, "train")).weights();
+    assertThat(coefficients.keySet())
+        .containsExactly(
+            "intercept",
+            "S_LI_INITIATIVEBUYRATE",
+            "S_LI_LARGEBUYRATE",
+            "S_LI_INITIATIVESELLRATE_5min_ma");
+    assertThat(coefficients.get("intercept")).isEqualTo(weights[3]);
+    assertThat(coefficients.get("S_LI_LARGEBUYRATE")).isEqualTo(weights[1]);
   }
 
   @ParameterizedTest(name = "{0} {1}")
