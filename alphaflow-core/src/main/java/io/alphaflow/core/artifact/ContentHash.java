@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -27,7 +28,8 @@ import java.util.stream.Stream;
  * live; the checkpoint marker is left out. A file is read once per process while its identity, size
  * and modification time stay the same and it was not being written as it was read: the engine
  * hashes a task's output, and the next task that names the file in its metadata (train's data hash)
- * gets the hash without reading it again.
+ * gets the hash without reading it again. Given the engine's state directory ({@link #rememberIn}),
+ * hashes also carry over from one run to the next.
  */
 public final class ContentHash {
   /** Written next to the files once they are complete and hashed (seed 003's {@code .ok}). */
@@ -91,15 +93,46 @@ public final class ContentHash {
             }
           });
 
+  /** Hashes remembered from earlier runs, once a state directory is known ({@link #rememberIn}). */
+  private static volatile DurableHashes durable;
+
+  /**
+   * Remembers file hashes from run to run in {@code stateDir} (the engine's {@code .alphaflow}), so
+   * a run reads a large source file again only when it changed ({@link DurableHashes}).
+   */
+  public static void rememberIn(Path stateDir) {
+    durable = DurableHashes.open(stateDir);
+  }
+
+  /** Forgets what this process hashed, as a new process would start (for tests). */
+  static void forgetThisProcess() {
+    SEEN.clear();
+    durable = null;
+  }
+
   private static byte[] file(Path file) throws IOException {
     BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
     Object identity = a.fileKey() != null ? a.fileKey() : file.toAbsolutePath().normalize();
     Stamp stamp = new Stamp(identity, a.size(), a.lastModifiedTime());
     byte[] known = SEEN.get(stamp);
-    if (known == null) {
-      known = read(file);
-      if (settled(a.lastModifiedTime(), System.currentTimeMillis())) {
-        SEEN.put(stamp, known);
+    if (known != null) {
+      return known;
+    }
+    DurableHashes earlier = durable;
+    DurableHashes.Stamp lasting =
+        earlier == null || !earlier.keeps(file) ? null : DurableHashes.stampOf(file);
+    known = lasting == null ? null : earlier.get(lasting);
+    if (known != null) {
+      SEEN.put(stamp, known);
+      return known;
+    }
+    known = read(file);
+    long readEnded = System.currentTimeMillis();
+    if (settled(a.lastModifiedTime(), readEnded)) {
+      SEEN.put(stamp, known);
+      if (lasting != null
+          && settled(FileTime.from(lasting.changedNanos(), TimeUnit.NANOSECONDS), readEnded)) {
+        earlier.put(lasting, known);
       }
     }
     return known;

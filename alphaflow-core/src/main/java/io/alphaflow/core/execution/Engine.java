@@ -499,6 +499,7 @@ public final class Engine implements AutoCloseable {
     }
 
     public Engine build() {
+      io.alphaflow.core.artifact.ContentHash.rememberIn(home);
       boolean own = workers == null;
       ExecutorService w =
           own

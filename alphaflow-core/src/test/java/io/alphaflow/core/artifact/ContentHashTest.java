@@ -80,6 +80,68 @@ class ContentHashTest {
     assertThat(ContentHash.ofFile(file)).isNotEqualTo(first);
   }
 
+  /**
+   * A later run takes a file's hash from the state directory while the file's inode, size and times
+   * are those it was hashed with (shown by a hash planted there: the file is not read), and reads
+   * it again once rewritten, even to the same size and modification time, since that moves its
+   * change time.
+   */
+  @Test
+  void aLaterRunTakesAnUnchangedFilesHashFromTheStateDirectory() throws Exception {
+    Path state = Files.createDirectories(dir.resolve("state"));
+    Path csv = Files.writeString(dir.resolve("prices.csv"), "a,b\n1,2\n");
+    Thread.sleep(50); // past the clock tick of its last change
+    try {
+      ContentHash.rememberIn(state);
+      String hash = ContentHash.ofFile(csv);
+      assertThat(Files.readString(state.resolve(DurableHashes.FILE))).contains(hash);
+      Path output = Files.writeString(state.resolve("output.parquet"), "rows");
+      Thread.sleep(50);
+      String outputHash = ContentHash.ofFile(output);
+      assertThat(Files.readString(state.resolve(DurableHashes.FILE)))
+          .as("a task output in the state directory is left to the store")
+          .doesNotContain(outputHash);
+
+      String planted = "ab".repeat(32);
+      Files.writeString(
+          state.resolve(DurableHashes.FILE),
+          DurableHashes.stampOf(csv).line(HexFormat.of().parseHex(planted)),
+          java.nio.file.StandardOpenOption.APPEND);
+      ContentHash.forgetThisProcess();
+      ContentHash.rememberIn(state);
+      assertThat(ContentHash.ofFile(csv)).isEqualTo(planted);
+
+      FileTime time = Files.getLastModifiedTime(csv);
+      Files.writeString(csv, "a,b\n3,4\n");
+      Files.setLastModifiedTime(csv, time);
+      Thread.sleep(50);
+      ContentHash.forgetThisProcess();
+      ContentHash.rememberIn(state);
+      String rewritten = ContentHash.ofFile(csv);
+      assertThat(rewritten).isNotEqualTo(planted).isNotEqualTo(hash);
+    } finally {
+      ContentHash.forgetThisProcess();
+    }
+  }
+
+  /** A line cut short is skipped; past the limit the file keeps its newest half. */
+  @Test
+  void theStateDirectorysHashesSurviveABrokenLineAndAreCutWhenLong() throws Exception {
+    Path file = dir.resolve(DurableHashes.FILE);
+    StringBuilder lines = new StringBuilder();
+    byte[] hash = new byte[32];
+    for (int i = 0; i < 20_001; i++) {
+      lines.append(new DurableHashes.Stamp("1:" + i, i, i, i).line(hash));
+    }
+    lines.append("1\t1:x\t12"); // a crash mid-write
+    Files.writeString(file, lines);
+
+    DurableHashes d = DurableHashes.open(dir);
+    assertThat(d.get(new DurableHashes.Stamp("1:20000", 20000, 20000, 20000))).isEqualTo(hash);
+    assertThat(d.get(new DurableHashes.Stamp("1:0", 0, 0, 0))).isNull();
+    assertThat(Files.readAllLines(file)).hasSize(10_000);
+  }
+
   @Test
   void aTimeWithinATickOfTheHashIsNotSettled() {
     long now = 1_700_000_000_123L;
