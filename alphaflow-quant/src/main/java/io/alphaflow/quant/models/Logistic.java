@@ -16,17 +16,26 @@ import smile.classification.LogisticRegression;
  * shares it rather than making the system singular. The sums of each pass are taken over fixed
  * blocks of rows, side by side, and added in block order: the same rows give the same model bytes
  * on any number of cores (Smile's parallel sums depend on the core count). Where Newton's method
- * cannot settle within {@code maxIter} steps, Smile's own fit is used.
+ * cannot settle within {@code maxIter} steps, and for more than {@link #NEWTON_MAX_FEATURES}
+ * features, Smile's own fit is used.
  */
 final class Logistic {
   private static final int BLOCK = 1 << 16;
+
+  /**
+   * Above this many features a Newton pass (its Hessian grows with their square) costs more than
+   * the dozens of L-BFGS passes, each linear in them, that Smile's fit takes instead.
+   */
+  static final int NEWTON_MAX_FEATURES = 32;
+
   private static final double TOLERANCE = 1e-10;
 
   private Logistic() {}
 
   static LogisticRegression.Binomial fit(double[][] x, int[] y, double lambda, int maxIter) {
     ClassLabels codec = ClassLabels.fit(y);
-    Fit fit = codec.k == 2 && x.length > 0 ? newton(x, codec.y, lambda, maxIter) : null;
+    boolean narrow = x.length > 0 && x[0].length <= NEWTON_MAX_FEATURES;
+    Fit fit = codec.k == 2 && narrow ? newton(x, codec.y, lambda, maxIter) : null;
     if (fit == null) {
       return LogisticRegression.binomial(
           x, y, new LogisticRegression.Options(lambda, 1e-5, maxIter));

@@ -90,6 +90,22 @@ class LogisticTest {
   }
 
   @Test
+  void manyFeaturesAreLeftToSmilesFit() {
+    SplittableRandom r = new SplittableRandom(6);
+    double[][] x = new double[2_000][Logistic.NEWTON_MAX_FEATURES + 1];
+    int[] y = new int[x.length];
+    for (int i = 0; i < x.length; i++) {
+      for (int j = 0; j < x[i].length; j++) {
+        x[i][j] = r.nextGaussian();
+      }
+      y[i] = x[i][0] + r.nextGaussian() > 0 ? 1 : 0;
+    }
+    LogisticRegression.Binomial smiles =
+        LogisticRegression.binomial(x, y, new LogisticRegression.Options(0.1, 1e-5, 100));
+    assertThat(Logistic.fit(x, y, 0.1, 100).coefficients()).containsExactly(smiles.coefficients());
+  }
+
+  @Test
   void oneClassIsRefusedAsSmileRefusesIt() {
     double[][] x = features(100);
     int[] y = new int[x.length];
