@@ -59,6 +59,22 @@ class LogisticTest {
       for (int i = 0; i < 200; i++) {
         assertThat(ours.score(x[i])).isCloseTo(smiles.score(x[i]), within(1e-3));
       }
+      // a stationary point: each weight's gradient vanishes against the size of its feature
+      double[] w = ours.coefficients();
+      double[] gradient = new double[w.length];
+      double[] scale = new double[w.length];
+      for (int i = 0; i < x.length; i++) {
+        double r = ours.score(x[i]) - y[i];
+        for (int j = 0; j <= x[i].length; j++) {
+          double xij = j < x[i].length ? x[i][j] : 1;
+          gradient[j] += r * xij;
+          scale[j] += Math.abs(xij);
+        }
+      }
+      for (int j = 0; j < w.length; j++) {
+        double penalty = j < w.length - 1 ? lambda * w[j] : 0;
+        assertThat(Math.abs(gradient[j] + penalty) / scale[j]).as("weight %d", j).isLessThan(1e-9);
+      }
     }
     // row[3] = row[1] - row[2]: the data determine only w1 + w3 and w2 - w3 (near the 2 and -3
     // the labels were drawn with); of the weights that give them, the fit takes the smallest,
