@@ -103,7 +103,7 @@ final class Predictions {
   private static void predictInJvm(
       Connection db, TrainingSet data, Fold fold, Model model, Double threshold)
       throws SQLException {
-    TrainingSet.Rows rows = data.load(fold.testWhere());
+    TrainingSet.Rows rows = data.loadKeyed(fold.testWhere());
     double[] p = model.predict(rows.x());
     try (DuckDBAppender app =
         db.unwrap(DuckDBConnection.class)

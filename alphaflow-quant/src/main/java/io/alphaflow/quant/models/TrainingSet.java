@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -600,45 +601,55 @@ final class TrainingSet {
     return inTimeOrder;
   }
 
-  /** The rows in {@code where}, in time order, as arrays for Smile. */
+  /** The features and target of the rows in {@code where}, in time order, as arrays for Smile. */
   Rows load(String where) throws SQLException {
+    return load(where, false);
+  }
+
+  /** {@link #load} with each row's time and symbol, to write its prediction under. */
+  Rows loadKeyed(String where) throws SQLException {
+    return load(where, true);
+  }
+
+  private Rows load(String where, boolean keyed) throws SQLException {
     int n = (int) count(where);
-    double[][] x = new double[n][features.size()];
+    int k = features.size();
+    double[][] x = new double[n][k];
     double[] y = new double[n];
-    long[] t = new long[n];
-    String[] symbols = new String[n];
+    long[] t = keyed ? new long[n] : null;
+    String[] symbols = keyed ? new String[n] : null;
     StringBuilder cols = new StringBuilder();
     for (String f : features) {
       cols.append(Sql.ident(f)).append(", ");
     }
-    try (ResultSet rs =
-        db.createStatement()
-            .executeQuery(
-                "SELECT "
-                    + cols
-                    + "__y, __t"
-                    + (symbolColumn == null ? "" : ", __symbol")
-                    + " FROM train_src WHERE "
-                    + where
-                    + (inTimeOrder
-                        ? ""
-                        : " ORDER BY __t" + (symbolColumn == null ? "" : ", __symbol")))) {
-      int i = 0;
-      int k = features.size();
-      while (rs.next()) {
+    String sql =
+        "SELECT "
+            + cols
+            + "__y"
+            + (keyed ? ", __t" + (symbolColumn == null ? "" : ", __symbol") : "")
+            + " FROM train_src WHERE "
+            + where
+            + (inTimeOrder ? "" : " ORDER BY __t" + (symbolColumn == null ? "" : ", __symbol"));
+    try (Statement s = db.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      for (int i = 0; rs.next(); i++) {
         for (int j = 0; j < k; j++) {
           x[i][j] = rs.getDouble(j + 1);
         }
         y[i] = rs.getDouble(k + 1);
-        t[i] = rs.getLong(k + 2);
-        symbols[i] = symbolColumn == null ? null : rs.getString(k + 3);
-        i++;
+        if (keyed) {
+          t[i] = rs.getLong(k + 2);
+          symbols[i] = symbolColumn == null ? null : rs.getString(k + 3);
+        }
       }
     }
     return new Rows(x, y, t, symbols);
   }
 
-  /** Features, target, time and symbol (null without a symbol column) of each row. */
+  /**
+   * Features and target of each row; from {@link #loadKeyed} also its time and symbol (null without
+   * a symbol column), else both null.
+   */
   record Rows(double[][] x, double[] y, long[] t, String[] symbols) {
     int size() {
       return y.length;
