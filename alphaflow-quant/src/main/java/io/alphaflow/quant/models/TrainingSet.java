@@ -612,8 +612,13 @@ final class TrainingSet {
   }
 
   private Rows load(String where, boolean keyed) throws SQLException {
-    int n = (int) count(where);
+    long rows = count(where);
     int k = features.size();
+    String tooBig = tooBig(rows, k, Runtime.getRuntime().maxMemory());
+    if (tooBig != null) {
+      throw TaskFailure.nonRetryable(tooBig);
+    }
+    int n = (int) rows;
     double[][] x = new double[n][k];
     double[] y = new double[n];
     long[] t = keyed ? new long[n] : null;
@@ -644,6 +649,31 @@ final class TrainingSet {
       }
     }
     return new Rows(x, y, t, symbols);
+  }
+
+  /**
+   * Why {@code rows} rows of {@code features} features cannot be loaded into a heap of at most
+   * {@code heap} bytes, or null when they fit: a clear failure instead of the JVM's
+   * OutOfMemoryError halfway through. A row costs its doubles, 16 bytes of array header, its
+   * reference and its target; the fit needs room beside them, so they may take 60% of the heap.
+   */
+  static String tooBig(long rows, int features, long heap) {
+    long need = rows * (8L * features + 32);
+    if (rows <= Integer.MAX_VALUE && need <= heap * 0.6) {
+      return null;
+    }
+    return String.format(
+        java.util.Locale.ROOT,
+        "this model is fitted in the JVM, on rows loaded into it: %,d rows of %d features need"
+            + " about %.1f GB of heap, and this JVM's heap is at most %.1f GB, with the fit needing"
+            + " room beside the rows. Train on fewer rows (a rolling walk_forward window, or a later"
+            + " start), or give the JVM more heap, e.g. JAVA_TOOL_OPTIONS=-Xmx%dg"
+            + " (linear_regression needs no heap for rows: it sums them in DuckDB)",
+        rows,
+        features,
+        need / 1e9,
+        heap / 1e9,
+        (long) Math.ceil(need / 0.6 / (1L << 30)) + 1);
   }
 
   /**
