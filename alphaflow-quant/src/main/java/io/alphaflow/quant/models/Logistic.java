@@ -8,7 +8,7 @@ import smile.classification.LogisticRegression;
  * Binomial logistic regression by Newton's method, into Smile's model: it minimizes what Smile's
  * {@link LogisticRegression#binomial} does (the negative log-likelihood plus {@code lambda / 2}
  * times the squared weights, the intercept unpenalized), in a handful of passes over the rows where
- * Smile's L-BFGS takes dozens: 2 s instead of 15 on 8M rows of seed 000.
+ * Smile's L-BFGS takes dozens: under 2 s instead of 15 on 8M rows of seed 000.
  *
  * <p>The features are centred first (the intercept takes the shift back), and each step is the
  * minimum-norm solution of the Newton system ({@link LeastSquares}), so collinear features (seed
