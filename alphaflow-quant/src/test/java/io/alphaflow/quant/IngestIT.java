@@ -54,6 +54,39 @@ class IngestIT {
     assertThat(runs.task("ingest").outputs()).containsEntry("rows", "249");
   }
 
+  /**
+   * Ingest knows from its own select whether it writes text: a symbol keeps Parquet's dictionaries,
+   * a file of times and prices is written without them (Dataset.writeParquet).
+   */
+  @Test
+  void aSymbolKeepsItsDictionaryAndNumbersAloneGoWithout() throws Exception {
+    runs.run(
+        ingest(
+            QuantRuns.data("msft_daily_ohlcv.csv").toString(),
+            ", timestamp_column: date, symbol: MSFT"));
+    assertThat(encodings(runs.file("ingest", "data.parquet"))).containsEntry("symbol", true);
+
+    runs.run(
+        ingest(QuantRuns.data("usdchf_30min.csv").toString(), ", timestamp_column: timestamp"));
+    assertThat(encodings(runs.file("ingest", "data.parquet")))
+        .containsEntry("timestamp", false)
+        .containsEntry("price", false);
+  }
+
+  /** Column → whether any of its pages is dictionary-encoded. */
+  private static Map<String, Boolean> encodings(String file) {
+    Map<String, Boolean> out = new java.util.HashMap<>();
+    for (Map<String, Object> r :
+        QuantRuns.query(
+            "SELECT path_in_schema AS c, bool_or(encodings LIKE '%DICTIONARY%') AS d"
+                + " FROM parquet_metadata("
+                + file
+                + ") GROUP BY 1")) {
+      out.put((String) r.get("c"), (Boolean) r.get("d"));
+    }
+    return out;
+  }
+
   @Test
   void isoUtcTimestampsStayInUtcAndLocalOnesAreConverted() throws Exception {
     runs.run(

@@ -306,12 +306,24 @@ public final class Dataset {
     Sql.exec(c, parquetCopy(c, query, file));
   }
 
+  /**
+   * {@link #writeParquet} for a caller that knows whether the rows hold {@code text}: no DESCRIBE,
+   * which for a CSV read DuckDB types itself would sniff the file again.
+   */
+  public static void writeParquet(java.sql.Connection c, String query, Path file, boolean text)
+      throws java.sql.SQLException {
+    Sql.exec(c, parquetCopy(query, file, text));
+  }
+
   /** The statement {@link #writeParquet} runs, for statements run side by side. */
   public static String parquetCopy(java.sql.Connection c, String query, Path file)
       throws java.sql.SQLException {
     boolean text =
-        Sql.columns(c, "SELECT * FROM (" + query + ")").values().stream()
-            .anyMatch(type -> type.contains("VARCHAR") || type.contains("BLOB"));
+        Sql.columns(c, "SELECT * FROM (" + query + ")").values().stream().anyMatch(Sql::isText);
+    return parquetCopy(query, file, text);
+  }
+
+  private static String parquetCopy(String query, Path file, boolean text) {
     return "COPY ("
         + query
         + ") TO "

@@ -32,6 +32,11 @@ public final class Sql {
     return INTEGER_TYPES.contains(type);
   }
 
+  /** Whether a DuckDB type name, as DESCRIBE gives it, holds text or bytes (nested too). */
+  public static boolean isText(String type) {
+    return type.contains("VARCHAR") || type.contains("BLOB");
+  }
+
   public static String ident(String name) {
     return "\"" + name.replace("\"", "\"\"") + "\"";
   }

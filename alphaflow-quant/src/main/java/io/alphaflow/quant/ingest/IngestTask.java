@@ -100,11 +100,12 @@ public final class IngestTask implements QuantTask {
       String scan = sniffed.scan();
       Map<String, String> found = sniffed.columns();
       checkDelimiter(found, format, files.get(0));
-      String select =
+      Select select =
           select(cfg, found, sniffed.wholeNumbers(), scan.contains(Sql.literal(SOURCE_FILE)));
       Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
       try {
-        Dataset.writeParquet(db, "SELECT " + select + " FROM " + scan, out);
+        Dataset.writeParquet(
+            db, "SELECT " + select.columns() + " FROM " + scan, out, select.text());
       } catch (SQLException e) {
         throw TaskFailure.nonRetryable("cannot read " + pattern + ": " + firstLine(e), e);
       }
@@ -397,7 +398,7 @@ public final class IngestTask implements QuantTask {
    * The columns to write; those in {@code wholeNumbers} arrive as text, checked ({@link
    * #checkedAs}).
    */
-  private static String select(
+  private static Select select(
       Map<String, Object> cfg,
       Map<String, String> found,
       Map<String, String> wholeNumbers,
@@ -406,9 +407,12 @@ public final class IngestTask implements QuantTask {
     String symbolCol = (String) cfg.get("symbol_column");
     Configs.requireColumns(found, "the data", "timestamp_column", ts, "symbol_column", symbolCol);
     List<String> cols = new ArrayList<>();
+    boolean text = false;
     for (Map.Entry<String, String> c : found.entrySet()) {
       String name = c.getKey();
       String col = Sql.ident(name);
+      // the time becomes a TIMESTAMP and a checked whole number its type; the rest stay as read
+      text |= !name.equals(ts) && !wholeNumbers.containsKey(name) && Sql.isText(c.getValue());
       cols.add(
           name.equals(ts)
               ? toUtc(cfg, name, c.getValue()) + " AS " + col
@@ -419,9 +423,13 @@ public final class IngestTask implements QuantTask {
     Object symbol = cfg.get("symbol");
     if (symbol != null && symbolCol == null) {
       cols.add(Sql.literal(String.valueOf(symbol)) + " AS symbol");
+      text = true;
     }
-    return String.join(", ", cols);
+    return new Select(String.join(", ", cols), text);
   }
+
+  /** The select list of the copy, and whether what it writes holds text (a symbol, a venue). */
+  private record Select(String columns, boolean text) {}
 
   /** The timestamp column as a naive TIMESTAMP in UTC, whatever form it arrives in. */
   private static String toUtc(Map<String, Object> cfg, String column, String type) {
