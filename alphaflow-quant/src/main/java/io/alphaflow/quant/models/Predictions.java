@@ -19,10 +19,11 @@ final class Predictions {
   private Predictions() {}
 
   /**
-   * The folds' predictions. Linear models predict in SQL: their folds are written together, by one
-   * scan of the rows their tests cover straight to the file, instead of one scan per fold. Other
-   * models predict through the JVM as they are added, into the temp table {@code preds}. A split's
-   * test windows do not overlap, so each row belongs to one fold at most.
+   * The folds' predictions. Models with a SQL form (linear and logistic) predict in SQL: their
+   * folds are written together, by one scan of the rows their tests cover straight to the file,
+   * instead of one scan per fold. Other models predict through the JVM as they are added, into the
+   * temp table {@code preds}. A split's test windows do not overlap, so each row belongs to one
+   * fold at most.
    */
   static final class Batch {
     private final StringBuilder fold = new StringBuilder();
@@ -54,12 +55,11 @@ final class Predictions {
     }
 
     /**
-     * Writes every fold's predictions to {@code file}. {@code inTimeOrder}: the input's rows are in
-     * time order, without symbols, so the predictions come out in it (the folds' test windows
-     * follow each other) and need no sort (20M rows at 100M).
+     * Writes every fold's predictions to {@code file}, in time order ({@link
+     * TrainingSet#orderByTime}: input rows held in time order give predictions in it, since the
+     * folds' test windows follow each other, with no sort of 20M rows at 100M).
      */
-    void write(Connection db, TrainingSet data, String time, Path file, boolean inTimeOrder)
-        throws SQLException {
+    void write(Connection db, TrainingSet data, String time, Path file) throws SQLException {
       String symbol = data.symbolColumn;
       String rows;
       if (inJvm) {
@@ -90,7 +90,7 @@ final class Predictions {
               + (symbol == null ? "" : ", __symbol AS " + Sql.ident(symbol))
               + ", actual, prediction FROM "
               + rows
-              + (inTimeOrder ? "" : " ORDER BY __t" + (symbol == null ? "" : ", __symbol")),
+              + data.orderByTime(),
           file);
     }
   }

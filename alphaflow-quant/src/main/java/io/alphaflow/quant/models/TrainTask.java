@@ -174,8 +174,7 @@ public final class TrainTask implements QuantTask {
       }
       Path dir = ctx.outputDir();
       Path predictionsFile = dir.resolve(PREDICTIONS_FILE);
-      // input rows in time order (a label's metadata says so) give predictions in time order
-      predictions.write(db, data, time, predictionsFile, data.inTimeOrder());
+      predictions.write(db, data, time, predictionsFile);
       Predictions.checkFinite(db, predictionsFile, seed);
       Model model = last;
       if (split.refit()) {

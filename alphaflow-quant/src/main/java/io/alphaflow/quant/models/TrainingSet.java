@@ -47,7 +47,7 @@ final class TrainingSet {
   private final Path input;
   private final long allRows;
   private final boolean withMoments;
-  private final boolean inTimeOrder;
+  private final boolean heldInTimeOrder;
   private final List<Dataset.RowRange> ranges; // none: one part, train_src itself
   private double[] shifts; // Moments' shifts, once computed
   private Interval[] parts; // each part's rows, once counted
@@ -80,7 +80,7 @@ final class TrainingSet {
     this.symbolColumn = symbol;
     this.input = input;
     this.withMoments = moments;
-    this.inTimeOrder = symbol == null && new RowOrder(null, time).heldBy(input);
+    this.heldInTimeOrder = symbol == null && new RowOrder(null, time).heldBy(input);
     String src = Dataset.scan(input);
     Map<String, String> columns = Sql.columns(db, "SELECT * FROM " + src);
     List<String> needed = new ArrayList<>(features);
@@ -594,11 +594,12 @@ final class TrainingSet {
   }
 
   /**
-   * Whether the input's rows are in time order, without symbols (its metadata says so): then so are
-   * {@link #load}'s without a sort, and a model's predictions.
+   * The ORDER BY that puts rows of {@code train_src} in time order (then symbol), for {@link #load}
+   * and a model's predictions; nothing where the input's metadata says its rows, without symbols,
+   * are in time order already (ties then stay in file order).
    */
-  boolean inTimeOrder() {
-    return inTimeOrder;
+  String orderByTime() {
+    return heldInTimeOrder ? "" : " ORDER BY __t" + (symbolColumn == null ? "" : ", __symbol");
   }
 
   /** The features and target of the rows in {@code where}, in time order, as arrays for Smile. */
@@ -634,7 +635,7 @@ final class TrainingSet {
             + (keyed ? ", __t" + (symbolColumn == null ? "" : ", __symbol") : "")
             + " FROM train_src WHERE "
             + where
-            + (inTimeOrder ? "" : " ORDER BY __t" + (symbolColumn == null ? "" : ", __symbol"));
+            + orderByTime();
     try (Statement s = db.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       for (int i = 0; rs.next(); i++) {
