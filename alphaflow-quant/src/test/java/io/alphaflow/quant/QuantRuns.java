@@ -24,9 +24,9 @@ final class QuantRuns {
     this.home = home;
   }
 
-  /** The shared data sets, by name, relative to the module directory tests run in. */
+  /** The market data sets in examples/data, by name, from the module directory tests run in. */
   static Path data(String file) {
-    return Path.of("..", "..", "shared", "data", file).toAbsolutePath().normalize();
+    return Path.of("..", "examples", "data", file).toAbsolutePath().normalize();
   }
 
   RunResult run(String yaml) {
