@@ -2,12 +2,18 @@ package io.alphaflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,12 +26,17 @@ class MainProcessIT {
 
   record Result(int exit, String output) {}
 
+  /** The CLI's {@code args}, after JVM options (those starting with {@code -X}) if any. */
   private Result alphaflow(String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
+    List<String> rest = new ArrayList<>(List.of(args));
+    while (!rest.isEmpty() && rest.getFirst().startsWith("-X")) {
+      command.add(rest.removeFirst());
+    }
     command.add("-jar");
     command.add(Path.of("target/alphaflow-cli.jar").toAbsolutePath().toString());
-    command.addAll(List.of(args));
+    command.addAll(rest);
     Path log = dir.resolve("out.log");
     Process child =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -45,6 +56,51 @@ class MainProcessIT {
 
     Result none = alphaflow();
     assertThat(none.output()).doesNotContain("Exception");
+  }
+
+  /**
+   * The build rewrites picocli's Java 5 classes as Java 8 ones on JDK 24+ (build/RetargetJar.java),
+   * so the start-up cache can hold them. Each class must still verify: a class loader of its own
+   * loads and initializes every one, and the CLI answers --help with every class verified.
+   */
+  @Test
+  void picocliIsJava8BytecodeThatVerifies() throws Exception {
+    Assumptions.assumeTrue(
+        Runtime.version().feature() >= 24, "picocli is rewritten only on JDK 24 and newer");
+    Path jar;
+    try (var found = Files.list(Path.of("target/lib"))) {
+      jar =
+          found
+              .filter(p -> p.getFileName().toString().matches("picocli-[0-9.]+\\.jar"))
+              .findFirst()
+              .orElseThrow();
+    }
+    List<String> classes = new ArrayList<>();
+    try (ZipFile zip = new ZipFile(jar.toFile());
+        URLClassLoader loader =
+            new URLClassLoader(
+                new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+      for (ZipEntry e : Collections.list(zip.entries())) {
+        String name = e.getName();
+        if (!name.endsWith(".class") || name.endsWith("module-info.class")) {
+          continue;
+        }
+        byte[] bytes;
+        try (var in = zip.getInputStream(e)) {
+          bytes = in.readAllBytes();
+        }
+        int major = ((bytes[6] & 0xff) << 8) | (bytes[7] & 0xff);
+        assertThat(major).as(name + "'s class file version").isGreaterThanOrEqualTo(52);
+        String className = name.substring(0, name.length() - ".class".length()).replace('/', '.');
+        Class.forName(className, true, loader); // links it: the verifier checks its stack maps
+        classes.add(className);
+      }
+    }
+    assertThat(classes).hasSizeGreaterThan(100).contains("picocli.CommandLine");
+
+    Result help = alphaflow("-Xverify:all", "run", "--help");
+    assertThat(help.output()).doesNotContain("Error", "Exception").contains("--param");
+    assertThat(help.exit()).isZero();
   }
 
   @Test
