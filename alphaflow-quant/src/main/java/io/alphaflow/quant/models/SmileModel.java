@@ -1,6 +1,6 @@
 package io.alphaflow.quant.models;
 
-import io.alphaflow.quant.data.Sql;
+import java.util.Arrays;
 import java.util.List;
 import smile.classification.Classifier;
 import smile.classification.DataFrameClassifier;
@@ -66,14 +66,9 @@ public final class SmileModel implements Model {
     if (w == null) {
       return null;
     }
-    // Smile's score: 1 / (1 + e^-(bias + x·w)), the bias first and the terms in feature order
-    StringBuilder eta = new StringBuilder(Double.toString(w[features.size()]));
-    for (int j = 0; j < features.size(); j++) {
-      eta.append(" + ")
-          .append(Sql.ident(features.get(j)))
-          .append(" * ")
-          .append(Double.toString(w[j]));
-    }
-    return "(1 / (1 + exp(-(" + eta + "))))";
+    // Smile's score: 1 / (1 + e^-(bias + x·w)), the log-odds a linear model of the same weights
+    int p = features.size();
+    String logOdds = new LinearModel(w[p], Arrays.copyOf(w, p)).sql(features);
+    return "(1 / (1 + exp(-" + logOdds + ")))";
   }
 }
