@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -172,18 +173,24 @@ public final class IngestTask implements QuantTask {
     return files;
   }
 
+  /**
+   * The {@code key=value} directories {@code file} lies under (key and value not empty), each
+   * followed by a slash: the partitions DuckDB turns into columns ({@link #isHive}).
+   */
   private static String partitionsOf(Path file) {
     StringBuilder sb = new StringBuilder();
     Path parent = file.getParent();
     if (parent != null) {
       for (Path segment : parent) {
-        if (segment.toString().contains("=")) {
+        if (PARTITION.matcher(segment.toString()).matches()) {
           sb.append(segment).append('/');
         }
       }
     }
     return sb.toString();
   }
+
+  private static final Pattern PARTITION = Pattern.compile("[^=]+=[^/]+");
 
   private static String formatOf(Path file) {
     return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".parquet")
@@ -198,7 +205,7 @@ public final class IngestTask implements QuantTask {
 
   /** Files under {@code key=value} directories: partitions, whose values become columns. */
   private static boolean isHive(List<Path> files) {
-    return files.stream().anyMatch(f -> f.toString().matches(".*/[^/=]+=[^/]+/.*"));
+    return files.stream().anyMatch(f -> !partitionsOf(f).isEmpty());
   }
 
   /**

@@ -71,11 +71,16 @@ final class Metrics {
       }
     }
     out.put("ic_periods", (long) ics.size());
-    out.put("ic_mean", mean(ics));
-    out.put("ic_tstat", tstat(mean(ics), std(ics), ics.size()));
-    out.put("rank_ic_mean", mean(rankIcs));
-    out.put("rank_ic_tstat", tstat(mean(rankIcs), std(rankIcs), rankIcs.size()));
+    summarize(out, "ic", ics);
+    summarize(out, "rank_ic", rankIcs);
     return out;
+  }
+
+  /** {@code name}_mean and {@code name}_tstat of the per-period values {@code xs}. */
+  private static void summarize(Map<String, Object> out, String name, List<Double> xs) {
+    Double mean = mean(xs);
+    out.put(name + "_mean", mean);
+    out.put(name + "_tstat", tstat(mean, std(xs), xs.size()));
   }
 
   /**
