@@ -189,20 +189,32 @@ public final class Dataset {
         || lowerCaseName.endsWith(".tsv");
   }
 
-  /** Rows per part of {@link #parts}: enough for a part's scan to dwarf its planning. */
+  /** Rows per part of {@link #parts}, at least: enough for a part's scan to dwarf its planning. */
   public static final long PART_ROWS = 1 << 18;
 
   /**
-   * {@code file}'s {@code rows} as consecutive ranges of {@code partRows} rows, for scans side by
-   * side; none when one scan of all rows will do (few rows, or a CSV file, which cannot be read by
-   * row range). The ranges depend only on the row count, so sums merged in their order are the same
-   * on any machine.
+   * Parts of a file, at most. Every part's scan reads the footers of the files it joins, and they
+   * grow with the file: at 100M rows the three files a label is trained from took 0.03 s more a
+   * scan than at 10M, so 382 parts spent longer on footers than on rows (the parts of 100M rows on
+   * 2 cores: 12.9 s in parts of 262,144 rows, 5.4 s in 48 of 2,097,152).
+   */
+  public static final int MAX_PARTS = 64;
+
+  /**
+   * {@code file}'s {@code rows} as consecutive ranges of {@code partRows} rows, doubled until there
+   * are at most {@link #MAX_PARTS}, for scans side by side; none when one scan of all rows will do
+   * (few rows, or a CSV file, which cannot be read by row range). The ranges depend only on the row
+   * count, so sums merged in their order are the same on any machine.
    */
   public static List<RowRange> parts(Path file, long rows, long partRows) {
+    long size = partRows;
+    while (Math.ceilDiv(rows, size) > MAX_PARTS) {
+      size *= 2;
+    }
     List<RowRange> out = new ArrayList<>();
-    if (rows > partRows && rangeable(file)) {
-      for (long from = 0; from < rows; from += partRows) {
-        out.add(new RowRange(from, Math.min(from + partRows, rows)));
+    if (rows > size && rangeable(file)) {
+      for (long from = 0; from < rows; from += size) {
+        out.add(new RowRange(from, Math.min(from + size, rows)));
       }
     }
     return List.copyOf(out);

@@ -25,18 +25,19 @@ import java.util.Map;
  * target {@code __y} and the time {@code __t} (epoch microseconds). Rows with a missing feature or
  * target are left out (a 5-row moving average has none for its first 4 rows).
  *
- * <p>A Parquet input is read in parts of {@link #PART_ROWS} consecutive rows, the views {@code
- * train_part_<k>}, scanned side by side ({@link Duck#parallel}): DuckDB reads a positional join (a
- * label beside its features) on one thread. One pass gives each part's row count, time range and,
- * for least squares, {@link Moments}. A question about a time window then only scans the parts
- * whose time range crosses one of its ends: in rows kept in time order, one part per end. Results
- * are merged in part order and the parts depend only on the row count, so the same input gives the
- * same sums, and model bytes, on any number of threads.
+ * <p>A Parquet input is read in parts of {@link #PART_ROWS} consecutive rows (more in files of over
+ * 64 such parts: {@link Dataset#parts}), the views {@code train_part_<k>}, scanned side by side
+ * ({@link Duck#parallel}): DuckDB reads a positional join (a label beside its features) on one
+ * thread. One pass gives each part's row count, time range and, for least squares, {@link Moments}.
+ * A question about a time window then only scans the parts whose time range crosses one of its
+ * ends: in rows kept in time order, one part per end. Results are merged in part order and the
+ * parts depend only on the row count, so the same input gives the same sums, and model bytes, on
+ * any number of threads.
  */
 final class TrainingSet {
   private static final int FEW_STEPS = 16;
 
-  /** Rows per part: the unit of work scanned on one thread. */
+  /** Rows per part, at least: the unit of work scanned on one thread. */
   static final long PART_ROWS = Dataset.PART_ROWS;
 
   final Connection db;

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -67,9 +68,19 @@ class TrainingSetPartsIT {
     return new TrainingSet(c, file, List.of("x1", "x2"), "y", "ts", "sym", true, partRows);
   }
 
+  /**
+   * 37 rows a part: parts end inside a minute's three rows and inside row groups. 7 rows a part
+   * would be 172 parts, more than {@link Dataset#MAX_PARTS}: they double to 43 parts of 28 rows.
+   */
   @ParameterizedTest
-  @ValueSource(strings = {"time order", "shuffled", "label beside its features"})
-  void partsAnswerAsOneScanDoes(String layout) throws Exception {
+  @CsvSource({
+    "time order, 37",
+    "shuffled, 37",
+    "label beside its features, 37",
+    "time order, 7",
+    "label beside its features, 7"
+  })
+  void partsAnswerAsOneScanDoes(String layout, long partRows) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
       Path file =
           switch (layout) {
@@ -78,8 +89,8 @@ class TrainingSetPartsIT {
             default -> layered(c);
           };
       TrainingSet whole = set(c, file, Long.MAX_VALUE);
-      // 37 rows a part: parts end inside a minute's three rows and inside row groups
-      TrainingSet parts = set(c, file, 37);
+      TrainingSet parts = set(c, file, partRows);
+      assertThat(Dataset.parts(file, 1200, partRows)).hasSize(partRows == 37 ? 33 : 43);
 
       assertThat(parts.rows()).isEqualTo(whole.rows()).isEqualTo(1200 - 3 * 24);
       assertThat(parts.droppedRows()).isEqualTo(whole.droppedRows()).isEqualTo(3 * 24);
