@@ -84,12 +84,11 @@ final class DurableHashes {
       }
     }
     if (lines.size() > LIMIT) {
-      List<Map.Entry<Stamp, byte[]>> entries = List.copyOf(newest.entrySet());
-      newest.clear();
-      for (Map.Entry<Stamp, byte[]> e :
-          entries.subList(Math.max(0, entries.size() - LIMIT / 2), entries.size())) {
-        newest.put(e.getKey(), e.getValue());
-      }
+      Map<Stamp, byte[]> kept = new LinkedHashMap<>();
+      newest.entrySet().stream()
+          .skip(Math.max(0, newest.size() - LIMIT / 2))
+          .forEach(e -> kept.put(e.getKey(), e.getValue()));
+      newest = kept;
       d.rewrite(newest);
     }
     d.known.putAll(newest);
