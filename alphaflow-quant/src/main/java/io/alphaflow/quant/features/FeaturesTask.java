@@ -80,7 +80,7 @@ public final class FeaturesTask implements QuantTask {
       List<String> names = features.stream().map(Feature::name).toList();
       Map<String, Map<String, Double>> correlation = null;
       try {
-        if (streamed != null && !names.isEmpty()) {
+        if (streamed != null) {
           // DuckDB writes a streaming window on one thread; the correlation's sums over the same
           // rows run beside it, each query on one thread (the same bits every run)
           String rowsOf = finiteRows(names, "(" + query + ")");
