@@ -85,8 +85,9 @@ final class Metrics {
 
   /**
    * The queries for the IC of every period in {@code where}, each over a run of periods: per
-   * period, Pearson's correlation of prediction and actual and of their ranks (periods of fewer
-   * than 3 rows left out), in period order.
+   * period, Pearson's correlation of prediction and actual and of their ranks, ties given the mean
+   * of the ranks they span (Spearman's rank correlation; periods of fewer than 3 rows left out), in
+   * period order.
    */
   private static List<String> icQueries(Connection db, String where) throws SQLException {
     List<String> periods = new ArrayList<>();
@@ -106,10 +107,12 @@ final class Metrics {
       // the times from this run's first period to the next run's: DuckDB skips the row groups of
       // a file in time order that hold none of them
       int next = i + perQuery;
+      // a rank is twice the average of the ranks its ties span (Spearman's, as pandas and scipy
+      // take it): rank() is the lowest of them and count(*) up to the row's last peer the highest
       queries.add(
           "WITH ranked AS (SELECT period, actual, prediction,"
-              + " rank() OVER (PARTITION BY period ORDER BY actual) AS ra,"
-              + " rank() OVER (PARTITION BY period ORDER BY prediction) AS rp FROM p WHERE ("
+              + " rank() OVER wa + count(*) OVER wa AS ra,"
+              + " rank() OVER wp + count(*) OVER wp AS rp FROM p WHERE ("
               + where
               + ") AND __t >= CAST("
               + Sql.literal(periods.get(i))
@@ -117,7 +120,8 @@ final class Metrics {
               + (next < periods.size()
                   ? " AND __t < CAST(" + Sql.literal(periods.get(next)) + " AS TIMESTAMP)"
                   : "")
-              + ")"
+              + " WINDOW wa AS (PARTITION BY period ORDER BY actual),"
+              + " wp AS (PARTITION BY period ORDER BY prediction))"
               + " SELECT period, corr(prediction, actual) AS ic, corr(rp, ra) AS ric"
               + " FROM ranked GROUP BY period HAVING count(*) >= 3 ORDER BY period");
     }
