@@ -64,10 +64,14 @@ public interface Task {
     return true;
   }
 
-  /** Part of the cache key: a new version of the code makes new results. */
+  /**
+   * Part of the cache key: a new version of the code makes new results. By default a hash of the
+   * compiled classes in the jar (or class directory) this type was loaded from, so a build whose
+   * code changed does not reuse what an older one computed. Override to widen it (a type whose
+   * results depend on a library's version can add that version) or to pin it.
+   */
   default String codeVersion() {
-    String v = getClass().getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+    return CodeVersion.of(getClass());
   }
 
   /** Does the work of one attempt. */
