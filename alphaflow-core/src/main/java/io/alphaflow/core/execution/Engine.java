@@ -6,6 +6,7 @@ import io.alphaflow.core.approval.Approval;
 import io.alphaflow.core.approval.Decision;
 import io.alphaflow.core.artifact.Artifact;
 import io.alphaflow.core.artifact.Checkpoints;
+import io.alphaflow.core.artifact.ContentHash;
 import io.alphaflow.core.event.Event;
 import io.alphaflow.core.event.EventBus;
 import io.alphaflow.core.event.EventType;
@@ -499,7 +500,7 @@ public final class Engine implements AutoCloseable {
     }
 
     public Engine build() {
-      io.alphaflow.core.artifact.ContentHash.rememberIn(home);
+      ContentHash.rememberIn(home);
       boolean own = workers == null;
       ExecutorService w =
           own

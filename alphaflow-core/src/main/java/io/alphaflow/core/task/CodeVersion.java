@@ -3,12 +3,14 @@ package io.alphaflow.core.task;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,6 +29,15 @@ final class CodeVersion {
   /** Per jar or directory: every task type in one jar shares its hash, read once a process. */
   private static final Map<Path, String> BY_LOCATION = new ConcurrentHashMap<>();
 
+  /** Per class: every task's cache key asks for its type's version, found once a class. */
+  private static final ClassValue<String> BY_CLASS =
+      new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+          return locate(type);
+        }
+      };
+
   private CodeVersion() {}
 
   /**
@@ -35,6 +46,10 @@ final class CodeVersion {
    * directory to read.
    */
   static String of(Class<?> type) {
+    return BY_CLASS.get(type);
+  }
+
+  private static String locate(Class<?> type) {
     CodeSource source = type.getProtectionDomain().getCodeSource();
     if (source == null || source.getLocation() == null) {
       return "dev";
@@ -58,7 +73,7 @@ final class CodeVersion {
 
   /** The classes of a jar, by entry name. */
   private static Map<String, byte[]> ofJar(Path jar) throws IOException {
-    Map<String, byte[]> classes = new TreeMap<>();
+    Map<String, byte[]> classes = new HashMap<>();
     try (JarFile file = new JarFile(jar.toFile())) {
       for (JarEntry e : (Iterable<JarEntry>) file.stream()::iterator) {
         if (e.getName().endsWith(".class")) {
@@ -73,7 +88,7 @@ final class CodeVersion {
 
   /** The classes under a directory, by their path in it as a jar would name them. */
   private static Map<String, byte[]> ofDirectory(Path dir) throws IOException {
-    Map<String, byte[]> classes = new TreeMap<>();
+    Map<String, byte[]> classes = new HashMap<>();
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         if (f.toString().endsWith(".class") && Files.isRegularFile(f)) {
@@ -84,7 +99,10 @@ final class CodeVersion {
     return classes;
   }
 
-  /** The first 8 bytes, in hex, of the SHA-256 over every class's name, length and bytes. */
+  /**
+   * The first 8 bytes, in hex, of the SHA-256 over every class's name, length and bytes, in name
+   * order.
+   */
   static String hash(Map<String, byte[]> classes) {
     MessageDigest md;
     try {
@@ -95,7 +113,7 @@ final class CodeVersion {
     for (Map.Entry<String, byte[]> c : new TreeMap<>(classes).entrySet()) {
       md.update(c.getKey().getBytes(StandardCharsets.UTF_8));
       md.update((byte) 0);
-      md.update(java.nio.ByteBuffer.allocate(Long.BYTES).putLong(c.getValue().length).array());
+      md.update(ByteBuffer.allocate(Long.BYTES).putLong(c.getValue().length).array());
       md.update(c.getValue());
     }
     return HexFormat.of().formatHex(md.digest(), 0, 8);
