@@ -107,12 +107,14 @@ final class Metrics {
       // the times from this run's first period to the next run's: DuckDB skips the row groups of
       // a file in time order that hold none of them
       int next = i + perQuery;
-      // a rank is twice the average of the ranks its ties span (Spearman's, as pandas and scipy
-      // take it): rank() is the lowest of them and count(*) up to the row's last peer the highest
+      // ties ranked at the mean of the ranks they span, as pandas and scipy rank them (doubled: the
+      // same correlation)
       queries.add(
-          "WITH ranked AS (SELECT period, actual, prediction,"
-              + " rank() OVER wa + count(*) OVER wa AS ra,"
-              + " rank() OVER wp + count(*) OVER wp AS rp FROM p WHERE ("
+          "WITH ranked AS (SELECT period, actual, prediction, "
+              + twiceMeanRank("wa")
+              + " AS ra, "
+              + twiceMeanRank("wp")
+              + " AS rp FROM p WHERE ("
               + where
               + ") AND __t >= CAST("
               + Sql.literal(periods.get(i))
@@ -126,6 +128,16 @@ final class Metrics {
               + " FROM ranked GROUP BY period HAVING count(*) >= 3 ORDER BY period");
     }
     return queries;
+  }
+
+  /**
+   * Twice the mean of the 1-based ranks that a row's ties span in window {@code w}: {@code rank()}
+   * is the lowest of them and {@code count(*)} up to the row's last peer (the default frame) the
+   * highest. Both share the window's one sort, and the sum is a whole number, so sums of it are
+   * exact in any order.
+   */
+  private static String twiceMeanRank(String w) {
+    return "rank() OVER " + w + " + count(*) OVER " + w;
   }
 
   private static Double mean(List<Double> xs) {
@@ -170,10 +182,12 @@ final class Metrics {
     Map<String, Object> auc =
         Sql.row(
             db,
-            "WITH ranked AS (SELECT actual, rank() OVER (ORDER BY prediction) AS lo,"
-                + " count(*) OVER (PARTITION BY prediction) AS ties FROM p WHERE "
+            "WITH ranked AS (SELECT actual, "
+                + twiceMeanRank("w")
+                + " AS twice_rank FROM p WHERE "
                 + where
-                + "), n AS (SELECT sum(2 * lo + ties - 1) FILTER (actual = 1) AS twice,"
+                + " WINDOW w AS (ORDER BY prediction)),"
+                + " n AS (SELECT sum(twice_rank) FILTER (actual = 1) AS twice,"
                 + " count(*) FILTER (actual = 1) AS pos, count(*) FILTER (actual = 0) AS neg"
                 + " FROM ranked) SELECT (twice - pos * (pos + 1)) / nullif(2.0 * pos * neg, 0)"
                 + " AS auc FROM n");
