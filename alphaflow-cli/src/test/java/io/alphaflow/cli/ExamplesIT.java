@@ -73,7 +73,9 @@ class ExamplesIT {
     assertThat(version.resolve("manifest.json"))
         .content()
         .contains("\"data_hash\"")
-        .contains("\"training_window\"");
+        .contains("\"training_window\"")
+        .contains("\"code_version\"")
+        .contains("\"smile\"");
   }
 
   @Test

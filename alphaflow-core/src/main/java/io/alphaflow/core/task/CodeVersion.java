@@ -10,22 +10,31 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 /**
- * A task type's default code version ({@link Task#codeVersion}): a hash of the compiled classes
- * shipped beside it, in the jar (or class directory) its class was loaded from, so that a build
- * whose code changed makes new cache keys and one whose code did not keeps them. Only the classes'
- * names and bytes count, not the jar's timestamps, so rebuilding the same code changes nothing.
+ * A task type's code version ({@link Task#codeVersion}): a hash of the compiled classes shipped
+ * beside it, in the jar (or class directory) its class was loaded from, so that a build whose code
+ * changed makes new cache keys and one whose code did not keeps them. Only the classes' names and
+ * bytes count, not the jar's timestamps, so rebuilding the same code changes nothing.
+ *
+ * <p>A type whose results also depend on a library (a database engine, a model library) widens it
+ * with {@link #of(Class, Class...)}: then a new version of the library alone makes new cache keys
+ * too.
  */
-final class CodeVersion {
+public final class CodeVersion {
   /** Per jar or directory: every task type in one jar shares its hash, read once a process. */
   private static final Map<Path, String> BY_LOCATION = new ConcurrentHashMap<>();
 
@@ -38,6 +47,12 @@ final class CodeVersion {
         }
       };
 
+  /** Per library jar or directory: its {@link #library} version, read once a process. */
+  private static final Map<Path, String> LIBRARY_BY_LOCATION = new ConcurrentHashMap<>();
+
+  /** Per type and libraries: every task's cache key asks, the answer never changes. */
+  private static final Map<List<Class<?>>, String> WIDENED = new ConcurrentHashMap<>();
+
   private CodeVersion() {}
 
   /**
@@ -45,21 +60,93 @@ final class CodeVersion {
    * manifest would stay the same across builds of changed code); "dev" for a class with no jar or
    * directory to read.
    */
-  static String of(Class<?> type) {
+  public static String of(Class<?> type) {
     return BY_CLASS.get(type);
   }
 
-  private static String locate(Class<?> type) {
-    CodeSource source = type.getProtectionDomain().getCodeSource();
-    if (source == null || source.getLocation() == null) {
+  /**
+   * {@link #of(Class)} widened by the {@link #library} versions of the jars {@code libraries} are
+   * loaded from (one class of each library the type's results depend on): a hash of them all, 16
+   * hex digits as for a type alone.
+   */
+  public static String of(Class<?> type, Class<?>... libraries) {
+    if (libraries.length == 0) {
+      return of(type);
+    }
+    List<Class<?>> key = new ArrayList<>();
+    key.add(type);
+    key.addAll(Arrays.asList(libraries));
+    return WIDENED.computeIfAbsent(
+        key,
+        k -> {
+          List<String> parts = new ArrayList<>();
+          parts.add(of(type));
+          for (Class<?> library : libraries) {
+            parts.add(library(library));
+          }
+          return hash(parts);
+        });
+  }
+
+  /**
+   * The version of the library {@code c} comes from, as its jar's manifest gives it
+   * (Implementation-Version, else Bundle-Version, else Specification-Version): a released library's
+   * classes can stay the same while what it does changes (DuckDB's JDBC classes wrap a native
+   * engine). A jar without one, or a class directory, gives the hash of its classes; a class of the
+   * JDK, or with no location, "dev".
+   */
+  public static String library(Class<?> c) {
+    Path location = location(c);
+    if (location == null) {
       return "dev";
+    }
+    return LIBRARY_BY_LOCATION.computeIfAbsent(
+        location,
+        l -> {
+          String declared = Files.isDirectory(l) ? null : manifestVersion(l);
+          return declared != null ? declared : ofLocation(l);
+        });
+  }
+
+  /** The version a jar's manifest declares, or null. */
+  static String manifestVersion(Path jar) {
+    try (JarFile file = new JarFile(jar.toFile())) {
+      Manifest manifest = file.getManifest();
+      if (manifest == null) {
+        return null;
+      }
+      Attributes main = manifest.getMainAttributes();
+      for (String name :
+          List.of("Implementation-Version", "Bundle-Version", "Specification-Version")) {
+        String v = main.getValue(name);
+        if (v != null && !v.isBlank()) {
+          return v.strip();
+        }
+      }
+      return null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The jar or class directory {@code c} was loaded from, or null. */
+  private static Path location(Class<?> c) {
+    CodeSource source = c.getProtectionDomain().getCodeSource();
+    if (source == null || source.getLocation() == null) {
+      return null;
     }
     try {
-      Path location = Path.of(source.getLocation().toURI());
-      return BY_LOCATION.computeIfAbsent(location, CodeVersion::ofLocation);
+      return Path.of(source.getLocation().toURI());
     } catch (URISyntaxException | IllegalArgumentException e) {
-      return "dev";
+      return null;
     }
+  }
+
+  private static String locate(Class<?> type) {
+    Path location = location(type);
+    return location == null
+        ? "dev"
+        : BY_LOCATION.computeIfAbsent(location, CodeVersion::ofLocation);
   }
 
   static String ofLocation(Path location) {
@@ -104,12 +191,7 @@ final class CodeVersion {
    * order.
    */
   static String hash(Map<String, byte[]> classes) {
-    MessageDigest md;
-    try {
-      md = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    MessageDigest md = sha256();
     for (Map.Entry<String, byte[]> c : new TreeMap<>(classes).entrySet()) {
       md.update(c.getKey().getBytes(StandardCharsets.UTF_8));
       md.update((byte) 0);
@@ -117,5 +199,23 @@ final class CodeVersion {
       md.update(c.getValue());
     }
     return HexFormat.of().formatHex(md.digest(), 0, 8);
+  }
+
+  /** The first 8 bytes, in hex, of the SHA-256 over {@code parts}, each ended by a 0 byte. */
+  static String hash(List<String> parts) {
+    MessageDigest md = sha256();
+    for (String p : parts) {
+      md.update(p.getBytes(StandardCharsets.UTF_8));
+      md.update((byte) 0);
+    }
+    return HexFormat.of().formatHex(md.digest(), 0, 8);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 }

@@ -68,7 +68,8 @@ public interface Task {
    * Part of the cache key: a new version of the code makes new results. By default a hash of the
    * compiled classes in the jar (or class directory) this type was loaded from, so a build whose
    * code changed does not reuse what an older one computed. Override to widen it (a type whose
-   * results depend on a library's version can add that version) or to pin it.
+   * results depend on a library returns {@code CodeVersion.of(getClass(), ALibraryClass.class)}, so
+   * that a new version of the library makes new results too) or to pin it.
    */
   default String codeVersion() {
     return CodeVersion.of(getClass());

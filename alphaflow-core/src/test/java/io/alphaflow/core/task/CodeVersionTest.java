@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,7 +90,77 @@ class CodeVersionTest {
         .matches("[0-9a-f]{16}");
   }
 
-  private static final class Probe implements Task {
+  /** A jar holding one class and a manifest with {@code attributes}. */
+  private Path jarWithManifest(String name, Map<String, String> attributes, byte[] klass)
+      throws Exception {
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    attributes.forEach((k, v) -> manifest.getMainAttributes().putValue(k, v));
+    Path jar = dir.resolve(name);
+    try (OutputStream file = Files.newOutputStream(jar);
+        JarOutputStream out = new JarOutputStream(file, manifest)) {
+      out.putNextEntry(new JarEntry("lib/Engine.class"));
+      out.write(klass);
+      out.closeEntry();
+    }
+    return jar;
+  }
+
+  @Test
+  void aLibrarysVersionIsTheOneItsManifestDeclares() throws Exception {
+    Path released =
+        jarWithManifest(
+            "engine-1.4.2.jar",
+            Map.of("Implementation-Version", "1.4.2", "Bundle-Version", "1.4.2.0"),
+            new byte[] {1});
+    assertThat(CodeVersion.manifestVersion(released)).isEqualTo("1.4.2");
+    // an OSGi bundle such as DuckDB's driver names its version only as Bundle-Version
+    Path bundle =
+        jarWithManifest("bundle.jar", Map.of("Bundle-Version", "1.4.2.0"), new byte[] {1});
+    assertThat(CodeVersion.manifestVersion(bundle)).isEqualTo("1.4.2.0");
+    Path unversioned = jarWithManifest("plain.jar", Map.of(), new byte[] {1});
+    assertThat(CodeVersion.manifestVersion(unversioned)).isNull();
+
+    // a class of a real library on the test class path: its jar's version, as the JDK reads it
+    assertThat(CodeVersion.library(Test.class))
+        .isEqualTo(Test.class.getPackage().getImplementationVersion())
+        .isNotBlank();
+    assertThat(CodeVersion.library(String.class)).isEqualTo("dev"); // the JDK's own
+  }
+
+  /**
+   * A type's version widened by a library's changes when the library's version does, even though
+   * the type's classes stay the same (DuckDB's JDBC classes can stay the same while the engine they
+   * wrap changes).
+   */
+  @Test
+  void aWidenedVersionFollowsTheLibrarysVersion() {
+    String own = CodeVersion.hash(CLASSES);
+    String withOld = CodeVersion.hash(List.of(own, "1.4.2.0"));
+    String withNew = CodeVersion.hash(List.of(own, "1.4.3.0"));
+    assertThat(withOld).matches("[0-9a-f]{16}").isNotEqualTo(withNew).isNotEqualTo(own);
+    // the parts stay apart: moving a character from one to the next is another version
+    assertThat(CodeVersion.hash(List.of("ab", "c")))
+        .isNotEqualTo(CodeVersion.hash(List.of("a", "bc")));
+
+    Task plain = new Probe();
+    Task widened =
+        new Probe() {
+          @Override
+          public String codeVersion() {
+            return CodeVersion.of(getClass(), Test.class);
+          }
+        };
+    assertThat(widened.codeVersion())
+        .isEqualTo(
+            CodeVersion.hash(
+                List.of(CodeVersion.of(widened.getClass()), CodeVersion.library(Test.class))))
+        .isNotEqualTo(plain.codeVersion())
+        .isEqualTo(widened.codeVersion()); // asked again: the same, from memory
+    assertThat(CodeVersion.of(Probe.class, new Class<?>[0])).isEqualTo(plain.codeVersion());
+  }
+
+  private static class Probe implements Task {
     @Override
     public String type() {
       return "probe";

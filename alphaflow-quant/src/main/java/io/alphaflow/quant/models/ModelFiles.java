@@ -1,5 +1,6 @@
 package io.alphaflow.quant.models;
 
+import io.alphaflow.core.task.CodeVersion;
 import io.alphaflow.core.task.TaskFailure;
 import io.alphaflow.quant.data.Json;
 import java.io.IOException;
@@ -7,7 +8,9 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import org.duckdb.DuckDBConnection;
 
 /** Reads what train and register wrote: the model bytes and their JSON descriptions. */
 final class ModelFiles {
@@ -16,6 +19,24 @@ final class ModelFiles {
       ObjectInputFilter.Config.createFilter("maxdepth=200;io.alphaflow.**;smile.**;java.**;!*");
 
   private ModelFiles() {}
+
+  /**
+   * The code version of a task type that fits or reads models: its own classes', DuckDB's and
+   * Smile's versions (a model file holds Smile's classes, serialized; a new Smile can fit and read
+   * them otherwise).
+   */
+  static String codeVersion(Class<?> type) {
+    return CodeVersion.of(type, DuckDBConnection.class, smile.regression.LinearModel.class);
+  }
+
+  /** What a model was made with, for model.json and the registry's manifest. */
+  static Map<String, Object> madeWith(Class<?> type) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("alphaflow-quant", CodeVersion.of(type));
+    out.put("duckdb", CodeVersion.library(DuckDBConnection.class));
+    out.put("smile", CodeVersion.library(smile.regression.LinearModel.class));
+    return out;
+  }
 
   static Model load(Path dir) {
     Path file = dir.resolve(TrainTask.MODEL_FILE);

@@ -78,7 +78,11 @@ public final class RegisterTask implements QuantTask {
     manifest.put("training_window", model.get("training_window"));
     manifest.put("data_hash", model.get("data_hash"));
     manifest.put("metrics", metrics);
-    manifest.put("code_version", "alphaflow-quant " + new TrainTask().codeVersion());
+    // what trained it, from model.json; a model trained before train recorded it: this build's
+    manifest.put("code_version", model.getOrDefault("code_version", new TrainTask().codeVersion()));
+    if (model.get("made_with") != null) {
+      manifest.put("made_with", model.get("made_with"));
+    }
     manifest.put("parent_run", ctx.runId());
     manifest.put("flow", ctx.flowName());
     Json.write(staged.resolve(MANIFEST), manifest);

@@ -27,6 +27,11 @@ import org.duckdb.DuckDBConnection;
  */
 public final class ScoreTask implements QuantTask {
   @Override
+  public String codeVersion() {
+    return ModelFiles.codeVersion(getClass());
+  }
+
+  @Override
   public String type() {
     return "score";
   }

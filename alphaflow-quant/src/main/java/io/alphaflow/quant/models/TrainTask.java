@@ -43,6 +43,11 @@ public final class TrainTask implements QuantTask {
   }
 
   @Override
+  public String codeVersion() {
+    return ModelFiles.codeVersion(getClass());
+  }
+
+  @Override
   public List<ConfigProblem> validate(Map<String, Object> config) {
     List<ConfigProblem> problems =
         new ArrayList<>(Configs.required(config, "input", "input: ${tasks.label.output_dir}"));
@@ -217,6 +222,8 @@ public final class TrainTask implements QuantTask {
       json.put("data_hash", Dataset.contentHash(input));
       json.put("model_hash", ContentHash.sha256Hex(bytes));
       json.put("rows_left_out", data.droppedRows());
+      json.put("code_version", codeVersion());
+      json.put("made_with", ModelFiles.madeWith(getClass()));
       Json.write(dir.resolve(MODEL_JSON), json);
       Json.write(dir.resolve(Dataset.METADATA_FILE), json);
       ctx.output("model_hash", (String) json.get("model_hash"));

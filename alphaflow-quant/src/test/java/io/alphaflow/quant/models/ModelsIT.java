@@ -10,16 +10,19 @@ import io.alphaflow.core.execution.RunResult;
 import io.alphaflow.core.run.RunState;
 import io.alphaflow.core.run.TaskRunRecord;
 import io.alphaflow.core.store.memory.InMemoryStore;
+import io.alphaflow.core.task.CodeVersion;
 import io.alphaflow.core.task.TaskFailure;
 import io.alphaflow.core.testkit.TestFlows;
 import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Json;
+import io.alphaflow.quant.features.FeaturesTask;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.List;
 import java.util.Map;
+import org.duckdb.DuckDBConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -190,6 +193,33 @@ class ModelsIT {
             "S_LI_INITIATIVESELLRATE_5min_ma");
     assertThat(coefficients.get("intercept")).isEqualTo(weights[3]);
     assertThat(coefficients.get("S_LI_LARGEBUYRATE")).isEqualTo(weights[1]);
+  }
+
+  /**
+   * A cached fit stays valid only while the code that made it does: DuckDB's and Smile's versions
+   * count as well as our classes, and model.json says which they were.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void modelJsonSaysWhichCodeAndLibrariesFittedIt() throws Exception {
+    RunResult r = run("model: {type: linear_regression}", "ic_period: hour");
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+    Map<String, Object> json = Json.read(out(r, "train").resolve("model.json"));
+    // the engine's own version, v1.4.2 for the driver 1.4.2.0
+    String engine = ((String) scalar("SELECT version()")).replaceFirst("^v", "");
+
+    Map<String, Object> madeWith = (Map<String, Object>) json.get("made_with");
+
+    assertThat(json.get("code_version"))
+        .isEqualTo(new TrainTask().codeVersion())
+        .isNotEqualTo(CodeVersion.of(TrainTask.class));
+    assertThat(madeWith)
+        .containsEntry("alphaflow-quant", CodeVersion.of(TrainTask.class))
+        .containsEntry("smile", OLS.class.getPackage().getImplementationVersion());
+    assertThat((String) madeWith.get("duckdb")).startsWith(engine + ".");
+    // the data tasks count DuckDB's version, not Smile's
+    assertThat(new FeaturesTask().codeVersion())
+        .isEqualTo(CodeVersion.of(FeaturesTask.class, DuckDBConnection.class));
   }
 
   @ParameterizedTest(name = "{0} {1}")
