@@ -24,6 +24,7 @@ class FeaturesIT {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
   void seed000FactorsMatchTheSeedsDefinitions() throws Exception {
     var r =
         runs.run(
@@ -59,6 +60,14 @@ class FeaturesIT {
 
     Map<String, Object> meta = Json.read(runs.out("features").resolve("feature_metadata.json"));
     assertThat((List<?>) meta.get("features")).hasSize(5);
+    // as seed 000's data_quality.null_rates: each 5-row mean has none for its first 4 rows
+    assertThat((Map<String, Object>) meta.get("null_rates"))
+        .containsExactly(
+            Map.entry("buy_sell_ratio", 0.0),
+            Map.entry("large_order_imbalance", 0.0),
+            Map.entry("S_LI_INITIATIVEBUYRATE_5min_ma", 4 / 2000.0),
+            Map.entry("S_LI_INITIATIVESELLRATE_5min_ma", 4 / 2000.0),
+            Map.entry("high_activity", 0.0));
     Map<?, ?> corr = (Map<?, ?>) ((Map<?, ?>) meta.get("correlation")).get("buy_sell_ratio");
     assertThat(corr.get("buy_sell_ratio")).isEqualTo(1.0);
     assertThat((Double) corr.get("high_activity")).isBetween(-1.0, 1.0);

@@ -356,4 +356,32 @@ public final class Dataset {
             .get("n");
     return ((Number) n).longValue();
   }
+
+  /**
+   * The share of NULLs in each of {@code columns} of a Parquet file, from the null counts in its
+   * footer (no scan); null for a column whose row groups do not all count theirs (DuckDB's writer
+   * always does).
+   */
+  public static Map<String, Double> nullRates(
+      java.sql.Connection c, Path file, long rows, List<String> columns)
+      throws java.sql.SQLException {
+    Map<String, Long> counted = new java.util.HashMap<>();
+    for (Map<String, Object> r :
+        Sql.rows(
+            c,
+            "SELECT path_in_schema AS col, sum(stats_null_count) AS nulls,"
+                + " bool_and(stats_null_count IS NOT NULL) AS known FROM parquet_metadata("
+                + Sql.literal(file.toAbsolutePath().toString())
+                + ") GROUP BY path_in_schema")) {
+      if (Boolean.TRUE.equals(r.get("known"))) {
+        counted.put((String) r.get("col"), ((Number) r.get("nulls")).longValue());
+      }
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (String col : columns) {
+      Long nulls = counted.get(col);
+      out.put(col, nulls == null ? null : rows == 0 ? 0.0 : (double) nulls / rows);
+    }
+    return out;
+  }
 }

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  * per input row in the input's order; downstream tasks read them beside the input's columns through
  * {@link Dataset#scan}) and {@code feature_metadata.json}: the input they add to, every feature's
  * definition, the columns and row offsets it reads (what the label task's leakage guard checks),
- * and the correlation matrix of the features.
+ * each feature's share of NULLs and the correlation matrix of the features.
  */
 public final class FeaturesTask implements QuantTask {
   public static final String METADATA_FILE = Dataset.FEATURE_METADATA_FILE;
@@ -111,6 +111,8 @@ public final class FeaturesTask implements QuantTask {
       }
       meta.put("plan", streamed != null ? "streaming (input already in order)" : "sorted window");
       meta.put("features", features.stream().map(FeaturesTask::describe).toList());
+      // as seed 000's data_quality.null_rates: a window's first rows have no value
+      meta.put("null_rates", Dataset.nullRates(db, out, rows, names));
       meta.put(
           "correlation",
           correlation != null
