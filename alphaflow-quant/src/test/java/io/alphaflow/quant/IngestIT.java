@@ -153,6 +153,45 @@ class IngestIT {
   }
 
   /**
+   * A time the column cannot hold fails the ingest naming the value, its line and the fix, not
+   * DuckDB's cast error and a piece of our SQL; with a timestamp_format, the value that does not
+   * fit it.
+   */
+  @Test
+  void anUnreadableTimestampIsNamedWithItsLine() throws Exception {
+    Path csv =
+        Files.writeString(
+            dir.resolve("times.csv"),
+            "timestamp,price\n2024-01-02 09:30:00,1\n2024-01-02 09:31:00,2\nnot-a-date,3\n");
+    assertThat(failure(ingest(csv.toString(), ", timestamp_column: timestamp")))
+        .contains("timestamp_column 'timestamp' holds 'not-a-date' on line 4")
+        .contains("timestamp_format")
+        .doesNotContain("LINE 1");
+
+    Path european =
+        Files.writeString(
+            dir.resolve("eu.csv"), "timestamp,price\n02/01/2024 09:30,1\n2024-01-02 09:31,2\n");
+    assertThat(
+            failure(
+                ingest(
+                    european.toString(),
+                    ", timestamp_column: timestamp, timestamp_format: '%d/%m/%Y %H:%M'")))
+        .contains("holds '2024-01-02 09:31' on line 3, which is not in timestamp_format");
+    Files.writeString(european, "timestamp,price\n02/01/2024 09:30,1\n03/01/2024 09:31,2\n");
+    assertThat(
+            runs.run(
+                    ingest(
+                        european.toString(),
+                        ", timestamp_column: timestamp, timestamp_format: '%d/%m/%Y %H:%M'"))
+                .state())
+        .isEqualTo(RunState.SUCCEEDED);
+    assertThat(
+            QuantRuns.scalar(
+                "SELECT max(timestamp)::VARCHAR FROM " + runs.file("ingest", "data.parquet")))
+        .isEqualTo("2024-01-03 09:31:00");
+  }
+
+  /**
    * DuckDB types a CSV column from the rows it samples and casts what follows, rounding 1.5 to 2 in
    * a whole-number column. Ingest checks every value instead: a fraction past the sample fails,
    * naming the column, the value and the fix, and the fix keeps the fraction.

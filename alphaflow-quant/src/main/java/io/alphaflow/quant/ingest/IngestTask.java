@@ -108,7 +108,10 @@ public final class IngestTask implements QuantTask {
         Dataset.writeParquet(
             db, "SELECT " + select.columns() + " FROM " + scan, out, select.text());
       } catch (SQLException e) {
-        throw TaskFailure.nonRetryable("cannot read " + pattern + ": " + firstLine(e), e);
+        String ts = (String) cfg.get("timestamp_column");
+        String bad = ts == null ? null : badTimestamp(db, cfg, scan, ts, found.get(ts), files);
+        throw TaskFailure.nonRetryable(
+            "cannot read " + pattern + ": " + (bad != null ? bad : firstLine(e)), e);
       }
       String data = Dataset.scan(out);
       long rows = Dataset.rows(db, out);
@@ -497,8 +500,74 @@ public final class IngestTask implements QuantTask {
     return out;
   }
 
+  /**
+   * Why the time column could not be read, after the copy failed: the first value that is no
+   * timestamp (as text, or not in {@code timestamp_format}), with its line in a single file, and
+   * what to do. Null when the column arrived typed (DuckDB's CSV reader then names the line itself)
+   * or every value reads.
+   */
+  private static String badTimestamp(
+      Connection db,
+      Map<String, Object> cfg,
+      String scan,
+      String column,
+      String type,
+      List<Path> files) {
+    String format = (String) cfg.get("timestamp_format");
+    if (format == null && !"VARCHAR".equalsIgnoreCase(type)) {
+      return null;
+    }
+    String value = "CAST(" + Sql.ident(column) + " AS VARCHAR)";
+    String unreadable =
+        format != null
+            ? "try_strptime(v, " + Sql.literal(format) + ") IS NULL"
+            : "TRY_CAST(v AS TIMESTAMP) IS NULL AND TRY_CAST(v AS TIMESTAMPTZ) IS NULL";
+    Map<String, Object> first;
+    try {
+      Sql.exec(db, "SET threads = 1"); // rows in file order, to count lines
+      first =
+          Sql.rows(
+                  db,
+                  "SELECT n, v FROM (SELECT row_number() OVER () AS n, "
+                      + value
+                      + " AS v FROM "
+                      + scan
+                      + ") WHERE v IS NOT NULL AND "
+                      + unreadable
+                      + " LIMIT 1")
+              .stream()
+              .findFirst()
+              .orElse(null);
+    } catch (SQLException e) {
+      return null; // DuckDB's own message stands
+    }
+    if (first == null) {
+      return null;
+    }
+    return "timestamp_column '"
+        + column
+        + "' holds '"
+        + first.get("v")
+        + "'"
+        + (files.size() == 1 && formatOf(files.get(0)).equals("csv")
+            ? " on line " + (((Number) first.get("n")).longValue() + 1)
+            : "")
+        + ", which is not "
+        + (format != null
+            ? "in timestamp_format '" + format + "'"
+            : "a timestamp (YYYY-MM-DD, optionally with HH:MM:SS[.ffffff] and an offset or Z)")
+        + ": fix or remove that row, or "
+        + (format != null
+            ? "correct timestamp_format"
+            : "give the column's format, e.g. timestamp_format: '%d/%m/%Y %H:%M'");
+  }
+
+  /** DuckDB's message without the SQL excerpt and caret it adds to some errors. */
   static String firstLine(SQLException e) {
     String m = e.getMessage() == null ? e.toString() : e.getMessage();
-    return m.lines().filter(l -> !l.isBlank()).limit(3).collect(Collectors.joining(" "));
+    return m.lines()
+        .filter(l -> !l.isBlank() && !l.startsWith("LINE ") && !l.strip().equals("^"))
+        .limit(3)
+        .collect(Collectors.joining(" "));
   }
 }
