@@ -107,6 +107,13 @@ class FeaturesIT {
                 + " AND S_LI_INITIATIVESELLRATE_5min_ma IS NOT NULL");
     assertThat((Double) corr.get("S_LI_INITIATIVESELLRATE_5min_ma"))
         .isCloseTo((Double) direct, offset(1e-12));
+    // as pandas' df.corr(): two features that are never NULL correlate over every row, the first
+    // 4 (where the moving averages are NULL) included
+    Object allRows =
+        QuantRuns.scalar(
+            "SELECT corr(buy_sell_ratio, large_order_imbalance) FROM " + runs.rows("features"));
+    assertThat((Double) corr.get("large_order_imbalance"))
+        .isCloseTo((Double) allRows, offset(1e-12));
   }
 
   @Test

@@ -78,7 +78,7 @@ public final class FeaturesTask implements QuantTask {
               : sortedQuery(features, src, ts, symbol);
       Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
       List<String> names = features.stream().map(Feature::name).toList();
-      Map<String, Map<String, Double>> correlation = null;
+      Moments listwise = null; // of the rows where every feature is finite
       try {
         if (streamed != null) {
           // DuckDB writes a streaming window on one thread; the correlation's sums over the same
@@ -91,7 +91,7 @@ public final class FeaturesTask implements QuantTask {
                   db,
                   List.of(
                       Dataset.parquetCopy(db, query, out), Moments.query(sums, shifts, rowsOf)));
-          correlation = matrix(names, Moments.of(done.get(1).getFirst(), shifts));
+          listwise = Moments.of(done.get(1).getFirst(), shifts);
         } else {
           Dataset.writeParquet(db, query, out);
         }
@@ -115,8 +115,8 @@ public final class FeaturesTask implements QuantTask {
       meta.put("null_rates", Dataset.nullRates(db, out, rows, names));
       meta.put(
           "correlation",
-          correlation != null
-              ? correlation
+          listwise != null
+              ? Correlations.of(db, out, rows, names, listwise)
               : correlations(db, out, rows, features, Dataset.PART_ROWS));
       Json.write(ctx.outputDir().resolve(METADATA_FILE), meta);
       ctx.output("rows", Long.toString(rows));
@@ -225,10 +225,11 @@ public final class FeaturesTask implements QuantTask {
   }
 
   /**
-   * The features' correlation matrix over the rows where every feature is finite, from their {@link
-   * Moments}: summed per part of the file, the parts side by side, each on one thread ({@link
-   * Duck#parallel}), and merged in part order. So the matrix is the same bits run after run, and so
-   * is this task's metadata (DuckDB's corr() over a file read on several threads is not).
+   * The features' correlation matrix, each pair over the rows where both are finite ({@link
+   * Correlations}), from the {@link Moments} of the rows where all are: summed per part of the
+   * file, the parts side by side, each on one thread ({@link Duck#parallel}), and merged in part
+   * order. So the matrix is the same bits run after run, and so is this task's metadata (DuckDB's
+   * corr() over a file read on several threads is not).
    */
   static Map<String, Map<String, Double>> correlations(
       Connection db, Path out, long rows, List<Feature> features, long partRows)
@@ -247,7 +248,7 @@ public final class FeaturesTask implements QuantTask {
             relations,
             columns,
             Moments.shifts(db, finiteRows(names, Dataset.own(out, null)), columns));
-    return matrix(names, m);
+    return Correlations.of(db, out, rows, names, m);
   }
 
   /** The rows of {@code relation} where every feature is finite, the features as c0, c1, ... */
@@ -268,19 +269,5 @@ public final class FeaturesTask implements QuantTask {
       out.add("c" + i);
     }
     return out;
-  }
-
-  /** Pearson's correlation of every pair of features; null where one is constant. */
-  private static Map<String, Map<String, Double>> matrix(List<String> names, Moments m) {
-    Map<String, Map<String, Double>> matrix = new LinkedHashMap<>();
-    for (int i = 0; i < names.size(); i++) {
-      Map<String, Double> r = new LinkedHashMap<>();
-      for (int j = 0; j < names.size(); j++) {
-        double d = i == j ? 1.0 : m.correlation(i, j);
-        r.put(names.get(j), Double.isNaN(d) ? null : d);
-      }
-      matrix.put(names.get(i), r);
-    }
-    return matrix;
   }
 }
