@@ -20,6 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 class CorrelationsIT {
   @TempDir Path dir;
 
+  /** Features of these names; only their names count here, the columns are already written. */
+  private static List<Feature> features(String... names) {
+    return FeatureCatalog.parse(
+        java.util.Arrays.stream(names).map(n -> (Object) Map.of("name", n, "sql", "0")).toList());
+  }
+
   @Test
   void partsGiveTheMatrixOfOneScanAndOfCorr() throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
@@ -42,13 +48,7 @@ class CorrelationsIT {
               + "')) TO '"
               + out
               + "' (FORMAT parquet, ROW_GROUP_SIZE 64)");
-      List<Feature> features =
-          FeatureCatalog.parse(
-              List.of(
-                  Map.of("name", "a", "sql", "0"),
-                  Map.of("name", "b", "sql", "0"),
-                  Map.of("name", "c", "sql", "0"),
-                  Map.of("name", "d", "sql", "0")));
+      List<Feature> features = features("a", "b", "c", "d");
 
       var whole = FeaturesTask.correlations(c, out, 1000, features, Long.MAX_VALUE);
       var parts = FeaturesTask.correlations(c, out, 1000, features, 37);
@@ -93,12 +93,7 @@ class CorrelationsIT {
               + " (4.0, 3.0, 2.0), (5.0, 5.0, 7.0)) v(a, b, c)) TO '"
               + out
               + "' (FORMAT parquet)");
-      List<Feature> features =
-          FeatureCatalog.parse(
-              List.of(
-                  Map.of("name", "a", "sql", "0"),
-                  Map.of("name", "b", "sql", "0"),
-                  Map.of("name", "c", "sql", "0")));
+      List<Feature> features = features("a", "b", "c");
 
       var m = FeaturesTask.correlations(c, out, 5, features, Long.MAX_VALUE);
 
@@ -130,12 +125,7 @@ class CorrelationsIT {
           .containsExactly(new long[] {0, 2048}, new long[] {8192, 10240});
       assertThat(Correlations.suspectRowGroups(c, out, List.of("a"))).isEmpty();
 
-      List<Feature> features =
-          FeatureCatalog.parse(
-              List.of(
-                  Map.of("name", "a", "sql", "0"),
-                  Map.of("name", "b", "sql", "0"),
-                  Map.of("name", "c", "sql", "0")));
+      List<Feature> features = features("a", "b", "c");
       var m = FeaturesTask.correlations(c, out, 20000, features, 3000);
       Map<String, Object> corr =
           Sql.row(
@@ -170,9 +160,7 @@ class CorrelationsIT {
                 + "') TO '"
                 + out
                 + "' (FORMAT parquet, ROW_GROUP_SIZE 128)");
-        List<Feature> features =
-            FeatureCatalog.parse(
-                List.of(Map.of("name", "a", "sql", "0"), Map.of("name", "b", "sql", "0")));
+        List<Feature> features = features("a", "b");
         seen.add(FeaturesTask.correlations(c, out, 5000, features, 300));
       }
     }
