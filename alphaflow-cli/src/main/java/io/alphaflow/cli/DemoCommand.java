@@ -23,11 +23,10 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "demo",
-    description = {
-      "Run seed 000's high-frequency factor pipeline (examples/hft_factor_pipeline.yaml) on",
-      "generated order flow with the embedded store: data, features, a model, its evaluation,",
-      "the registry, and a deployment that waits for a person unless --auto-approve is given."
-    })
+    description =
+        "Run seed 000's high-frequency factor pipeline (examples/hft_factor_pipeline.yaml) on "
+            + "generated order flow with the embedded store: data, features, a model, its evaluation, "
+            + "the registry, and a deployment that waits for a person unless --auto-approve is given.")
 final class DemoCommand implements Callable<Integer> {
   static final String FLOW = "examples/hft_factor_pipeline.yaml";
   static final String GATE = "deploy";

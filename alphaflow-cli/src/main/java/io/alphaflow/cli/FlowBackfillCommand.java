@@ -28,11 +28,10 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "backfill",
-    description = {
-      "One run per date partition with params.date set. Partitions that succeeded before are",
-      "skipped (--force runs them again); failed or interrupted ones are resumed, so the same",
-      "command finishes a backfill that was cut short."
-    })
+    description =
+        "One run per date partition with params.date set. Partitions that succeeded before are "
+            + "skipped (--force runs them again); failed or interrupted ones are resumed, so the same "
+            + "command finishes a backfill that was cut short.")
 final class FlowBackfillCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;

@@ -15,10 +15,9 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "cancel",
-    description = {
-      "Stop a run: running tasks are interrupted and their processes killed, nothing else starts,",
-      "and the run ends CANCELLED. 'alphaflow resume' starts it again later."
-    })
+    description =
+        "Stop a run: running tasks are interrupted and their processes killed, nothing else starts, "
+            + "and the run ends CANCELLED. 'alphaflow resume' starts it again later.")
 final class RunCancelCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;

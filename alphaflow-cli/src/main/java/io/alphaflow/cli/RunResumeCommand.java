@@ -15,10 +15,9 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "resume",
-    description = {
-      "Finish a run whose process stopped (crash, kill -9) or retry a failed run.",
-      "Succeeded tasks are not run again; interrupted ones start a new attempt."
-    })
+    description =
+        "Finish a run whose process stopped (crash, kill -9) or retry a failed run. "
+            + "Succeeded tasks are not run again; interrupted ones start a new attempt.")
 final class RunResumeCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Mixin RunOptions runOptions;

@@ -15,12 +15,11 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "gc",
-    description = {
-      "Delete task files past their retention_days and logs of runs that ended before the log",
-      "retention; never those of a pinned run (alphaflow pin), nor files a kept artifact reads",
-      "(features beside the data they describe, a label beside its features). Reports the bytes",
-      "freed."
-    })
+    description =
+        "Delete task files past their retention_days and logs of runs that ended before the log "
+            + "retention; never those of a pinned run (alphaflow pin), nor files a kept artifact reads "
+            + "(features beside the data they describe, a label beside its features). Reports the bytes "
+            + "freed.")
 final class StoreGcCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;

@@ -5,10 +5,9 @@ import picocli.CommandLine.Command;
 
 @Command(
     name = "approve",
-    description = {
-      "Approve a task waiting for approval (AWAITING_APPROVAL); the decision is stored with who,",
-      "when and why, and a parked run continues here at once."
-    })
+    description =
+        "Approve a task waiting for approval (AWAITING_APPROVAL); the decision is stored with who, "
+            + "when and why, and a parked run continues here at once.")
 final class TaskApproveCommand extends TaskDecisionCommand {
   @Override
   Decision decision() {

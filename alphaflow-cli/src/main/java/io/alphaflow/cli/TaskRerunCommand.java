@@ -12,10 +12,9 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "rerun",
-    description = {
-      "Run one task of a run again (and with --downstream what depends on it): upstream",
-      "checkpoints must still exist and match their hashes; the task's old outputs are cleared."
-    })
+    description =
+        "Run one task of a run again (and with --downstream what depends on it): upstream "
+            + "checkpoints must still exist and match their hashes; the task's old outputs are cleared.")
 final class TaskRerunCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Mixin RunOptions runOptions;

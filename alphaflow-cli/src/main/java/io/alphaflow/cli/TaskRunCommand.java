@@ -33,11 +33,10 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "task",
-    description = {
-      "Run one task type outside any flow, through the same engine code path.",
-      "--input sets the config's input (path for ingest); --output is a directory, or a .parquet",
-      "file for the main dataset with the other files beside it."
-    })
+    description =
+        "Run one task type outside any flow, through the same engine code path. "
+            + "--input sets the config's input (path for ingest); --output is a directory, or a .parquet "
+            + "file for the main dataset with the other files beside it.")
 final class TaskRunCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
