@@ -92,8 +92,8 @@ public final class CodeVersion {
    * The version of the library {@code c} comes from, as its jar's manifest gives it
    * (Implementation-Version, else Bundle-Version, else Specification-Version): a released library's
    * classes can stay the same while what it does changes (DuckDB's JDBC classes wrap a native
-   * engine). A jar without one, or a class directory, gives the hash of its classes; a class of the
-   * JDK, or with no location, "dev".
+   * engine). A jar without one, or with a -SNAPSHOT version, or a class directory, gives the hash
+   * of its classes; a class of the JDK, or with no location, "dev".
    */
   public static String library(Class<?> c) {
     Path location = location(c);
@@ -104,7 +104,8 @@ public final class CodeVersion {
         location,
         l -> {
           String declared = Files.isDirectory(l) ? null : manifestVersion(l);
-          return declared != null ? declared : ofLocation(l);
+          // a snapshot's version names no one build: its classes do
+          return declared != null && !declared.endsWith("-SNAPSHOT") ? declared : ofLocation(l);
         });
   }
 

@@ -93,13 +93,18 @@ class CodeVersionTest {
   /** A jar holding one class and a manifest with {@code attributes}. */
   private Path jarWithManifest(String name, Map<String, String> attributes, byte[] klass)
       throws Exception {
+    return jarWithManifest(name, attributes, "lib/Engine.class", klass);
+  }
+
+  private Path jarWithManifest(
+      String name, Map<String, String> attributes, String entry, byte[] klass) throws Exception {
     Manifest manifest = new Manifest();
     manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
     attributes.forEach((k, v) -> manifest.getMainAttributes().putValue(k, v));
     Path jar = dir.resolve(name);
     try (OutputStream file = Files.newOutputStream(jar);
         JarOutputStream out = new JarOutputStream(file, manifest)) {
-      out.putNextEntry(new JarEntry("lib/Engine.class"));
+      out.putNextEntry(new JarEntry(entry));
       out.write(klass);
       out.closeEntry();
     }
@@ -126,6 +131,41 @@ class CodeVersionTest {
         .isEqualTo(Test.class.getPackage().getImplementationVersion())
         .isNotBlank();
     assertThat(CodeVersion.library(String.class)).isEqualTo("dev"); // the JDK's own
+  }
+
+  /** A class with nothing to link but Object, to load from a jar of a test's own making. */
+  static final class Plain {}
+
+  /**
+   * A -SNAPSHOT version names no one build of a library (a team's own library rebuilt under the
+   * same version): its classes' hash stands for it instead.
+   */
+  @Test
+  void aSnapshotLibraryIsVersionedByItsClasses() throws Exception {
+    String entry = Plain.class.getName().replace('.', '/') + ".class";
+    byte[] bytes;
+    try (var in = Plain.class.getClassLoader().getResourceAsStream(entry)) {
+      bytes = in.readAllBytes();
+    }
+    Path snapshot =
+        jarWithManifest(
+            "team-lib.jar", Map.of("Implementation-Version", "1.0-SNAPSHOT"), entry, bytes);
+    Path released =
+        jarWithManifest("vendor-lib.jar", Map.of("Implementation-Version", "2.3.4"), entry, bytes);
+
+    assertThat(CodeVersion.library(loadFrom(snapshot)))
+        .isEqualTo(CodeVersion.ofLocation(snapshot))
+        .matches("[0-9a-f]{16}");
+    assertThat(CodeVersion.library(loadFrom(released))).isEqualTo("2.3.4");
+  }
+
+  /** {@link Plain} as loaded from {@code jar} alone (no parent to find it first). */
+  private static Class<?> loadFrom(Path jar) throws Exception {
+    var loader = new java.net.URLClassLoader(new java.net.URL[] {jar.toUri().toURL()}, null);
+    Class<?> c = loader.loadClass(Plain.class.getName());
+    assertThat(c.getProtectionDomain().getCodeSource().getLocation().toURI())
+        .isEqualTo(jar.toUri());
+    return c;
   }
 
   /**
