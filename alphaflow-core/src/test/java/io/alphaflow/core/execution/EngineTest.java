@@ -14,6 +14,7 @@ import io.alphaflow.core.run.TaskState;
 import io.alphaflow.core.store.memory.InMemoryStore;
 import io.alphaflow.core.testkit.RecordTask;
 import io.alphaflow.core.testkit.TestFlows;
+import io.alphaflow.core.testkit.VersionedTask;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -601,6 +602,36 @@ class EngineTest {
             """);
     assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(r.tasks().get(0).outputs()).containsEntry("k", "v");
+  }
+
+  /**
+   * A java task's cache key holds its class's code version, not the java type's (the engine's): a
+   * plugin rebuilt with changed code runs again instead of being served its old result.
+   */
+  @Test
+  void aCachedJavaTaskRunsAgainWhenItsClassesCodeChanges() {
+    String flow =
+        """
+        name: plugin
+        tasks:
+          - {id: a, type: java, cache: true, config: {class: io.alphaflow.core.testkit.VersionedTask}}
+        """;
+    VersionedTask.version = "build-1";
+    int before = VersionedTask.EXECUTIONS.get();
+    try {
+      RunResult first = run(flow);
+      RunResult same = run(flow);
+      VersionedTask.version = "build-2";
+      RunResult rebuilt = run(flow);
+
+      assertThat(byId(first).get("a").state()).isEqualTo(TaskState.SUCCEEDED);
+      assertThat(byId(same).get("a").state()).isEqualTo(TaskState.SKIPPED_CACHED);
+      assertThat(byId(rebuilt).get("a").state()).isEqualTo(TaskState.SUCCEEDED);
+      assertThat(byId(rebuilt).get("a").cacheKey()).isNotEqualTo(byId(first).get("a").cacheKey());
+      assertThat(VersionedTask.EXECUTIONS.get() - before).isEqualTo(2);
+    } finally {
+      VersionedTask.version = "1";
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.alphaflow.core.task.builtin;
 import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskContext;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,24 @@ public final class JavaTask implements Task {
                   + " META-INF/services/io.alphaflow.core.task.Task"));
     }
     return List.of();
+  }
+
+  /**
+   * The named class's own cache identity and code version: this type's code version is the
+   * engine's, so a class whose code changed would otherwise be served its old results.
+   */
+  @Override
+  public Object cacheIdentity(Map<String, Object> resolvedConfig) throws Exception {
+    String name = String.valueOf(resolvedConfig.get("class"));
+    Task task = find(name).orElse(null);
+    if (task == null) {
+      return resolvedConfig; // execute says it is gone
+    }
+    Map<String, Object> identity = new LinkedHashMap<>();
+    identity.put("class", name);
+    identity.put("code_version", task.codeVersion());
+    identity.put("work", task.cacheIdentity(resolvedConfig));
+    return identity;
   }
 
   @Override
