@@ -634,6 +634,33 @@ class EngineTest {
     }
   }
 
+  /**
+   * A cached shell task's key holds the files its command names: editing the script it runs makes
+   * it run again, as editing its command line would.
+   */
+  @Test
+  void aCachedShellTaskRunsAgainWhenTheScriptItRunsChanges() throws Exception {
+    Path work = Files.createDirectories(home.resolve("scripts"));
+    Path script = Files.writeString(work.resolve("make.sh"), "echo v1 >> runs.txt\n");
+    String flow =
+        """
+        name: scripted
+        tasks:
+          - {id: a, type: shell, cache: true, config: {command: ["sh", "make.sh"], working_dir: "%s"}}
+        """
+            .formatted(work);
+
+    RunResult first = run(flow);
+    RunResult same = run(flow);
+    Files.writeString(script, "echo v2-changed >> runs.txt\n");
+    RunResult edited = run(flow);
+
+    assertThat(byId(first).get("a").state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(byId(same).get("a").state()).isEqualTo(TaskState.SKIPPED_CACHED);
+    assertThat(byId(edited).get("a").state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(work.resolve("runs.txt")).hasContent("v1\nv2-changed");
+  }
+
   @Test
   void javaTaskNamingAnUnregisteredClassIsAValidationError() {
     assertThatThrownBy(

@@ -1,5 +1,6 @@
 package io.alphaflow.core.task.builtin;
 
+import io.alphaflow.core.artifact.ContentHash;
 import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.flow.Templates;
 import io.alphaflow.core.task.Task;
@@ -9,12 +10,15 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Runs a command given as an argument list, never through a shell string built from params. Output
@@ -74,6 +78,38 @@ public final class ShellTask implements Task {
       problems.add(new ConfigProblem("working_dir", "'working_dir' must be a path", null));
     }
     return problems;
+  }
+
+  /**
+   * The config, and the content hash of every file an argument of the command names (a script, a
+   * data file; relative to {@code working_dir}): a cached shell task runs again when its script
+   * changes, not only when its command line does. Directories are not read.
+   */
+  @Override
+  public Object cacheIdentity(Map<String, Object> resolvedConfig) throws IOException {
+    Object dir = resolvedConfig.get("working_dir");
+    Path base = dir != null ? Path.of(String.valueOf(dir)) : Path.of("");
+    Map<String, String> files = new TreeMap<>();
+    if (resolvedConfig.get("command") instanceof List<?> args) {
+      for (Object a : args) {
+        String arg = String.valueOf(a);
+        Path file;
+        try {
+          file = arg.isEmpty() ? null : base.resolve(arg);
+        } catch (InvalidPathException e) {
+          continue; // not a path: an option or a value
+        }
+        if (file != null && Files.isRegularFile(file)) {
+          files.put(arg, ContentHash.ofFile(file));
+        }
+      }
+    }
+    if (files.isEmpty()) {
+      return resolvedConfig;
+    }
+    Map<String, Object> identity = new LinkedHashMap<>(resolvedConfig);
+    identity.put("named_files", files);
+    return identity;
   }
 
   @Override
