@@ -142,7 +142,10 @@ class IngestIT {
         .isEqualTo(RunState.SUCCEEDED);
     assertThat(failure(ingest(semicolons.toString(), ", delimiter: ','")))
         .contains("delimiter looks like ';'");
-    assertThat(failure(ingest(text.toString(), ", schema: {price: DOUBLE}"))).contains("abc");
+    assertThat(failure(ingest(text.toString(), ", schema: {price: DOUBLE}")))
+        .contains("abc")
+        .contains("Line: 3")
+        .contains("fix or remove that row, or read the column as text (schema: {price: VARCHAR})");
     assertThat(failure(ingest(dir.resolve("nope-*.csv").toString(), "")))
         .contains("no CSV or Parquet files match");
     assertThat(

@@ -111,7 +111,7 @@ public final class IngestTask implements QuantTask {
         String ts = (String) cfg.get("timestamp_column");
         String bad = ts == null ? null : badTimestamp(db, cfg, scan, ts, found.get(ts), files);
         throw TaskFailure.nonRetryable(
-            "cannot read " + pattern + ": " + (bad != null ? bad : firstLine(e)), e);
+            "cannot read " + pattern + ": " + (bad != null ? bad : firstLine(e) + fix(e)), e);
       }
       String data = Dataset.scan(out);
       long rows = Dataset.rows(db, out);
@@ -560,6 +560,20 @@ public final class IngestTask implements QuantTask {
         + (format != null
             ? "correct timestamp_format"
             : "give the column's format, e.g. timestamp_format: '%d/%m/%Y %H:%M'");
+  }
+
+  private static final Pattern CONVERTING = Pattern.compile("when converting column \"([^\"]+)\"");
+
+  /** What to do about a value DuckDB could not convert to its column's type, or nothing. */
+  private static String fix(SQLException e) {
+    var m = CONVERTING.matcher(String.valueOf(e.getMessage()));
+    if (!m.find()) {
+      return "";
+    }
+    String column = m.group(1);
+    return ": fix or remove that row, or read the column as text (schema: {"
+        + column
+        + ": VARCHAR}) and clean it in a later task";
   }
 
   /** DuckDB's message without the SQL excerpt and caret it adds to some errors. */
