@@ -1,10 +1,12 @@
 package io.alphaflow.quant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.alphaflow.core.run.RunState;
 import io.alphaflow.quant.data.FileHashes;
 import io.alphaflow.quant.data.Json;
+import io.alphaflow.quant.ingest.IngestTask;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -153,6 +155,112 @@ class IngestIT {
                 ingest(
                     QuantRuns.data("msft_daily_ohlcv.csv").toString(), ", timestamp_column: when")))
         .contains("timestamp_column 'when' is not in the data");
+  }
+
+  /**
+   * With {@code on_bad_rows: quarantine} a CSV row that cannot be read (a value past the rows
+   * DuckDB sampled that its column's type cannot hold, a line with a field too many) goes to
+   * rejected.parquet with its file, line and error, and the other rows go on; past {@code
+   * max_bad_row_rate} the task fails naming the first. Without it, the first such row fails the
+   * task, as before.
+   */
+  @Test
+  void unreadableRowsAreQuarantinedWhenAskedAndFailTheTaskOtherwise() throws Exception {
+    StringBuilder csv = new StringBuilder("timestamp,price\n");
+    for (int i = 0; i < 30_000; i++) {
+      String price = i == 25_000 ? "n/a" : String.valueOf(100 + i % 7 + 0.25);
+      csv.append("2024-01-02 09:30:00,").append(price).append(i == 28_000 ? ",extra\n" : "\n");
+    }
+    Path file = Files.writeString(dir.resolve("vendor.csv"), csv);
+
+    assertThat(failure(ingest(file.toString(), ", timestamp_column: timestamp")))
+        .contains("Line: 25002");
+
+    var quarantined =
+        runs.run(ingest(file.toString(), ", timestamp_column: timestamp, on_bad_rows: quarantine"));
+    assertThat(quarantined.state()).as(quarantined.error()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(runs.task("ingest").outputs())
+        .containsEntry("rows", "29998")
+        .containsEntry("rejected", "2");
+    List<Map<String, Object>> rejected =
+        QuantRuns.query(
+            "SELECT line, error, line_text, file FROM "
+                + runs.file("ingest", IngestTask.REJECTED_FILE)
+                + " ORDER BY line");
+    assertThat(rejected).hasSize(2);
+    assertThat(rejected.get(0))
+        .containsEntry("line", 25002L)
+        .containsEntry("error", "CAST")
+        .containsEntry("line_text", "2024-01-02 09:30:00,n/a");
+    assertThat(rejected.get(1)).containsEntry("line", 28002L);
+    assertThat(rejected.get(1).get("error").toString()).isEqualTo("TOO MANY COLUMNS");
+    assertThat(rejected.get(1).get("file").toString()).endsWith("vendor.csv");
+    Map<String, Object> meta = Json.read(runs.out("ingest").resolve("metadata.json"));
+    assertThat(meta)
+        .containsEntry("rows_rejected", 2)
+        .containsEntry("rejected_file", "rejected.parquet");
+    assertThat(QuantRuns.scalar("SELECT count(*) FROM " + runs.file("ingest", "data.parquet")))
+        .isEqualTo(29_998L);
+
+    // with a declared schema too; and past max_bad_row_rate the task fails, naming the first row
+    Path small =
+        Files.writeString(
+            dir.resolve("small.csv"),
+            "timestamp,price\n2024-01-02,1\n2024-01-03,x\n2024-01-04,3\n");
+    assertThat(
+            failure(
+                ingest(
+                    small.toString(),
+                    ", schema: {price: DOUBLE}, on_bad_rows: quarantine, max_bad_row_rate: 0.2")))
+        .contains("1 of 3 rows of " + small + " could not be read (33.33%)")
+        .contains("above max_bad_row_rate 20.00%")
+        .contains("the first: line 3 of " + small);
+    assertThat(
+            runs.run(
+                    ingest(
+                        small.toString(),
+                        ", schema: {price: DOUBLE}, on_bad_rows: quarantine, max_bad_row_rate: 0.5"))
+                .state())
+        .isEqualTo(RunState.SUCCEEDED);
+    assertThat(runs.task("ingest").outputs()).containsEntry("rows", "2");
+  }
+
+  /**
+   * Quarantine reads several files by column position (DuckDB keeps rejected rows only then): files
+   * with the same header are quarantined row by row, each rejected row naming its file; a file
+   * whose header differs is refused rather than read into the wrong columns.
+   */
+  @Test
+  void quarantineAcrossFilesNamesEachRowsFileAndRefusesDifferingHeaders() throws Exception {
+    Path days = Files.createDirectories(dir.resolve("days"));
+    Files.writeString(days.resolve("d1.csv"), "timestamp,price\n2024-01-01,1\n2024-01-02,2\n");
+    Files.writeString(days.resolve("d2.csv"), "timestamp,price\n2024-01-03,x\n2024-01-04,4\n");
+    String glob = days.resolve("*.csv").toString();
+    String quarantine = ", schema: {price: DOUBLE}, on_bad_rows: quarantine, max_bad_row_rate: 0.5";
+
+    var r = runs.run(ingest(glob, quarantine));
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(runs.task("ingest").outputs())
+        .containsEntry("rows", "3")
+        .containsEntry("rejected", "1");
+    assertThat(
+            QuantRuns.scalar(
+                "SELECT file || ':' || line FROM " + runs.file("ingest", IngestTask.REJECTED_FILE)))
+        .isEqualTo(days.resolve("d2.csv") + ":2");
+
+    Files.writeString(days.resolve("d3.csv"), "price,timestamp\n5,2024-01-05\n");
+    assertThat(failure(ingest(glob, quarantine)))
+        .contains("d3.csv's header 'price,timestamp' differs from")
+        .contains("ingest them in separate tasks, or without on_bad_rows: quarantine");
+  }
+
+  @Test
+  void aBadRowPolicyThatIsNotOneIsRefusedWhenTheFlowLoads() {
+    assertThatThrownBy(() -> runs.run(ingest("x.csv", ", on_bad_rows: skip")))
+        .hasMessageContaining("unknown on_bad_rows 'skip'")
+        .hasMessageContaining("use fail (the default) or quarantine");
+    assertThatThrownBy(() -> runs.run(ingest("x.csv", ", max_bad_row_rate: 5")))
+        .hasMessageContaining("'max_bad_row_rate' must be a fraction between 0 and 1");
   }
 
   /**

@@ -10,6 +10,11 @@ import io.alphaflow.quant.data.Duck;
 import io.alphaflow.quant.data.FileHashes;
 import io.alphaflow.quant.data.Json;
 import io.alphaflow.quant.data.Sql;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,14 +30,22 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Type {@code ingest}: reads CSV or Parquet (one file, a glob, or a date-partitioned directory such
  * as {@code raw/date=2024-03-01/}) into {@code data.parquet}, with timestamps converted to UTC,
  * plus {@code metadata.json}: rows, columns, time range, and every source file with its size and
  * content hash. Source order is kept, so {@code validate} can still see rows out of order.
+ *
+ * <p>A CSV row that cannot be read (a value its column's type cannot hold, too many or too few
+ * fields) fails the task, unless {@code on_bad_rows: quarantine}: then such rows go to {@code
+ * rejected.parquet} (file, line, column, error, the line as written) and the rest go on, up to
+ * {@code max_bad_row_rate} of the rows (default 5%, as validate's).
  */
 public final class IngestTask implements QuantTask {
+  public static final String REJECTED_FILE = "rejected.parquet";
+
   @Override
   public boolean idempotent() {
     return true;
@@ -52,12 +65,83 @@ public final class IngestTask implements QuantTask {
       problems.add(
           new ConfigProblem("format", "unknown format '" + format + "'", "use csv or parquet"));
     }
+    Object onBad = config.get("on_bad_rows");
+    if (onBad != null && !List.of("fail", "quarantine").contains(String.valueOf(onBad))) {
+      problems.add(
+          new ConfigProblem(
+              "on_bad_rows",
+              "unknown on_bad_rows '" + onBad + "'",
+              "use fail (the default) or quarantine"));
+    }
+    Object rate = config.get("max_bad_row_rate");
+    if (rate != null && !isFraction(rate)) {
+      problems.add(
+          new ConfigProblem(
+              "max_bad_row_rate",
+              "'max_bad_row_rate' must be a fraction between 0 and 1, was '" + rate + "'",
+              "max_bad_row_rate: 0.01"));
+    }
     if (config.get("schema") != null && !(config.get("schema") instanceof Map<?, ?>)) {
       problems.add(
           new ConfigProblem(
               "schema", "'schema' must map column names to types", "schema: {close: DOUBLE}"));
     }
     return problems;
+  }
+
+  private static boolean isFraction(Object value) {
+    if (String.valueOf(value).contains("${")) {
+      return true; // a template, checked when it is resolved
+    }
+    try {
+      double d = Double.parseDouble(String.valueOf(value));
+      return d >= 0 && d <= 1;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /**
+   * DuckDB keeps the rows it rejects only when it reads files by column position, not lined up by
+   * name; files whose headers differ would be read wrongly that way, so they are refused.
+   */
+  private static void sameHeaders(List<Path> files) {
+    String first = header(files.getFirst());
+    for (Path f : files.subList(1, files.size())) {
+      String h = header(f);
+      if (!h.equals(first)) {
+        throw TaskFailure.nonRetryable(
+            "on_bad_rows: quarantine reads several CSV files by column position, and "
+                + f
+                + "'s header '"
+                + h
+                + "' differs from "
+                + files.getFirst()
+                + "'s '"
+                + first
+                + "': ingest them in separate tasks, or without on_bad_rows: quarantine");
+      }
+    }
+  }
+
+  /** A CSV file's first line (gzipped or not), trimmed. */
+  private static String header(Path file) {
+    try (InputStream raw = Files.newInputStream(file);
+        InputStream in =
+            file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz")
+                ? new GZIPInputStream(raw)
+                : raw;
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line = r.readLine();
+      return line == null ? "" : line.strip();
+    } catch (IOException e) {
+      throw TaskFailure.retryable("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether CSV rows that cannot be read go to {@link #REJECTED_FILE} instead of failing. */
+  private static boolean quarantines(Map<String, Object> cfg) {
+    return "quarantine".equals(Configs.string(cfg, "on_bad_rows", "fail"));
   }
 
   /**
@@ -86,6 +170,9 @@ public final class IngestTask implements QuantTask {
       CompletableFuture<List<Map<String, Object>>> sources =
           CompletableFuture.supplyAsync(() -> describe(files));
       String format = Configs.string(cfg, "format", formatOf(files.get(0)));
+      if (format.equals("csv") && quarantines(cfg)) {
+        sameHeaders(files);
+      }
       Sniffed sniffed = sniff(db, cfg, files, format);
       if (sniffed == null) {
         String scan = scan(cfg, files, format, Set.of());
@@ -115,6 +202,11 @@ public final class IngestTask implements QuantTask {
       }
       String data = Dataset.scan(out);
       long rows = Dataset.rows(db, out);
+      Rejected rejected =
+          format.equals("csv") && quarantines(cfg)
+              ? Rejected.write(db, ctx.outputDir().resolve(REJECTED_FILE))
+              : Rejected.NONE;
+      rejected.enforce(pattern, rows, Configs.number(cfg, "max_bad_row_rate", 0.05));
       if (rows == 0) {
         throw TaskFailure.nonRetryable(
             pattern
@@ -141,10 +233,26 @@ public final class IngestTask implements QuantTask {
         meta.put("timestamps_stored_in", "UTC");
       }
       meta.put("format", format);
+      if (quarantines(cfg)) {
+        meta.put("rows_rejected", rejected.rows());
+        meta.put("rejected_file", rejected.rows() > 0 ? REJECTED_FILE : null);
+      }
       meta.put("source_files", sources.join());
       meta.put("ingested_at", Instant.now().toString());
       Json.write(ctx.outputDir().resolve(Dataset.METADATA_FILE), meta);
       ctx.output("rows", Long.toString(rows));
+      if (quarantines(cfg)) {
+        ctx.output("rejected", Long.toString(rejected.rows()));
+      }
+      if (rejected.rows() > 0) {
+        ctx.log()
+            .warn(
+                rejected.rows()
+                    + " row(s) could not be read and went to "
+                    + REJECTED_FILE
+                    + "; the first: "
+                    + rejected.first());
+      }
       ctx.log().info("ingested " + rows + " rows from " + files.size() + " file(s)");
     }
   }
@@ -227,9 +335,13 @@ public final class IngestTask implements QuantTask {
     } else {
       // 4 MB read buffers instead of DuckDB's 32 MB per thread: half the peak memory of a large
       // CSV ingest and no slower (bench/pipeline); still twice the longest line DuckDB accepts
+      // DuckDB keeps rejected rows only for files read by column position: with quarantine,
+      // several files' headers must match instead of being lined up by name
       sb.append("read_csv(")
           .append(list)
-          .append(", header = true, union_by_name = true, buffer_size = ")
+          .append(", header = true, union_by_name = ")
+          .append(!quarantines(cfg))
+          .append(", buffer_size = ")
           .append(CSV_BUFFER_BYTES);
       Object delim = cfg.get("delimiter");
       if (delim != null) {
@@ -247,6 +359,9 @@ public final class IngestTask implements QuantTask {
       if (!asText.isEmpty() && files.size() > 1) {
         // which file a rejected value came from, for checkedAs's message
         sb.append(", filename = ").append(Sql.literal(SOURCE_FILE));
+      }
+      if (quarantines(cfg)) {
+        sb.append(", store_rejects = true");
       }
     }
     if (hive) {
@@ -339,7 +454,12 @@ public final class IngestTask implements QuantTask {
         wholeNumbers.put(c.getKey(), c.getValue());
       }
     }
-    scan = scan + ", buffer_size = " + CSV_BUFFER_BYTES + ")";
+    scan =
+        scan
+            + ", buffer_size = "
+            + CSV_BUFFER_BYTES
+            + (quarantines(cfg) ? ", store_rejects = true" : "")
+            + ")";
     return new Sniffed(scan, columns, wholeNumbers);
   }
 
@@ -574,6 +694,53 @@ public final class IngestTask implements QuantTask {
     return ": fix or remove that row, or read the column as text (schema: {"
         + column
         + ": VARCHAR}) and clean it in a later task";
+  }
+
+  /**
+   * The CSV rows DuckDB could not read ({@code store_rejects}): how many, and the first as "line N
+   * of FILE: error".
+   */
+  private record Rejected(long rows, String first) {
+    static final Rejected NONE = new Rejected(0, null);
+
+    /** The copy's rejected rows, written to {@code file} in file and line order when any. */
+    static Rejected write(Connection db, Path file) throws SQLException {
+      String errors =
+          "(SELECT s.file_path AS file, CAST(e.line AS BIGINT) AS line, e.column_name AS \"column\", e.error_type AS"
+              + " error, e.error_message AS message, e.csv_line AS line_text FROM reject_errors e"
+              + " JOIN reject_scans s USING (scan_id, file_id))";
+      Map<String, Object> summary =
+          Sql.row(
+              db,
+              "SELECT count(DISTINCT (file, line)) AS n, arg_min('line ' || line || ' of ' || file"
+                  + " || ': ' || message, (file, line)) AS first FROM "
+                  + errors);
+      long n = ((Number) summary.get("n")).longValue();
+      if (n == 0) {
+        return NONE;
+      }
+      Dataset.writeParquet(db, "SELECT * FROM " + errors + " ORDER BY file, line", file, true);
+      return new Rejected(n, (String) summary.get("first"));
+    }
+
+    /** Fails the task when more than {@code maxRate} of the rows were rejected. */
+    void enforce(String pattern, long goodRows, double maxRate) {
+      long all = goodRows + rows;
+      double rate = all == 0 ? 0 : (double) rows / all;
+      if (rate > maxRate) {
+        throw TaskFailure.nonRetryable(
+            String.format(
+                Locale.ROOT,
+                "%d of %d rows of %s could not be read (%.2f%%), above max_bad_row_rate %.2f%%;"
+                    + " the first: %s",
+                rows,
+                all,
+                pattern,
+                rate * 100,
+                maxRate * 100,
+                first));
+      }
+    }
   }
 
   /** DuckDB's message without the SQL excerpt and caret it adds to some errors. */
