@@ -170,7 +170,8 @@ public final class IngestTask implements QuantTask {
       CompletableFuture<List<Map<String, Object>>> sources =
           CompletableFuture.supplyAsync(() -> describe(files));
       String format = Configs.string(cfg, "format", formatOf(files.get(0)));
-      if (format.equals("csv") && quarantines(cfg)) {
+      boolean quarantine = format.equals("csv") && quarantines(cfg);
+      if (quarantine) {
         sameHeaders(files);
       }
       Sniffed sniffed = sniff(db, cfg, files, format);
@@ -203,9 +204,7 @@ public final class IngestTask implements QuantTask {
       String data = Dataset.scan(out);
       long rows = Dataset.rows(db, out);
       Rejected rejected =
-          format.equals("csv") && quarantines(cfg)
-              ? Rejected.write(db, ctx.outputDir().resolve(REJECTED_FILE))
-              : Rejected.NONE;
+          quarantine ? Rejected.write(db, ctx.outputDir().resolve(REJECTED_FILE)) : Rejected.NONE;
       rejected.enforce(pattern, rows, Configs.number(cfg, "max_bad_row_rate", 0.05));
       if (rows == 0) {
         throw TaskFailure.nonRetryable(
@@ -233,7 +232,7 @@ public final class IngestTask implements QuantTask {
         meta.put("timestamps_stored_in", "UTC");
       }
       meta.put("format", format);
-      if (quarantines(cfg)) {
+      if (quarantine) {
         meta.put("rows_rejected", rejected.rows());
         meta.put("rejected_file", rejected.rows() > 0 ? REJECTED_FILE : null);
       }
@@ -241,7 +240,7 @@ public final class IngestTask implements QuantTask {
       meta.put("ingested_at", Instant.now().toString());
       Json.write(ctx.outputDir().resolve(Dataset.METADATA_FILE), meta);
       ctx.output("rows", Long.toString(rows));
-      if (quarantines(cfg)) {
+      if (quarantine) {
         ctx.output("rejected", Long.toString(rejected.rows()));
       }
       if (rejected.rows() > 0) {
