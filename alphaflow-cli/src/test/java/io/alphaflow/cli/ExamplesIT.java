@@ -184,6 +184,40 @@ class ExamplesIT {
     assertThat(looser.get("state").asText()).isEqualTo("SUCCEEDED");
   }
 
+  /**
+   * Seed 002's parse errors: a line of the vendor file that does not read goes to ingest's
+   * rejected.parquet and the run goes on with the rest.
+   */
+  @Test
+  void idempotentPipelineQuarantinesALineItCannotReadAndGoesOn() throws Exception {
+    Path source = Cli.repo("examples/data/msft_daily_ohlcv.csv");
+    List<String> lines = new ArrayList<>(Files.readAllLines(source));
+    lines.set(100, lines.get(100).replaceFirst(",[^,]+,", ",n/a,")); // an open that is no number
+    Path vendor = Files.write(home.resolve("vendor.csv"), lines);
+    Cli cli = cli();
+
+    JsonNode run =
+        cli.run(
+                "run",
+                Cli.repo("examples/idempotent_pipeline.yaml").toString(),
+                "--param",
+                "input=" + vendor,
+                "--param",
+                "min_r2=-1",
+                "--json",
+                "--quiet")
+            .json();
+
+    assertThat(run.get("state").asText()).isEqualTo("SUCCEEDED");
+    assertThat(task(run, "ingest", "outputs")).contains("\"rejected\":\"1\"");
+    assertThat(task(run, "validate", "outputs")).contains("\"rows\":\"248\"");
+    Path rejected =
+        home.resolve("outputs")
+            .resolve(run.get("run_id").asText())
+            .resolve("ingest/rejected.parquet");
+    assertThat(rejected).exists();
+  }
+
   @Test
   void promoteThenRollbackThroughTheCli() {
     Cli cli = cli();
