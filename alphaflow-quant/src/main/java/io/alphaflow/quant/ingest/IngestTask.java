@@ -169,91 +169,108 @@ public final class IngestTask implements QuantTask {
       List<Path> files = expand(db, pattern);
       CompletableFuture<List<Map<String, Object>>> sources =
           CompletableFuture.supplyAsync(() -> describe(files));
-      String format = Configs.string(cfg, "format", formatOf(files.get(0)));
-      boolean quarantine = format.equals("csv") && quarantines(cfg);
-      if (quarantine) {
-        sameHeaders(files);
-      }
-      Sniffed sniffed = sniff(db, cfg, files, format);
-      if (sniffed == null) {
-        String scan = scan(cfg, files, format, Set.of());
-        Map<String, String> found = readColumns(db, scan, files);
-        Map<String, String> wholeNumbers =
-            format.equals("csv") ? sampledWholeNumbers(cfg, found, files) : Map.of();
-        sniffed =
-            new Sniffed(
-                wholeNumbers.isEmpty() ? scan : scan(cfg, files, format, wholeNumbers.keySet()),
-                found,
-                wholeNumbers);
-      }
-      String scan = sniffed.scan();
-      Map<String, String> found = sniffed.columns();
-      checkDelimiter(found, format, files.get(0));
-      Select select =
-          select(cfg, found, sniffed.wholeNumbers(), scan.contains(Sql.literal(SOURCE_FILE)));
-      Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
       try {
-        Dataset.writeParquet(
-            db, "SELECT " + select.columns() + " FROM " + scan, out, select.text());
-      } catch (SQLException e) {
-        String ts = (String) cfg.get("timestamp_column");
-        String bad = ts == null ? null : badTimestamp(db, cfg, scan, ts, found.get(ts), files);
-        throw TaskFailure.nonRetryable(
-            "cannot read " + pattern + ": " + (bad != null ? bad : firstLine(e) + fix(e)), e);
+        ingest(ctx, db, pattern, files, sources);
+      } catch (Exception | Error e) {
+        // the sources' hashing writes to the state directory: it ends before the attempt does
+        sources.exceptionally(x -> null).join();
+        throw e;
       }
-      String data = Dataset.scan(out);
-      long rows = Dataset.rows(db, out);
-      Rejected rejected =
-          quarantine ? Rejected.write(db, ctx.outputDir().resolve(REJECTED_FILE)) : Rejected.NONE;
-      rejected.enforce(pattern, rows, Configs.number(cfg, "max_bad_row_rate", 0.05));
-      if (rows == 0) {
-        throw TaskFailure.nonRetryable(
-            pattern
-                + " has no data rows"
-                + (format.equals("csv") ? " (only a header, or empty)" : ""));
-      }
-      Map<String, Object> meta = new LinkedHashMap<>();
-      meta.put("rows", rows);
-      meta.put("columns", columnList(Sql.columns(db, data)));
-      String ts = (String) cfg.get("timestamp_column");
-      if (ts != null) {
-        Map<String, Object> range =
-            Sql.row(
-                db,
-                "SELECT min("
-                    + Sql.ident(ts)
-                    + ")::VARCHAR AS first, max("
-                    + Sql.ident(ts)
-                    + ")::VARCHAR AS last FROM "
-                    + data);
-        meta.put("time_range", range);
-        meta.put("timestamp_column", ts);
-        meta.put("timezone_of_source", Configs.string(cfg, "timezone", "UTC"));
-        meta.put("timestamps_stored_in", "UTC");
-      }
-      meta.put("format", format);
-      if (quarantine) {
-        meta.put("rows_rejected", rejected.rows());
-        meta.put("rejected_file", rejected.rows() > 0 ? REJECTED_FILE : null);
-      }
-      meta.put("source_files", sources.join());
-      meta.put("ingested_at", Instant.now().toString());
-      Json.write(ctx.outputDir().resolve(Dataset.METADATA_FILE), meta);
-      ctx.output("rows", Long.toString(rows));
-      if (quarantine) {
-        ctx.output("rejected", Long.toString(rejected.rows()));
-      }
-      if (rejected.rows() > 0) {
-        ctx.log()
-            .warn(
-                rejected.rows()
-                    + " row(s) could not be read and went to "
-                    + REJECTED_FILE
-                    + "; the first: "
-                    + rejected.first());
-      }
-      ctx.log().info("ingested " + rows + " rows from " + files.size() + " file(s)");
     }
+  }
+
+  /** {@link #execute}'s work once the files are known and their hashing under way. */
+  private void ingest(
+      TaskContext ctx,
+      Connection db,
+      String pattern,
+      List<Path> files,
+      CompletableFuture<List<Map<String, Object>>> sources)
+      throws Exception {
+    Map<String, Object> cfg = ctx.config();
+    String format = Configs.string(cfg, "format", formatOf(files.get(0)));
+    boolean quarantine = format.equals("csv") && quarantines(cfg);
+    if (quarantine) {
+      sameHeaders(files);
+    }
+    Sniffed sniffed = sniff(db, cfg, files, format);
+    if (sniffed == null) {
+      String scan = scan(cfg, files, format, Set.of());
+      Map<String, String> found = readColumns(db, scan, files);
+      Map<String, String> wholeNumbers =
+          format.equals("csv") ? sampledWholeNumbers(cfg, found, files) : Map.of();
+      sniffed =
+          new Sniffed(
+              wholeNumbers.isEmpty() ? scan : scan(cfg, files, format, wholeNumbers.keySet()),
+              found,
+              wholeNumbers);
+    }
+    String scan = sniffed.scan();
+    Map<String, String> found = sniffed.columns();
+    checkDelimiter(found, format, files.get(0));
+    Select select =
+        select(cfg, found, sniffed.wholeNumbers(), scan.contains(Sql.literal(SOURCE_FILE)));
+    Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
+    try {
+      Dataset.writeParquet(db, "SELECT " + select.columns() + " FROM " + scan, out, select.text());
+    } catch (SQLException e) {
+      String ts = (String) cfg.get("timestamp_column");
+      String bad = ts == null ? null : badTimestamp(db, cfg, scan, ts, found.get(ts), files);
+      throw TaskFailure.nonRetryable(
+          "cannot read " + pattern + ": " + (bad != null ? bad : firstLine(e) + fix(e)), e);
+    }
+    String data = Dataset.scan(out);
+    long rows = Dataset.rows(db, out);
+    Rejected rejected =
+        quarantine ? Rejected.write(db, ctx.outputDir().resolve(REJECTED_FILE)) : Rejected.NONE;
+    rejected.enforce(pattern, rows, Configs.number(cfg, "max_bad_row_rate", 0.05));
+    if (rows == 0) {
+      throw TaskFailure.nonRetryable(
+          pattern
+              + " has no data rows"
+              + (format.equals("csv") ? " (only a header, or empty)" : ""));
+    }
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("rows", rows);
+    meta.put("columns", columnList(Sql.columns(db, data)));
+    String ts = (String) cfg.get("timestamp_column");
+    if (ts != null) {
+      Map<String, Object> range =
+          Sql.row(
+              db,
+              "SELECT min("
+                  + Sql.ident(ts)
+                  + ")::VARCHAR AS first, max("
+                  + Sql.ident(ts)
+                  + ")::VARCHAR AS last FROM "
+                  + data);
+      meta.put("time_range", range);
+      meta.put("timestamp_column", ts);
+      meta.put("timezone_of_source", Configs.string(cfg, "timezone", "UTC"));
+      meta.put("timestamps_stored_in", "UTC");
+    }
+    meta.put("format", format);
+    if (quarantine) {
+      meta.put("rows_rejected", rejected.rows());
+      meta.put("rejected_file", rejected.rows() > 0 ? REJECTED_FILE : null);
+    }
+    meta.put("source_files", sources.join());
+    meta.put("ingested_at", Instant.now().toString());
+    Json.write(ctx.outputDir().resolve(Dataset.METADATA_FILE), meta);
+    ctx.output("rows", Long.toString(rows));
+    if (quarantine) {
+      ctx.output("rejected", Long.toString(rejected.rows()));
+    }
+    if (rejected.rows() > 0) {
+      ctx.log()
+          .warn(
+              rejected.rows()
+                  + " row(s) could not be read and went to "
+                  + REJECTED_FILE
+                  + "; the first: "
+                  + rejected.first());
+    }
+    ctx.log().info("ingested " + rows + " rows from " + files.size() + " file(s)");
   }
 
   private static List<Path> expand(Connection db, String pattern) throws SQLException {
