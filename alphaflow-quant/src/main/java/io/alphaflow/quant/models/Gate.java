@@ -1,13 +1,14 @@
 package io.alphaflow.quant.models;
 
 import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.flow.DidYouMean;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Metric thresholds: {@code {r2: {min: 0.1}, rmse: {max: 0.05}}}, or {@code {auc: 0.55}} for a
+ * Metric thresholds: {@code {r2: {min: 0.1}, rmse: {max: 0.05}}}, or {@code {roc_auc: 0.55}} for a
  * minimum. {@code min_vs_champion} / {@code max_vs_champion} compare with the current champion's
  * value (e.g. {@code roc_auc: {min_vs_champion: -0.01}}: at most 0.01 worse).
  */
@@ -47,6 +48,14 @@ record Gate(String metric, Double min, Double max, Double minVsChampion, Double 
     }
     m.forEach(
         (k, v) -> {
+          if (!Metrics.GATEABLE.contains(String.valueOf(k))) {
+            // found when the flow loads, not after the model it gates has been trained
+            out.add(
+                new ConfigProblem(
+                    key + "." + k,
+                    "unknown metric '" + k + "'",
+                    DidYouMean.hint(String.valueOf(k), Metrics.GATEABLE)));
+          }
           if (v instanceof Map<?, ?> b) {
             for (Object bound : b.keySet()) {
               if (!List.of("min", "max", "min_vs_champion", "max_vs_champion").contains(bound)) {

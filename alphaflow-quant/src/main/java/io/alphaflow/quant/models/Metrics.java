@@ -20,6 +20,29 @@ import java.util.Map;
  * sums of whole numbers, exact in any order, use every thread.
  */
 final class Metrics {
+  /**
+   * The numbers evaluate reports that a gate can compare: a regression's, then a classification's
+   * (rows in both).
+   */
+  static final List<String> GATEABLE =
+      List.of(
+          "rows",
+          "r2",
+          "rmse",
+          "mae",
+          "hit_rate",
+          "ic_periods",
+          "ic_mean",
+          "ic_tstat",
+          "rank_ic_mean",
+          "rank_ic_tstat",
+          "accuracy",
+          "precision",
+          "recall",
+          "f1",
+          "roc_auc",
+          "log_loss");
+
   private Metrics() {}
 
   /**

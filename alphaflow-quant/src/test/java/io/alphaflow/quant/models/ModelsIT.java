@@ -367,6 +367,37 @@ class ModelsIT {
     assertThat(((Number) overall.get("roc_auc")).doubleValue()).isBetween(0.6, 1.0);
     assertThat(overall.get("confusion_matrix").toString()).contains("tp=", "fp=", "tn=", "fn=");
     assertThat(overall.keySet().toString()).contains("precision", "recall", "f1", "log_loss");
+
+    // every number either kind reports is a metric a gate may name, and no other
+    RunResult regression = run("model: {type: linear_regression}", "ic_period: hour");
+    Map<?, ?> regressionOverall =
+        (Map<?, ?>) Json.read(out(regression, "evaluate").resolve("metrics.json")).get("overall");
+    java.util.Set<String> numbers = new java.util.TreeSet<>();
+    for (Map<?, ?> m : List.of(overall, regressionOverall)) {
+      m.forEach(
+          (k, v) -> {
+            if (v instanceof Number) {
+              numbers.add(String.valueOf(k));
+            }
+          });
+    }
+    assertThat(numbers).containsExactlyInAnyOrderElementsOf(Metrics.GATEABLE);
+  }
+
+  /**
+   * A gate naming no metric evaluate reports is refused when the flow loads, not after training.
+   */
+  @Test
+  void aGateOnAnUnknownMetricIsRefusedWhenTheFlowLoads() {
+    assertThatThrownBy(() -> run("model: {type: linear_regression}", "gate: {rocauc: 0.55}"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("task 'evaluate'")
+        .hasMessageContaining("unknown metric 'rocauc'")
+        .hasMessageContaining("did you mean 'roc_auc'?");
+    assertThatThrownBy(() -> run("model: {type: linear_regression}", "gate: {sharpe: {min: 1}}"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("unknown metric 'sharpe'")
+        .hasMessageContaining("known: rows, r2, rmse");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.alphaflow.core.flow.internal;
 
 import io.alphaflow.core.dag.Dag;
 import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.flow.DidYouMean;
 import io.alphaflow.core.flow.Flow;
 import io.alphaflow.core.flow.FlowProblem;
 import io.alphaflow.core.flow.ParamSpec;

@@ -8,6 +8,7 @@ import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.alphaflow.core.flow.DidYouMean;
 import io.alphaflow.core.flow.Durations;
 import io.alphaflow.core.flow.FlowProblem;
 import java.io.IOException;

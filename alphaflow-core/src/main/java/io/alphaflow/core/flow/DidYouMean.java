@@ -1,14 +1,14 @@
-package io.alphaflow.core.flow.internal;
+package io.alphaflow.core.flow;
 
 import java.util.Collection;
 import java.util.Locale;
 
-/** Suggests the closest known name for a misspelled one. */
-final class DidYouMean {
+/** Suggests the closest known name for a misspelled one (a config key, a metric, a type). */
+public final class DidYouMean {
   private DidYouMean() {}
 
   /** The closest candidate within a small edit distance, or null. */
-  static String closest(String typo, Collection<String> candidates) {
+  public static String closest(String typo, Collection<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String c : candidates) {
@@ -21,7 +21,8 @@ final class DidYouMean {
     return best != null && bestDistance <= Math.max(2, typo.length() / 3) ? best : null;
   }
 
-  static String hint(String typo, Collection<String> candidates) {
+  /** "did you mean 'x'? (known: ...)", or just the known names when none is close. */
+  public static String hint(String typo, Collection<String> candidates) {
     String c = closest(typo, candidates);
     String known = "known: " + String.join(", ", candidates);
     return c == null ? known : "did you mean '" + c + "'? (" + known + ")";
