@@ -116,6 +116,48 @@ class FeaturesIT {
         .isCloseTo((Double) allRows, offset(1e-12));
   }
 
+  /**
+   * A file a flow names itself, not an upstream task's output, is part of the cache key by its
+   * content: rewritten in place, the task runs again instead of serving the old file's features.
+   */
+  @Test
+  void aFileTheFlowNamesItselfIsCachedByItsContent() throws Exception {
+    Path input = dir.resolve("prices.parquet");
+    String write =
+        "COPY (SELECT TIMESTAMP '2024-01-01' + to_minutes(i) AS ts, i * %s AS x FROM range(%d) t(i))"
+            + " TO '"
+            + input
+            + "' (FORMAT parquet)";
+    String yaml =
+        """
+        name: own_file
+        tasks:
+          - id: features
+            type: features
+            config: {input: "%s", time_column: ts, features: [{fn: ma, column: x, window: 3}]}
+        """
+            .formatted(input);
+    try (var store = new io.alphaflow.core.store.memory.InMemoryStore();
+        var engine =
+            io.alphaflow.core.execution.Engine.builder(store)
+                .tasks(TestFlows.registry())
+                .home(dir.resolve("cache-home"))
+                .build()) {
+      QuantRuns.exec(write.formatted("1.0", 100));
+      var first = engine.run(TestFlows.parse(yaml), Map.of());
+      var same = engine.run(TestFlows.parse(yaml), Map.of());
+      QuantRuns.exec(write.formatted("2.0", 200));
+      var rewritten = engine.run(TestFlows.parse(yaml), Map.of());
+
+      assertThat(first.tasks().get(0).state()).isEqualTo(io.alphaflow.core.run.TaskState.SUCCEEDED);
+      assertThat(same.tasks().get(0).state())
+          .isEqualTo(io.alphaflow.core.run.TaskState.SKIPPED_CACHED);
+      assertThat(rewritten.tasks().get(0).state())
+          .isEqualTo(io.alphaflow.core.run.TaskState.SUCCEEDED);
+      assertThat(rewritten.tasks().get(0).outputs()).containsEntry("rows", "200");
+    }
+  }
+
   @Test
   void seed001SetZscoreRsiAndSqlOnRealPrices() {
     var r =

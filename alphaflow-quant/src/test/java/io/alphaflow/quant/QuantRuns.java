@@ -59,6 +59,15 @@ final class QuantRuns {
     }
   }
 
+  /** Runs a statement on a DuckDB of its own (writing a test's input file). */
+  static void exec(String sql) {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      Sql.exec(c, sql);
+    } catch (SQLException e) {
+      throw new AssertionError(sql, e);
+    }
+  }
+
   static Object scalar(String sql) {
     return query(sql).get(0).values().iterator().next();
   }
