@@ -40,8 +40,9 @@ public interface QuantTask extends Task {
       return resolvedConfig; // the task says what is wrong with it
     }
     Map<String, Object> content = new LinkedHashMap<>();
-    if (Files.isDirectory(path)) {
-      content.put("files", ContentHash.of(path).hash());
+    boolean directory = Files.isDirectory(path);
+    if (directory) {
+      content.put("files", ContentHash.of(path).hash()); // its data and metadata
       path = path.resolve(Dataset.DATA_FILE);
     }
     if (Files.isRegularFile(path)) {
@@ -50,7 +51,12 @@ public interface QuantTask extends Task {
       } catch (UncheckedIOException e) {
         return resolvedConfig; // a file of its chain is gone: the task says which, and what to do
       }
-      for (String name : new String[] {Dataset.METADATA_FILE, Dataset.FEATURE_METADATA_FILE}) {
+      // the metadata beside a file (a directory's was hashed with it)
+      String[] beside =
+          directory
+              ? new String[0]
+              : new String[] {Dataset.METADATA_FILE, Dataset.FEATURE_METADATA_FILE};
+      for (String name : beside) {
         Path meta = Dataset.metadataFile(path, name);
         if (Files.isRegularFile(meta)) {
           content.put(name, ContentHash.ofFile(meta));

@@ -104,8 +104,10 @@ public final class CodeVersion {
         location,
         l -> {
           String declared = Files.isDirectory(l) ? null : manifestVersion(l);
-          // a snapshot's version names no one build: its classes do
-          return declared != null && !declared.endsWith("-SNAPSHOT") ? declared : ofLocation(l);
+          // a snapshot's version names no one build: its classes do (hashed once a location)
+          return declared != null && !declared.endsWith("-SNAPSHOT")
+              ? declared
+              : BY_LOCATION.computeIfAbsent(l, CodeVersion::ofLocation);
         });
   }
 
