@@ -81,13 +81,13 @@ final class DemoCommand implements Callable<Integer> {
         code = RunReporter.resume(engine, runOptions, out, err, runId);
       }
       if (!runOptions.json) {
-        summary(out, ws, result[0].runId());
+        summary(out, ws, result[0].runId(), flowFile);
       }
       return code;
     }
   }
 
-  private void summary(PrintWriter out, Workspace ws, String runId) {
+  private void summary(PrintWriter out, Workspace ws, String runId, Path flowFile) {
     RunState state = ws.store().findRun(runId).orElseThrow().state();
     out.println();
     out.println("summary of run " + runId + " (" + state + ")");
@@ -130,7 +130,17 @@ final class DemoCommand implements Callable<Integer> {
             + " | alphaflow logs "
             + runId
             + " train | alphaflow graph "
-            + FLOW);
+            + fromHere(flowFile));
     out.flush();
+  }
+
+  /**
+   * The path to give a command typed where the user is: relative when under the working directory,
+   * else absolute (the demo runs from anywhere through bin/alphaflow).
+   */
+  private static Path fromHere(Path file) {
+    Path here = Path.of("").toAbsolutePath();
+    Path abs = file.toAbsolutePath().normalize();
+    return abs.startsWith(here) ? here.relativize(abs) : abs;
   }
 }

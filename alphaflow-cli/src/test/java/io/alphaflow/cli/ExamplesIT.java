@@ -272,6 +272,10 @@ class ExamplesIT {
         .contains("approved by demo --auto-approve")
         .contains("r2=")
         .contains("models      :");
+    // the command it suggests names the flow where the user can open it
+    String graph =
+        approved.out().lines().filter(l -> l.startsWith("next")).findFirst().orElseThrow();
+    assertThat(Path.of(graph.substring(graph.indexOf("alphaflow graph ") + 16).strip())).exists();
   }
 
   @Test
