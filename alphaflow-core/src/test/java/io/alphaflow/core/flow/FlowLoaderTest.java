@@ -83,6 +83,19 @@ class FlowLoaderTest {
   }
 
   @Test
+  void tasksKeyedByIdAreShownTheListForm() {
+    List<FlowProblem> p = problems("name: f\ntasks:\n  extract:\n    type: noop\n");
+    assertThat(p)
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.line()).isEqualTo(3);
+              assertThat(x.message()).isEqualTo("tasks should be a list, not a mapping");
+              assertThat(x.hint()).contains("'- id: extract'");
+            });
+  }
+
+  @Test
   void duplicateTaskIdIsReported() {
     List<FlowProblem> p =
         problems("name: f\ntasks:\n  - id: a\n    type: noop\n  - id: a\n    type: noop\n");

@@ -95,9 +95,26 @@ public final class SchemaCheck {
           doc.problemAt(
               at,
               field + " should be " + expectedType(schemaNode) + ", not " + describe(value),
-              null);
+              typeHint(field, schemaNode, value));
       default -> doc.problemAt(at, m.getMessage().replaceFirst("^\\S+: ", field + ": "), null);
     };
+  }
+
+  /**
+   * What to write instead, where the mistake has a usual shape: a list written as a mapping (tasks
+   * keyed by their id, as in other orchestrators' files).
+   */
+  private static String typeHint(String field, JsonNode typeNode, JsonNode value) {
+    if (!expectedType(typeNode).contains(typeName("array")) || value == null || !value.isObject()) {
+      return null;
+    }
+    if (field.equals("tasks") || field.equals("stages")) {
+      String first = value.fieldNames().hasNext() ? value.fieldNames().next() : "extract";
+      return "write each as a list item that starts with its id: '- id: "
+          + first
+          + "', its other fields indented under it";
+    }
+    return "write each item on its own line, starting with '- '";
   }
 
   private static String expectedType(JsonNode typeNode) {
