@@ -104,8 +104,14 @@ class EngineTest {
     assertThat(t.get("flaky").error())
         .isEqualTo("task 'flaky' failed on attempt 3 of 3: simulated exit code 3");
     assertThat(t.get("after").state()).isEqualTo(TaskState.UPSTREAM_FAILED);
-    assertThat(events.stream().filter(e -> e.type() == EventType.TASK_RETRYING).count())
-        .isEqualTo(2);
+    assertThat(events.stream().filter(e -> e.type() == EventType.TASK_RETRYING))
+        .hasSize(2)
+        .allSatisfy(
+            e ->
+                assertThat(e.message())
+                    .startsWith("attempt ")
+                    .containsPattern(
+                        "; next attempt in \\S+ at [-0-9]+T[0-9:]+(\\.[0-9]{1,3})?Z$"));
     assertThat(r.error()).contains("flaky (FAILED)").contains("after (UPSTREAM_FAILED)");
   }
 

@@ -29,6 +29,7 @@ import io.alphaflow.core.task.Task;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -729,7 +730,7 @@ public final class RunLoop {
               + "; next attempt in "
               + Durations.format(Duration.between(now, at))
               + " at "
-              + at);
+              + at.truncatedTo(ChronoUnit.MILLIS));
       retries.add(new Timer(at, r.taskId(), r.attempt()));
     } else {
       fail(r, failure, now);
