@@ -139,7 +139,7 @@ public final class ShellTask implements Task {
       if (ctx.config().get("env") instanceof Map<?, ?> extra) {
         extra.forEach((k, v) -> env.put(String.valueOf(k), String.valueOf(v)));
       }
-      ctx.log().info("$ " + String.join(" ", command));
+      ctx.log().info("$ " + quoted(command));
       Process process;
       try {
         process = pb.start();
@@ -196,5 +196,22 @@ public final class ShellTask implements Task {
       // the message is still useful without the last line
     }
     return "";
+  }
+
+  /**
+   * The command as a POSIX shell would take it, so the log's {@code $ ...} line can be pasted to
+   * run it again by hand: an argument with a space, a quote or a shell character is single-quoted.
+   */
+  static String quoted(List<String> command) {
+    StringBuilder sb = new StringBuilder();
+    for (String arg : command) {
+      sb.append(sb.isEmpty() ? "" : " ");
+      if (!arg.isEmpty() && arg.matches("[A-Za-z0-9_@%+=:,./-]+")) {
+        sb.append(arg);
+      } else {
+        sb.append('\'').append(arg.replace("'", "'\\''")).append('\'');
+      }
+    }
+    return sb.toString();
   }
 }
