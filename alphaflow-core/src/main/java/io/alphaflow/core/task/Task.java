@@ -46,6 +46,15 @@ public interface Task {
   }
 
   /**
+   * {@link #idempotent()} for a task of this type with this (unresolved) config: by default the
+   * type's answer. A type that runs another one answers for it (the {@code java} type for the class
+   * its config names).
+   */
+  default boolean idempotent(Map<String, Object> config) {
+    return idempotent();
+  }
+
+  /**
    * What identifies this task's work, from its resolved config: by default the config itself. A
    * type whose config names external files returns their content hashes instead of their paths, so
    * renamed but identical data still hits the cache.
@@ -62,6 +71,13 @@ public interface Task {
    */
   default boolean readsParams() {
     return true;
+  }
+
+  /**
+   * {@link #readsParams()} for a task of this type with this config; see {@link #idempotent(Map)}.
+   */
+  default boolean readsParams(Map<String, Object> config) {
+    return readsParams();
   }
 
   /**

@@ -667,6 +667,34 @@ class EngineTest {
     assertThat(work.resolve("runs.txt")).hasContent("v1\nv2-changed");
   }
 
+  /**
+   * The class a {@code java} task names answers for it, as its own type would: an idempotent class
+   * is cached without {@code cache: true}, and its config is checked when the flow loads.
+   */
+  @Test
+  void aJavaTaskIsCachedAndCheckedAsItsClassSays() {
+    String flow =
+        """
+        name: plugin
+        tasks:
+          - {id: a, type: java, config: {class: io.alphaflow.core.testkit.VersionedTask}}
+          - {id: b, type: java, config: {class: io.alphaflow.core.testkit.FlakyTask}}
+        """;
+    RunResult first = run(flow);
+    RunResult second = run(flow);
+
+    assertThat(byId(second).get("a").state()).isEqualTo(TaskState.SKIPPED_CACHED);
+    assertThat(byId(second).get("b").state())
+        .isEqualTo(TaskState.SUCCEEDED); // flaky: not idempotent
+    assertThat(byId(first).get("b").cacheKey()).isNull();
+    assertThatThrownBy(
+            () ->
+                TestFlows.parse(
+                    "name: f\ntasks: [{id: a, type: java, config:"
+                        + " {class: io.alphaflow.core.testkit.FlakyTask, fail_times: many}}]\n"))
+        .hasMessageContaining("not a count: many");
+  }
+
   @Test
   void javaTaskNamingAnUnregisteredClassIsAValidationError() {
     assertThatThrownBy(

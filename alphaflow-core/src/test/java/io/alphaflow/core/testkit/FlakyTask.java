@@ -1,9 +1,12 @@
 package io.alphaflow.core.testkit;
 
+import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskContext;
 import io.alphaflow.core.task.TaskFailure;
 import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Type {@code flaky}: fails its first {@code config.fail_times} attempts (exit code {@code
@@ -14,6 +17,14 @@ public final class FlakyTask implements Task {
   @Override
   public String type() {
     return "flaky";
+  }
+
+  @Override
+  public List<ConfigProblem> validate(Map<String, Object> config) {
+    Object times = config.getOrDefault("fail_times", 0);
+    return (times instanceof Integer || times instanceof Long) && ((Number) times).longValue() >= 0
+        ? List.of()
+        : List.of(new ConfigProblem("fail_times", "not a count: " + times, "e.g. fail_times: 2"));
   }
 
   @Override

@@ -32,7 +32,7 @@ final class CacheKeys {
     parts.put("type", task.type());
     parts.put("version", task.codeVersion());
     parts.put("work", task.cacheIdentity(resolvedConfig));
-    parts.put("params", task.readsParams() ? new TreeMap<>(params) : Map.of());
+    parts.put("params", task.readsParams(resolvedConfig) ? new TreeMap<>(params) : Map.of());
     parts.put("inputs", new TreeMap<>(upstream).values());
     String text = JSON.writeValueAsString(parts);
     for (Map.Entry<String, String> u : upstream.entrySet()) {

@@ -576,7 +576,7 @@ public final class RunLoop {
    */
   private TaskAttempt.Cache cacheFor(TaskSpec spec) {
     Task task = parts.tasks().get(spec.type());
-    if (!(spec.cache() != null ? spec.cache() : task.idempotent())) {
+    if (!(spec.cache() != null ? spec.cache() : task.idempotent(spec.config()))) {
       return null;
     }
     Map<String, String> upstream = new HashMap<>();

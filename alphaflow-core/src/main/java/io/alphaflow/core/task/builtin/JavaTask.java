@@ -1,6 +1,7 @@
 package io.alphaflow.core.task.builtin;
 
 import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.flow.TaskSpec;
 import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskContext;
 import java.util.LinkedHashMap;
@@ -12,7 +13,8 @@ import java.util.ServiceLoader;
 /**
  * Runs a {@link Task} implementation named by class in {@code config.class}. The class must be
  * registered with {@link ServiceLoader} like any task type; this form lets a flow name a class
- * without relying on its type name.
+ * without relying on its type name. The class answers for the task throughout: its config checks,
+ * whether it is cached by default, whether params are part of its key, and its code version.
  */
 public final class JavaTask implements Task {
   @Override
@@ -26,7 +28,8 @@ public final class JavaTask implements Task {
     if (!(cls instanceof String name) || name.isBlank()) {
       return List.of(new ConfigProblem("", "missing 'class'", "e.g. class: com.example.MyTask"));
     }
-    if (find(name).isEmpty()) {
+    Optional<Task> task = find(name);
+    if (task.isEmpty()) {
       return List.of(
           new ConfigProblem(
               "class",
@@ -34,7 +37,22 @@ public final class JavaTask implements Task {
               "put its jar on the class path and list the class in"
                   + " META-INF/services/io.alphaflow.core.task.Task"));
     }
-    return List.of();
+    return task.get().validate(config);
+  }
+
+  @Override
+  public List<ConfigProblem> validateInFlow(TaskSpec self, List<TaskSpec> upstream) {
+    return named(self.config()).map(t -> t.validateInFlow(self, upstream)).orElse(List.of());
+  }
+
+  @Override
+  public boolean idempotent(Map<String, Object> config) {
+    return named(config).map(t -> t.idempotent(config)).orElse(false);
+  }
+
+  @Override
+  public boolean readsParams(Map<String, Object> config) {
+    return named(config).map(t -> t.readsParams(config)).orElse(true);
   }
 
   /**
@@ -43,13 +61,12 @@ public final class JavaTask implements Task {
    */
   @Override
   public Object cacheIdentity(Map<String, Object> resolvedConfig) throws Exception {
-    String name = String.valueOf(resolvedConfig.get("class"));
-    Task task = find(name).orElse(null);
+    Task task = named(resolvedConfig).orElse(null);
     if (task == null) {
       return resolvedConfig; // execute says it is gone
     }
     Map<String, Object> identity = new LinkedHashMap<>();
-    identity.put("class", name);
+    identity.put("class", resolvedConfig.get("class"));
     identity.put("code_version", task.codeVersion());
     identity.put("work", task.cacheIdentity(resolvedConfig));
     return identity;
@@ -64,6 +81,10 @@ public final class JavaTask implements Task {
                 () ->
                     new IllegalStateException("Task class '" + name + "' is no longer registered"));
     task.execute(context);
+  }
+
+  private static Optional<Task> named(Map<String, Object> config) {
+    return config.get("class") instanceof String name ? find(name) : Optional.empty();
   }
 
   private static Optional<Task> find(String className) {
