@@ -1,6 +1,7 @@
 package io.alphaflow.quant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.alphaflow.core.run.RunState;
 import io.alphaflow.quant.data.Json;
@@ -278,5 +279,31 @@ class ValidateIT {
     assertThat(runs.run(yaml).state()).isEqualTo(RunState.FAILED);
     assertThat(runs.task("validate").error())
         .contains("column spi is 0.72% null, above its max_null_rate 0.10%");
+  }
+
+  /**
+   * A rate limit written as a percentage ({@code 5} for 5%) would be a limit nothing ever passes:
+   * refused when the flow loads, or when a template resolves to it.
+   */
+  @Test
+  void aRateLimitThatIsNotAFractionIsRefused() throws Exception {
+    Path csv = dirtyCsv(3);
+    String percent = CONTRACT.replace("max_bad_row_rate: 0.2", "max_bad_row_rate: 5");
+    String nullRate =
+        CONTRACT.replace("volume: {type: int, min: 0}", "volume: {type: int, max_null_rate: 10}");
+    String templated =
+        flow(csv, CONTRACT.replace("max_bad_row_rate: 0.2", "max_bad_row_rate: \"${params.rate}\""))
+            .replace("tasks:", "params: {rate: {type: float, default: 20}}\ntasks:");
+
+    assertThatThrownBy(() -> runs.run(flow(csv, percent)))
+        .hasMessageContaining(
+            "'max_bad_row_rate' must be a fraction between 0 and 1 (0.05 is 5%), was '5'");
+    assertThatThrownBy(() -> runs.run(flow(csv, nullRate)))
+        .hasMessageContaining(
+            "'columns.volume.max_null_rate' must be a fraction between 0 and 1 (0.05 is 5%)")
+        .hasMessageContaining("hint: max_null_rate: 0.01 (1%)");
+    assertThat(runs.run(templated).state()).isEqualTo(RunState.FAILED);
+    assertThat(runs.task("validate").error())
+        .contains("'max_bad_row_rate' must be a fraction between 0 and 1 (0.05 is 5%), was '20");
   }
 }

@@ -34,6 +34,43 @@ public final class Configs {
     }
   }
 
+  /**
+   * A share between 0 and 1 (a rate limit such as {@code max_bad_row_rate}); a value outside it
+   * fails, since {@code 5} meant as 5% would be a limit no data ever passes.
+   */
+  public static double fraction(Map<String, Object> config, String key, double fallback) {
+    double d = number(config, key, fallback);
+    if (!(d >= 0 && d <= 1)) {
+      throw TaskFailure.nonRetryable(fractionMessage(key, config.get(key)));
+    }
+    return d;
+  }
+
+  /**
+   * The problem with {@code value} as the share at {@code field} (a key, or a dotted path such as
+   * {@code columns.volume.max_null_rate}) when the flow is loaded, or nothing; a template is
+   * checked once it is resolved.
+   */
+  public static List<ConfigProblem> fractionProblem(String field, Object value) {
+    if (value == null || String.valueOf(value).contains("${")) {
+      return List.of();
+    }
+    try {
+      double d = Double.parseDouble(String.valueOf(value));
+      if (d >= 0 && d <= 1) {
+        return List.of();
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    String key = field.substring(field.lastIndexOf('.') + 1);
+    return List.of(new ConfigProblem(field, fractionMessage(field, value), key + ": 0.01 (1%)"));
+  }
+
+  private static String fractionMessage(String key, Object value) {
+    return "'" + key + "' must be a fraction between 0 and 1 (0.05 is 5%), was '" + value + "'";
+  }
+
   public static long integer(Map<String, Object> config, String key, long fallback) {
     Object v = config.get(key);
     if (v == null) {

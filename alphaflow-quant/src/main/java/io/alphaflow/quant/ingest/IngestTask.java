@@ -73,32 +73,13 @@ public final class IngestTask implements QuantTask {
               "unknown on_bad_rows '" + onBad + "'",
               "use fail (the default) or quarantine"));
     }
-    Object rate = config.get("max_bad_row_rate");
-    if (rate != null && !isFraction(rate)) {
-      problems.add(
-          new ConfigProblem(
-              "max_bad_row_rate",
-              "'max_bad_row_rate' must be a fraction between 0 and 1, was '" + rate + "'",
-              "max_bad_row_rate: 0.01"));
-    }
+    problems.addAll(Configs.fractionProblem("max_bad_row_rate", config.get("max_bad_row_rate")));
     if (config.get("schema") != null && !(config.get("schema") instanceof Map<?, ?>)) {
       problems.add(
           new ConfigProblem(
               "schema", "'schema' must map column names to types", "schema: {close: DOUBLE}"));
     }
     return problems;
-  }
-
-  private static boolean isFraction(Object value) {
-    if (String.valueOf(value).contains("${")) {
-      return true; // a template, checked when it is resolved
-    }
-    try {
-      double d = Double.parseDouble(String.valueOf(value));
-      return d >= 0 && d <= 1;
-    } catch (NumberFormatException e) {
-      return false;
-    }
   }
 
   /**
@@ -223,7 +204,7 @@ public final class IngestTask implements QuantTask {
     long rows = Dataset.rows(db, out);
     Rejected rejected =
         quarantine ? Rejected.write(db, ctx.outputDir().resolve(REJECTED_FILE)) : Rejected.NONE;
-    rejected.enforce(pattern, rows, Configs.number(cfg, "max_bad_row_rate", 0.05));
+    rejected.enforce(pattern, rows, Configs.fraction(cfg, "max_bad_row_rate", 0.05));
     if (rows == 0) {
       throw TaskFailure.nonRetryable(
           pattern

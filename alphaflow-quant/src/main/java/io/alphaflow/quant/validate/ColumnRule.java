@@ -24,7 +24,20 @@ record ColumnRule(
         !Boolean.FALSE.equals(m.get("nullable")),
         number(m.get("min"), name, "min"),
         number(m.get("max"), name, "max"),
-        number(m.get("max_null_rate"), name, "max_null_rate"));
+        rate(m.get("max_null_rate"), name));
+  }
+
+  private static Double rate(Object v, String column) {
+    Double d = number(v, column, "max_null_rate");
+    if (d != null && !(d >= 0 && d <= 1)) {
+      throw TaskFailure.nonRetryable(
+          "contract for column '"
+              + column
+              + "': max_null_rate must be a fraction between 0 and 1 (0.05 is 5%), was '"
+              + v
+              + "'");
+    }
+    return d;
   }
 
   private static Double number(Object v, String column, String key) {

@@ -67,7 +67,13 @@ public final class ValidateTask implements QuantTask {
                     "unknown type '" + type + "'",
                     "use one of " + String.join(", ", ColumnRule.TYPES)));
           }
+          if (spec instanceof Map<?, ?> s) {
+            problems.addAll(
+                Configs.fractionProblem(
+                    "columns." + name + ".max_null_rate", s.get("max_null_rate")));
+          }
         });
+    problems.addAll(Configs.fractionProblem("max_bad_row_rate", config.get("max_bad_row_rate")));
     Object gap = config.get("max_gap");
     if (gap != null) {
       try {
@@ -183,7 +189,7 @@ public final class ValidateTask implements QuantTask {
       ctx.output("rows", Long.toString(report.validRows()));
       ctx.output("quarantined", Long.toString(report.badRows()));
       ctx.output("quality_score", String.format(Locale.ROOT, "%.6f", report.qualityScore()));
-      report.enforce(Configs.number(cfg, "max_bad_row_rate", 0.05));
+      report.enforce(Configs.fraction(cfg, "max_bad_row_rate", 0.05));
     }
   }
 
