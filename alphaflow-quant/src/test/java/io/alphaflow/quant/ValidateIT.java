@@ -283,10 +283,11 @@ class ValidateIT {
 
   /**
    * A rate limit written as a percentage ({@code 5} for 5%) would be a limit nothing ever passes:
-   * refused when the flow loads, or when a template resolves to it.
+   * refused when the flow loads, or when a template resolves to it; so are a range no value fits
+   * and a bound that is not a number.
    */
   @Test
-  void aRateLimitThatIsNotAFractionIsRefused() throws Exception {
+  void aLimitThatCannotBeMeantIsRefused() throws Exception {
     Path csv = dirtyCsv(3);
     String percent = CONTRACT.replace("max_bad_row_rate: 0.2", "max_bad_row_rate: 5");
     String nullRate =
@@ -302,6 +303,11 @@ class ValidateIT {
         .hasMessageContaining(
             "'columns.volume.max_null_rate' must be a fraction between 0 and 1 (0.05 is 5%)")
         .hasMessageContaining("hint: max_null_rate: 0.01 (1%)");
+    assertThatThrownBy(
+            () -> runs.run(flow(csv, CONTRACT.replace("min: 0, max: 1000", "min: 1000, max: 0"))))
+        .hasMessageContaining("column 'price': min 1000 is above max 0: every row would fail");
+    assertThatThrownBy(() -> runs.run(flow(csv, CONTRACT.replace("max: 1000", "max: lots"))))
+        .hasMessageContaining("column 'price': max must be a number, was 'lots'");
     assertThat(runs.run(templated).state()).isEqualTo(RunState.FAILED);
     assertThat(runs.task("validate").error())
         .contains("'max_bad_row_rate' must be a fraction between 0 and 1 (0.05 is 5%), was '20");

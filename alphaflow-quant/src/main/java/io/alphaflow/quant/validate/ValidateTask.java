@@ -68,6 +68,7 @@ public final class ValidateTask implements QuantTask {
                     "use one of " + String.join(", ", ColumnRule.TYPES)));
           }
           if (spec instanceof Map<?, ?> s) {
+            problems.addAll(range(String.valueOf(name), s.get("min"), s.get("max")));
             problems.addAll(
                 Configs.fractionProblem(
                     "columns." + name + ".max_null_rate", s.get("max_null_rate")));
@@ -83,6 +84,43 @@ public final class ValidateTask implements QuantTask {
       }
     }
     return problems;
+  }
+
+  /** A column's min and max: numbers (or templates), the min not above the max. */
+  private static List<ConfigProblem> range(String column, Object min, Object max) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    Double lo = bound(column, "min", min, problems);
+    Double hi = bound(column, "max", max, problems);
+    if (lo != null && hi != null && lo > hi) {
+      problems.add(
+          new ConfigProblem(
+              "columns." + column + ".min",
+              "column '"
+                  + column
+                  + "': min "
+                  + min
+                  + " is above max "
+                  + max
+                  + ": every row would fail",
+              "swap them"));
+    }
+    return problems;
+  }
+
+  private static Double bound(String column, String key, Object v, List<ConfigProblem> problems) {
+    if (v == null || String.valueOf(v).contains("${")) {
+      return null;
+    }
+    try {
+      return Double.parseDouble(String.valueOf(v));
+    } catch (NumberFormatException e) {
+      problems.add(
+          new ConfigProblem(
+              "columns." + column + "." + key,
+              "column '" + column + "': " + key + " must be a number, was '" + v + "'",
+              key + ": 0"));
+      return null;
+    }
   }
 
   private static long outOfOrder(Connection db) throws SQLException {
