@@ -49,6 +49,12 @@ class ExamplesIT {
     assertThat(Double.parseDouble(run.get("tasks").get(6).get("outputs").get("r2").asText()))
         .isGreaterThan(0.2);
     String runId = run.get("run_id").asText();
+    // seed 000's data_quality: null rates and every column's correlation with the sell rate
+    assertThat(home.resolve("outputs").resolve(runId).resolve("features/feature_metadata.json"))
+        .content()
+        .contains("\"null_rates\"")
+        .containsPattern("\"correlation_with\" : \\{\\s+\"column\" : \"S_LI_INITIATIVESELLRATE\"")
+        .containsPattern("\"S_LI_INITIATIVEBUYRATE\" : -?0\\.\\d+");
 
     Cli.Result approved =
         cli.run(

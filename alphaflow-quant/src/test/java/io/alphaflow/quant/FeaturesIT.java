@@ -117,6 +117,57 @@ class FeaturesIT {
   }
 
   /**
+   * {@code correlate_with} gives seed 000's {@code df.corr()['S_LI_INITIATIVESELLRATE']}: every
+   * numeric input column and feature with it, each over the rows where both are finite (DuckDB's
+   * corr() of those rows), summed in parts at 300,000 rows. A column that is not there fails the
+   * task naming the ones that are.
+   */
+  @Test
+  void correlateWithGivesEveryColumnsCorrelationWithOne() throws Exception {
+    String yaml =
+        """
+        name: f
+        tasks:
+          - {id: gen, type: synthetic_orderflow, config: {rows: 300000, seed: 5}}
+          - id: features
+            type: features
+            depends_on: [gen]
+            config: {input: "${tasks.gen.output_dir}", time_column: timestamp, features: [{preset: seed000}],
+                     correlate_with: %s}
+        """;
+    var r = runs.run(yaml.formatted("S_LI_INITIATIVESELLRATE"));
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+    Map<String, Object> meta = Json.read(runs.out("features").resolve("feature_metadata.json"));
+    Map<?, ?> with = (Map<?, ?>) meta.get("correlation_with");
+    assertThat(with.get("column")).isEqualTo("S_LI_INITIATIVESELLRATE");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> values = (Map<String, Object>) with.get("values");
+    assertThat(values.keySet())
+        .contains("S_LI_INITIATIVEBUYRATE", "S_LI_LARGESELLRATE", "buy_sell_ratio", "high_activity")
+        .doesNotContain("timestamp");
+    assertThat(values.get("S_LI_INITIATIVESELLRATE")).isEqualTo(1.0);
+    for (String column :
+        List.of("S_LI_INITIATIVEBUYRATE", "buy_sell_ratio", "S_LI_INITIATIVEBUYRATE_5min_ma")) {
+      Object direct =
+          QuantRuns.scalar(
+              "SELECT corr(\""
+                  + column
+                  + "\", S_LI_INITIATIVESELLRATE) FROM "
+                  + runs.rows("features")
+                  + " WHERE isfinite(\""
+                  + column
+                  + "\")");
+      assertThat((Double) values.get(column)).as(column).isCloseTo((Double) direct, offset(1e-9));
+    }
+
+    var bad = runs.run(yaml.formatted("sell_rate"));
+    assertThat(bad.state()).isEqualTo(RunState.FAILED);
+    assertThat(runs.task("features").error())
+        .contains("correlate_with 'sell_rate' is not a numeric column of the input or a feature")
+        .contains("S_LI_INITIATIVESELLRATE");
+  }
+
+  /**
    * A file a flow names itself, not an upstream task's output, is part of the cache key by its
    * content: rewritten in place, the task runs again instead of serving the old file's features.
    */

@@ -32,6 +32,18 @@ public final class Sql {
     return INTEGER_TYPES.contains(type);
   }
 
+  /**
+   * Whether a DuckDB type name, as DESCRIBE gives it, holds numbers (booleans too, as pandas counts
+   * them in {@code df.corr()}).
+   */
+  public static boolean isNumeric(String type) {
+    return isInteger(type)
+        || type.equals("DOUBLE")
+        || type.equals("FLOAT")
+        || type.startsWith("DECIMAL")
+        || type.equals("BOOLEAN");
+  }
+
   /** Whether a DuckDB type name, as DESCRIBE gives it, holds text or bytes (nested too). */
   public static boolean isText(String type) {
     return type.contains("VARCHAR") || type.contains("BLOB");

@@ -1,5 +1,6 @@
 package io.alphaflow.quant.features;
 
+import io.alphaflow.quant.data.Duck;
 import io.alphaflow.quant.data.Moments;
 import io.alphaflow.quant.data.Sql;
 import java.nio.file.Path;
@@ -54,6 +55,156 @@ final class Correlations {
       matrix.put(names.get(i), row);
     }
     return matrix;
+  }
+
+  /**
+   * Each of {@code columns} (numeric columns of the rows {@code parts} cover) correlated with
+   * {@code target}, as pandas' {@code df.corr()[target]} gives it: Pearson's correlation over the
+   * rows where both are finite; null where either is constant over them (the target's own is 1.0).
+   *
+   * <p>The rows where every column is finite are summed once, the target's sums shared by all
+   * columns; the few where some is not (a moving average's first rows) are summed column by column,
+   * read from {@code suspect}, the parts that can hold them (null: every part), or from every part
+   * when they held fewer than the {@code rows} the first sum left out. Each part is summed on one
+   * thread and the parts merged in the order given, so the values are the same bits every run.
+   */
+  static Map<String, Double> with(
+      Connection db,
+      List<String> parts,
+      List<String> suspect,
+      long rows,
+      List<String> columns,
+      String target)
+      throws SQLException {
+    int k = columns.size();
+    List<String> x = new ArrayList<>();
+    StringBuilder medians = new StringBuilder();
+    StringBuilder finite = new StringBuilder();
+    for (int i = 0; i <= k; i++) {
+      x.add("CAST(" + Sql.ident(i < k ? columns.get(i) : target) + " AS DOUBLE)");
+      medians.append(i == 0 ? "" : ", ").append("quantile_disc(").append(x.get(i));
+      medians.append(", 0.5) FILTER (WHERE isfinite(").append(x.get(i)).append(")) AS s").append(i);
+      finite.append(i == 0 ? "" : " AND ").append("isfinite(").append(x.get(i)).append(")");
+    }
+    Map<String, Object> first =
+        Sql.row(
+            db, "SELECT " + medians + " FROM (SELECT * FROM " + parts.getFirst() + " LIMIT 1001)");
+    List<String> d = new ArrayList<>(); // deviations from the shifts, c0 .. ck (the target)
+    for (int i = 0; i <= k; i++) {
+      double shift = first.get("s" + i) instanceof Number n ? n.doubleValue() : 0;
+      d.add(x.get(i) + " - " + shift + " AS c" + i);
+    }
+    String deviations = "SELECT " + String.join(", ", d) + " FROM ";
+    TargetSums total = new TargetSums(k);
+    String t = "c" + k;
+    List<String> all =
+        new ArrayList<>(
+            List.of("count(*) AS n", "sum(" + t + ") AS t", "sum(" + t + " * " + t + ") AS tt"));
+    for (int i = 0; i < k; i++) {
+      all.add("sum(c" + i + ") AS x" + i);
+      all.add("sum(c" + i + " * c" + i + ") AS xx" + i);
+      all.add("sum(c" + i + " * " + t + ") AS xt" + i);
+    }
+    String listwise = "SELECT " + String.join(", ", all) + " FROM (" + deviations;
+    String allFinite = " WHERE " + finite + ")";
+    for (List<Map<String, Object>> part : Duck.parallel(db, each(listwise, parts, allFinite))) {
+      total.addListwise(part.getFirst());
+    }
+    List<String> some = new ArrayList<>(List.of("count(*) AS rows"));
+    for (int i = 0; i < k; i++) {
+      String both = "CASE WHEN isfinite(c" + i + ") AND isfinite(" + t + ") THEN ";
+      some.add("count(" + both + "1 END) AS n" + i);
+      some.add("sum(" + both + "c" + i + " END) AS x" + i);
+      some.add("sum(" + both + t + " END) AS t" + i);
+      some.add("sum(" + both + "c" + i + " * c" + i + " END) AS xx" + i);
+      some.add("sum(" + both + t + " * " + t + " END) AS tt" + i);
+      some.add("sum(" + both + "c" + i + " * " + t + " END) AS xt" + i);
+    }
+    String partial = "SELECT " + String.join(", ", some) + " FROM (" + deviations;
+    String notAllFinite = " WHERE NOT coalesce(" + finite + ", false))";
+    TargetSums rest = new TargetSums(k);
+    long expected = rows - total.n;
+    if (expected > 0) {
+      for (List<Map<String, Object>> part :
+          Duck.parallel(db, each(partial, suspect == null ? parts : suspect, notAllFinite))) {
+        rest.addPartial(part.getFirst());
+      }
+      if (rest.rows != expected) {
+        rest = new TargetSums(k); // the suspect parts missed some: read every part instead
+        for (List<Map<String, Object>> part :
+            Duck.parallel(db, each(partial, parts, notAllFinite))) {
+          rest.addPartial(part.getFirst());
+        }
+      }
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (int i = 0; i < k; i++) {
+      double r = columns.get(i).equals(target) ? 1.0 : total.correlation(i, rest);
+      out.put(columns.get(i), Double.isFinite(r) ? r : null);
+    }
+    return out;
+  }
+
+  /** One query per relation: {@code head}, the relation, {@code tail}. */
+  private static List<String> each(String head, List<String> relations, String tail) {
+    return relations.stream().map(r -> head + r + tail).toList();
+  }
+
+  /**
+   * Per column, the sums over the rows where it and the target are finite: count, its deviations,
+   * the target's, both squared, their product.
+   */
+  private static final class TargetSums {
+    private final double[][] sums;
+    private long n; // listwise rows
+    private long rows; // rows read by addPartial
+
+    TargetSums(int k) {
+      sums = new double[k][6];
+    }
+
+    void addListwise(Map<String, Object> r) {
+      long m = ((Number) r.get("n")).longValue();
+      n += m;
+      for (int i = 0; i < sums.length; i++) {
+        add(i, m, r.get("x" + i), r.get("t"), r.get("xx" + i), r.get("tt"), r.get("xt" + i));
+      }
+    }
+
+    void addPartial(Map<String, Object> r) {
+      rows += ((Number) r.get("rows")).longValue();
+      for (int i = 0; i < sums.length; i++) {
+        long m = ((Number) r.get("n" + i)).longValue();
+        add(
+            i,
+            m,
+            r.get("x" + i),
+            r.get("t" + i),
+            r.get("xx" + i),
+            r.get("tt" + i),
+            r.get("xt" + i));
+      }
+    }
+
+    private void add(int i, long m, Object... values) {
+      sums[i][0] += m;
+      for (int s = 0; s < 5; s++) {
+        if (values[s] instanceof Number v) {
+          sums[i][s + 1] += v.doubleValue();
+        }
+      }
+    }
+
+    /** Column i's correlation with the target over these rows and {@code other}'s. */
+    double correlation(int i, TargetSums other) {
+      double[] m = new double[6];
+      for (int s = 0; s < 6; s++) {
+        m[s] = sums[i][s] + other.sums[i][s];
+      }
+      double count = m[0];
+      return (m[5] - m[1] * m[2] / count)
+          / Math.sqrt((m[3] - m[1] * m[1] / count) * (m[4] - m[2] * m[2] / count));
+    }
   }
 
   /**

@@ -31,6 +31,7 @@ import java.util.stream.Collectors;
  */
 public final class FeaturesTask implements QuantTask {
   public static final String METADATA_FILE = Dataset.FEATURE_METADATA_FILE;
+  static final String CORRELATE_WITH = "correlate_with";
 
   @Override
   public boolean idempotent() {
@@ -46,6 +47,14 @@ public final class FeaturesTask implements QuantTask {
   public List<ConfigProblem> validate(Map<String, Object> config) {
     List<ConfigProblem> problems =
         new ArrayList<>(Configs.required(config, "input", "input: ${tasks.validate.output_dir}"));
+    Object with = config.get(CORRELATE_WITH);
+    if (with != null && (!(with instanceof String c) || c.isBlank())) {
+      problems.add(
+          new ConfigProblem(
+              CORRELATE_WITH,
+              "correlate_with names one column, was " + with,
+              "correlate_with: S_LI_INITIATIVESELLRATE"));
+    }
     try {
       FeatureCatalog.parse(config.get("features"));
     } catch (IllegalArgumentException e) {
@@ -67,6 +76,8 @@ public final class FeaturesTask implements QuantTask {
       String ts = (String) cfg.get("time_column");
       String symbol = (String) cfg.get("symbol_column");
       Configs.requireColumns(columns, input.toString(), "time_column", ts, "symbol_column", symbol);
+      String target = (String) cfg.get(CORRELATE_WITH);
+      List<String> numeric = correlated(features, columns, target);
       RowOrder order = ts == null ? null : new RowOrder(symbol, ts);
       List<String> streamed =
           order != null && order.heldBy(input) ? streaming(features, order) : null;
@@ -118,6 +129,13 @@ public final class FeaturesTask implements QuantTask {
           listwise != null
               ? Correlations.of(db, out, rows, names, listwise)
               : correlations(db, out, rows, features, Dataset.PART_ROWS));
+      if (target != null) {
+        // as seed 000's data_quality.feature_correlations: df.corr()[target]
+        Map<String, Object> with = new LinkedHashMap<>();
+        with.put("column", target);
+        with.put("values", correlationsWith(db, input, out, rows, numeric, names, target));
+        meta.put("correlation_with", with);
+      }
       Json.write(ctx.outputDir().resolve(METADATA_FILE), meta);
       ctx.output("rows", Long.toString(rows));
       ctx.output("features", features.stream().map(Feature::name).collect(Collectors.joining(",")));
@@ -130,6 +148,90 @@ public final class FeaturesTask implements QuantTask {
                   + " rows"
                   + (streamed != null ? " in one streaming pass (input already in order)" : ""));
     }
+  }
+
+  /**
+   * The columns correlated with {@code target} (none when null): the input's numeric ones, then the
+   * features, as pandas' {@code df.corr()} takes them. Fails naming them when the target is not
+   * one.
+   */
+  private static List<String> correlated(
+      List<Feature> features, Map<String, String> columns, String target) {
+    if (target == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    columns.forEach(
+        (name, type) -> {
+          if (Sql.isNumeric(type)) {
+            out.add(name);
+          }
+        });
+    features.forEach(f -> out.add(f.name()));
+    if (!out.contains(target)) {
+      throw TaskFailure.nonRetryable(
+          "correlate_with '"
+              + target
+              + "' is not a numeric column of the input or a feature (they are: "
+              + String.join(", ", out)
+              + ")");
+    }
+    return out;
+  }
+
+  /**
+   * {@link Correlations#with} over the input's rows with the features written beside them (the
+   * metadata that would let {@link Dataset#scan} join them is not written yet): in parts side by
+   * side where the input can be read by row range, and the rows that may not be finite looked for
+   * only in the row groups whose footer statistics leave that open, in either file.
+   */
+  private static Map<String, Double> correlationsWith(
+      Connection db,
+      Path input,
+      Path out,
+      long rows,
+      List<String> columns,
+      List<String> features,
+      String target)
+      throws SQLException {
+    List<Dataset.RowRange> parts = Dataset.parts(input, rows, Dataset.PART_ROWS);
+    List<String> whole =
+        beside(input, out, parts.isEmpty() ? Collections.singletonList(null) : parts);
+    List<String> suspect = null;
+    if (Dataset.rangeable(input)) {
+      List<String> own = columns.stream().filter(c -> !features.contains(c)).toList();
+      List<long[]> ranges = new ArrayList<>(Correlations.suspectRowGroups(db, input, own));
+      ranges.addAll(Correlations.suspectRowGroups(db, out, features));
+      ranges.sort(java.util.Comparator.comparingLong(r -> r[0]));
+      List<Dataset.RowRange> merged = new ArrayList<>();
+      for (long[] r : ranges) {
+        Dataset.RowRange last = merged.isEmpty() ? null : merged.getLast();
+        if (last != null && r[0] <= last.to()) {
+          merged.set(
+              merged.size() - 1, new Dataset.RowRange(last.from(), Math.max(last.to(), r[1])));
+        } else {
+          merged.add(new Dataset.RowRange(r[0], r[1]));
+        }
+      }
+      suspect = beside(input, out, merged);
+    }
+    return Correlations.with(db, whole, suspect, rows, columns, target);
+  }
+
+  /**
+   * The input's rows in each range (all of them for a null range) with the features beside them.
+   */
+  private static List<String> beside(Path input, Path out, List<Dataset.RowRange> ranges) {
+    List<String> relations = new ArrayList<>();
+    for (Dataset.RowRange range : ranges) {
+      relations.add(
+          "(SELECT * FROM "
+              + Dataset.scan(input, range)
+              + " POSITIONAL JOIN "
+              + Dataset.own(out, range)
+              + ")");
+    }
+    return relations;
   }
 
   /** Every feature's streaming form, or null when one of them has none. */

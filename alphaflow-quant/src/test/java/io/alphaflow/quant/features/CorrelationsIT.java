@@ -3,6 +3,7 @@ package io.alphaflow.quant.features;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Sql;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -101,6 +102,48 @@ class CorrelationsIT {
       assertThat(m.get("a").get("c")).isCloseTo(0.858116, within(5e-7));
       assertThat(m.get("b").get("c")).isCloseTo(0.933257, within(5e-7));
       assertThat(m.get("c").get("b")).isEqualTo(m.get("b").get("c"));
+    }
+  }
+
+  /**
+   * Every column with one, as seed 000's {@code df.corr()['S_LI_INITIATIVESELLRATE']}: pandas 1.5.3
+   * gives a 0.606780, b 0.872017 (over b's finite rows), t 1.0, the boolean k -0.389249, and NaN
+   * for the constant z. Summed in two parts, the same.
+   */
+  @Test
+  void everyColumnWithOneGivesPandasColumn() throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      Path out = dir.resolve("with.parquet");
+      Sql.exec(
+          c,
+          "COPY (SELECT * FROM (VALUES (1.0, 2.0, NULL, true, 3.0), (2.0, 1.0, 1.0, false, 3.0),"
+              + " (3.0, 'inf'::DOUBLE, 2.0, true, 3.0), (4.0, 3.0, 2.0, true, 3.0),"
+              + " (5.0, 5.0, 7.0, false, 3.0), (6.0, 4.0, 3.0, true, 3.0)) v(a, b, t, k, z)) TO '"
+              + out
+              + "' (FORMAT parquet)");
+      List<String> columns = List.of("a", "b", "t", "k", "z");
+
+      List<String> all = List.of(Dataset.own(out, null));
+      List<String> halves =
+          List.of(
+              Dataset.own(out, new Dataset.RowRange(0, 3)),
+              Dataset.own(out, new Dataset.RowRange(3, 6)));
+
+      var whole = Correlations.with(c, all, all, 6, columns, "t");
+      var parts = Correlations.with(c, halves, halves, 6, columns, "t");
+      // the rows with a NaN, a NULL or an infinite value looked for where they are not: found
+      // anyway
+      var missed = Correlations.with(c, halves, List.of(halves.get(1)), 6, columns, "t");
+
+      assertThat(whole).containsOnlyKeys(columns);
+      assertThat(whole.get("a")).isCloseTo(0.6067798762169179, within(1e-12));
+      assertThat(whole.get("b")).isCloseTo(0.8720166746656904, within(1e-12));
+      assertThat(whole.get("t")).isEqualTo(1.0);
+      assertThat(whole.get("k")).isCloseTo(-0.38924947208076144, within(1e-12));
+      assertThat(whole.get("z")).as("a constant has no correlation").isNull();
+      assertThat(parts.get("a")).isCloseTo(whole.get("a"), within(1e-14));
+      assertThat(parts.get("b")).isCloseTo(whole.get("b"), within(1e-14));
+      assertThat(missed).isEqualTo(parts);
     }
   }
 
