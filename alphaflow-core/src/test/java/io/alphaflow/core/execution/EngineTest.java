@@ -667,6 +667,40 @@ class EngineTest {
     assertThat(work.resolve("runs.txt")).hasContent("v1\nv2-changed");
   }
 
+  /** So do a file given as an option's value ({@code --config=file}) and one an env value names. */
+  @Test
+  void aCachedShellTaskRunsAgainWhenAFileItsOptionsOrEnvNameChanges() throws Exception {
+    Path work = Files.createDirectories(home.resolve("opts"));
+    Path params = Files.writeString(work.resolve("params.json"), "{\"n\": 1}");
+    Path data = Files.writeString(work.resolve("prices.csv"), "close\n1\n");
+    String flow =
+        """
+        name: options
+        tasks:
+          - id: a
+            type: shell
+            cache: true
+            config:
+              command: ["sh", "-c", "echo ran >> runs.txt", "--config=params.json"]
+              env: {DATA: prices.csv}
+              working_dir: "%s"
+        """
+            .formatted(work);
+
+    RunResult first = run(flow);
+    RunResult same = run(flow);
+    Files.writeString(params, "{\"n\": 2}");
+    RunResult newParams = run(flow);
+    Files.writeString(data, "close\n2\n");
+    RunResult newData = run(flow);
+
+    assertThat(byId(first).get("a").state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(byId(same).get("a").state()).isEqualTo(TaskState.SKIPPED_CACHED);
+    assertThat(byId(newParams).get("a").state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(byId(newData).get("a").state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(work.resolve("runs.txt")).hasContent("ran\nran\nran");
+  }
+
   /**
    * The class a {@code java} task names answers for it, as its own type would: an idempotent class
    * is cached without {@code cache: true}, and its config is checked when the flow loads.

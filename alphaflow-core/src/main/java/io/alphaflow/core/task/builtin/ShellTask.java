@@ -82,8 +82,9 @@ public final class ShellTask implements Task {
 
   /**
    * The config, and the content hash of every file an argument of the command names (a script, a
-   * data file; relative to {@code working_dir}): a cached shell task runs again when its script
-   * changes, not only when its command line does. Directories are not read.
+   * data file, the value of an {@code --option=file}) or an {@code env:} value names, relative to
+   * {@code working_dir}: a cached shell task runs again when its script or its inputs change, not
+   * only when its command line does. Directories are not read.
    */
   @Override
   public Object cacheIdentity(Map<String, Object> resolvedConfig) throws IOException {
@@ -93,15 +94,16 @@ public final class ShellTask implements Task {
     if (resolvedConfig.get("command") instanceof List<?> args) {
       for (Object a : args) {
         String arg = String.valueOf(a);
-        Path file;
-        try {
-          file = arg.isEmpty() ? null : base.resolve(arg);
-        } catch (InvalidPathException e) {
-          continue; // not a path: an option or a value
+        hashIfFile(base, arg, arg, files);
+        int eq = arg.indexOf('=');
+        if (eq > 0) {
+          hashIfFile(base, arg.substring(eq + 1), arg, files); // --config=params.json
         }
-        if (file != null && Files.isRegularFile(file)) {
-          files.put(arg, ContentHash.ofFile(file));
-        }
+      }
+    }
+    if (resolvedConfig.get("env") instanceof Map<?, ?> env) {
+      for (Map.Entry<?, ?> e : env.entrySet()) {
+        hashIfFile(base, String.valueOf(e.getValue()), "env " + e.getKey(), files);
       }
     }
     if (files.isEmpty()) {
@@ -110,6 +112,20 @@ public final class ShellTask implements Task {
     Map<String, Object> identity = new LinkedHashMap<>(resolvedConfig);
     identity.put("named_files", files);
     return identity;
+  }
+
+  /** Puts the content hash of {@code candidate} under {@code as} when it names a file. */
+  private static void hashIfFile(Path base, String candidate, String as, Map<String, String> files)
+      throws IOException {
+    Path file;
+    try {
+      file = candidate.isEmpty() ? null : base.resolve(candidate);
+    } catch (InvalidPathException e) {
+      return; // not a path: an option or a value
+    }
+    if (file != null && Files.isRegularFile(file)) {
+      files.put(as, ContentHash.ofFile(file));
+    }
   }
 
   @Override
