@@ -1,15 +1,19 @@
 package io.alphaflow.quant;
 
+import io.alphaflow.core.artifact.Checkpoints;
 import io.alphaflow.core.artifact.ContentHash;
 import io.alphaflow.core.task.CodeVersion;
 import io.alphaflow.core.task.Task;
 import io.alphaflow.quant.data.Dataset;
+import io.alphaflow.quant.data.FileHashes;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -24,9 +28,9 @@ public interface QuantTask extends Task {
    * already (as its artifact hash), but a file a flow names itself ({@code input:
    * data/prices.parquet}) is not, and rewritten in place it would be served the results of its old
    * content. A directory counts by all its files, a data file by every file of its chain (the input
-   * it adds columns to, {@link Dataset#contentHash}) and the metadata beside it. Read once a
-   * process while unchanged, and an upstream output was just hashed by the engine: no file is read
-   * twice.
+   * it adds columns to) and the metadata beside it. A completed task output counts by the hash its
+   * checkpoint records, as the engine trusts it when it reuses a result; other files are read once
+   * a process while unchanged (and a file outside the state directory once while unchanged at all).
    */
   @Override
   default Object cacheIdentity(Map<String, Object> resolvedConfig) throws Exception {
@@ -42,12 +46,13 @@ public interface QuantTask extends Task {
     Map<String, Object> content = new LinkedHashMap<>();
     boolean directory = Files.isDirectory(path);
     if (directory) {
-      content.put("files", ContentHash.of(path).hash()); // its data and metadata
+      Optional<String> published = Checkpoints.hash(path);
+      content.put("files", published.isPresent() ? published.get() : ContentHash.of(path).hash());
       path = path.resolve(Dataset.DATA_FILE);
     }
     if (Files.isRegularFile(path)) {
       try {
-        content.put("data", Dataset.contentHash(path));
+        content.put("data", chainIdentity(path));
       } catch (UncheckedIOException e) {
         return resolvedConfig; // a file of its chain is gone: the task says which, and what to do
       }
@@ -69,6 +74,23 @@ public interface QuantTask extends Task {
     Map<String, Object> identity = new LinkedHashMap<>(resolvedConfig);
     identity.put("input_content", content);
     return identity;
+  }
+
+  /**
+   * What stands for the rows {@code file} holds, its chain's files included (the input it adds
+   * columns to, {@link Dataset#files}): a file in a completed task output by that output's
+   * checkpoint hash, which never changes while the output exists, so a cached run reads none of its
+   * files again; any other file by its content hash.
+   */
+  private static String chainIdentity(Path file) {
+    StringBuilder ids = new StringBuilder();
+    for (Path f : Dataset.files(file)) {
+      Optional<String> published =
+          f.getParent() == null ? Optional.empty() : Checkpoints.hash(f.getParent());
+      ids.append(published.map(h -> "output " + h).orElseGet(() -> FileHashes.of(f)));
+      ids.append('\n');
+    }
+    return ContentHash.sha256Hex(ids.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Checkpoint markers of task output directories (seed 003's {@code .ok}): written only once the
@@ -38,6 +40,26 @@ public final class Checkpoints {
       return false;
     }
   }
+
+  /**
+   * The hash a completed output directory's marker records for its files, if {@code dir} has one:
+   * published outputs never change, so this stands for their content as it does when the engine
+   * reuses a result ({@link #isComplete}), without reading them again.
+   */
+  public static Optional<String> hash(Path dir) {
+    Path marker = dir.resolve(ContentHash.MARKER);
+    if (!Files.isRegularFile(marker)) {
+      return Optional.empty();
+    }
+    try {
+      var m = HASH.matcher(Files.readString(marker));
+      return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static final Pattern HASH = Pattern.compile("\"hash\":\\s*\"([0-9a-f]{64})\"");
 
   /** Deletes a task's output directory and any staging directories an attempt left behind. */
   public static void clear(Path outputDir) {
