@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -202,7 +203,7 @@ public final class FeaturesTask implements QuantTask {
       List<String> own = columns.stream().filter(c -> !features.contains(c)).toList();
       List<long[]> ranges = new ArrayList<>(Correlations.suspectRowGroups(db, input, own));
       ranges.addAll(Correlations.suspectRowGroups(db, out, features));
-      ranges.sort(java.util.Comparator.comparingLong(r -> r[0]));
+      ranges.sort(Comparator.comparingLong(r -> r[0]));
       List<Dataset.RowRange> merged = new ArrayList<>();
       for (long[] r : ranges) {
         Dataset.RowRange last = merged.isEmpty() ? null : merged.getLast();
