@@ -131,6 +131,13 @@ class ApprovalTest {
                   - {id: deploy, type: record, approval: {timeout: 4h}}
                 """),
             Map.of());
+    assertThat(events)
+        .filteredOn(e -> e.type() == EventType.TASK_AWAITING_APPROVAL)
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.message())
+                    .containsPattern("rejected unless decided within 4h, by [-0-9]+T[0-9:]+Z\\)$"));
     now.set(now.get().plus(Duration.ofHours(5)));
 
     assertThatThrownBy(

@@ -350,7 +350,7 @@ public final class RunLoop {
                 : "; rejected unless decided within "
                     + Durations.format(approval.timeout())
                     + ", by "
-                    + deadline
+                    + deadline.truncatedTo(ChronoUnit.SECONDS)
                     + ")"));
   }
 
