@@ -1,6 +1,7 @@
 package io.alphaflow.core.approval;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /** One decision on a task waiting in AWAITING_APPROVAL: who, when, why. The first one stands. */
@@ -16,13 +17,16 @@ public record Approval(
     }
   }
 
-  /** One line for status and events: "approved by alice at ...: metrics ok". */
+  /**
+   * One line for status and events: "approved by alice at 2026-03-02T14:05:09Z: metrics ok" (the
+   * time to the second; the record keeps it whole).
+   */
   public String describe() {
     return decision.name().toLowerCase(java.util.Locale.ROOT)
         + " by "
         + by
         + " at "
-        + at
+        + at.truncatedTo(ChronoUnit.SECONDS)
         + (comment == null || comment.isBlank() ? "" : ": " + comment);
   }
 }

@@ -83,6 +83,7 @@ class ApprovalTest {
     assertThat(RecordTask.starts(parked.runId())).contains("deploy", "notify");
     assertThat(store.approval(parked.runId(), "deploy").orElseThrow().describe())
         .startsWith("approved by alice at ")
+        .containsPattern("approved by alice at [-0-9]+T[0-9:]+Z")
         .endsWith(": metrics ok");
     assertThat(events)
         .extracting(Event::type)
