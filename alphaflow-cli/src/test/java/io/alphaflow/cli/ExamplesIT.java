@@ -260,6 +260,11 @@ class ExamplesIT {
         .contains(older)
         .contains("rollback champion -> " + older.substring(0, 12) + " by dave: drift alarm");
     assertThat(again.exitCode()).isEqualTo(2);
+    Cli.Result typo = cli.run("models", "show", "hft_factr", "champion");
+    assertThat(typo.exitCode()).isEqualTo(2);
+    assertThat(typo.err())
+        .contains("no model 'hft_factr' is registered: did you mean 'hft_factor'?")
+        .contains("(models: hft_factor)");
     assertThat(again.err()).contains("no earlier champion");
   }
 

@@ -3,6 +3,7 @@ package io.alphaflow.core.model;
 import io.alphaflow.core.ConflictException;
 import io.alphaflow.core.InvalidInputException;
 import io.alphaflow.core.NotFoundException;
+import io.alphaflow.core.flow.DidYouMean;
 import io.alphaflow.core.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,6 +70,20 @@ public final class ModelRegistry {
 
   /** A version by hash, unique prefix, or alias name ("champion"). */
   public ModelVersion find(String name, String versionOrAlias) {
+    List<String> names = store.modelNames();
+    if (!names.contains(name)) {
+      String close = DidYouMean.closest(name, names);
+      throw new NotFoundException(
+          "no model '"
+              + name
+              + "' is registered"
+              + (names.isEmpty()
+                  ? " (none is yet: a flow's register task adds one)"
+                  : (close == null ? "" : ": did you mean '" + close + "'?")
+                      + " (models: "
+                      + String.join(", ", names)
+                      + ")"));
+    }
     String version =
         List.of(CHAMPION, CHALLENGER).contains(versionOrAlias)
             ? store
