@@ -28,6 +28,9 @@ final class ModelsListCommand implements Callable<Integer> {
   public Integer call() {
     try (Workspace ws = new Workspace(common)) {
       ModelRegistry registry = ModelViews.registry(ws);
+      if (name != null) {
+        registry.requireModel(name);
+      }
       List<String> names = name == null ? registry.names() : List.of(name);
       List<Map<String, Object>> out = new ArrayList<>();
       Table table = new Table("MODEL", "VERSION", "ALIASES", "CREATED", "RUN", "METRICS");
@@ -54,8 +57,7 @@ final class ModelsListCommand implements Callable<Integer> {
       if (json) {
         printer.println(Json.write(out));
       } else if (out.isEmpty()) {
-        printer.println(
-            name == null ? "no models registered yet" : "no versions of model '" + name + "'");
+        printer.println("no models registered yet");
       } else {
         printer.print(table.render());
       }

@@ -260,11 +260,17 @@ class ExamplesIT {
         .contains(older)
         .contains("rollback champion -> " + older.substring(0, 12) + " by dave: drift alarm");
     assertThat(again.exitCode()).isEqualTo(2);
-    Cli.Result typo = cli.run("models", "show", "hft_factr", "champion");
-    assertThat(typo.exitCode()).isEqualTo(2);
-    assertThat(typo.err())
-        .contains("no model 'hft_factr' is registered: did you mean 'hft_factor'?")
-        .contains("(models: hft_factor)");
+    for (List<String> typo :
+        List.of(
+            List.of("models", "show", "hft_factr", "champion"),
+            List.of("models", "list", "hft_factr"),
+            List.of("models", "rollback", "hft_factr", "--by", "dave"))) {
+      Cli.Result r = cli.run(typo.toArray(String[]::new));
+      assertThat(r.exitCode()).as(typo.toString()).isEqualTo(2);
+      assertThat(r.err())
+          .contains("no model 'hft_factr' is registered: did you mean 'hft_factor'?")
+          .contains("(models: hft_factor)");
+    }
     assertThat(again.err()).contains("no earlier champion");
   }
 

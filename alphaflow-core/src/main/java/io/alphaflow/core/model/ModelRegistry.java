@@ -68,8 +68,11 @@ public final class ModelRegistry {
     return store.modelVersion(name, version).orElse(v);
   }
 
-  /** A version by hash, unique prefix, or alias name ("champion"). */
-  public ModelVersion find(String name, String versionOrAlias) {
+  /**
+   * Fails unless a model of this name is registered, naming the closest one and those there are: a
+   * typo in a name reads as a missing model, not as a missing version.
+   */
+  public void requireModel(String name) {
     List<String> names = store.modelNames();
     if (!names.contains(name)) {
       String close = DidYouMean.closest(name, names);
@@ -84,6 +87,11 @@ public final class ModelRegistry {
                       + String.join(", ", names)
                       + ")"));
     }
+  }
+
+  /** A version by hash, unique prefix, or alias name ("champion"). */
+  public ModelVersion find(String name, String versionOrAlias) {
+    requireModel(name);
     String version =
         List.of(CHAMPION, CHALLENGER).contains(versionOrAlias)
             ? store
@@ -145,6 +153,7 @@ public final class ModelRegistry {
    * there is none.
    */
   public AliasMove rollback(String name, String alias, String by, String reason) {
+    requireModel(name);
     String current =
         store
             .alias(name, alias)
