@@ -154,6 +154,11 @@ class ExamplesIT {
             .json();
     assertThat(first.get("state").asText()).isEqualTo("WAITING");
     assertThat(task(first, "evaluate", "outputs")).contains("is below the minimum 0.5");
+    // and the seed's drift check: the test months' volatility is unlike the training months'
+    Path evaluate =
+        home.resolve("outputs").resolve(first.get("run_id").asText()).resolve("evaluate");
+    assertThat(task(first, "evaluate", "outputs")).containsPattern("max_psi [0-9.]+ is above");
+    assertThat(evaluate.resolve("drift_report.md")).content().contains("| close_vol_20 |");
     assertThat(task(first, "package", "error")).contains("required because");
     cli.run(
         "approve",
@@ -182,7 +187,18 @@ class ExamplesIT {
 
     // a looser gate recomputes the gate, not the data and the model
     JsonNode looser =
-        cli.run("run", flow, "--param", msft(), "--param", "min_r2=-1", "--json", "--quiet").json();
+        cli.run(
+                "run",
+                flow,
+                "--param",
+                msft(),
+                "--param",
+                "min_r2=-1",
+                "--param",
+                "max_psi=100",
+                "--json",
+                "--quiet")
+            .json();
     for (String id : new String[] {"ingest", "validate", "clean_features", "label", "train"}) {
       assertThat(task(looser, id, "state")).as(id).isEqualTo("SKIPPED_CACHED");
     }
@@ -210,6 +226,8 @@ class ExamplesIT {
                 "input=" + vendor,
                 "--param",
                 "min_r2=-1",
+                "--param",
+                "max_psi=100",
                 "--json",
                 "--quiet")
             .json();

@@ -25,6 +25,7 @@ import java.util.Map;
  */
 public final class EvaluateTask implements QuantTask {
   public static final String METRICS_FILE = "metrics.json";
+  static final String DRIFT_REPORT = "drift_report.md";
   static final List<String> PERIODS = List.of("minute", "hour", "day", "week", "month");
 
   @Override
@@ -50,6 +51,7 @@ public final class EvaluateTask implements QuantTask {
               "unknown on_breach '" + onBreach + "'",
               "use fail (the task fails) or review (a later approval asks a person)"));
     }
+    problems.addAll(driftProblems(config));
     Object period = config.getOrDefault("ic_period", "day");
     if (!PERIODS.contains(String.valueOf(period))) {
       problems.add(
@@ -106,6 +108,20 @@ public final class EvaluateTask implements QuantTask {
         folds.add(m);
       }
       metrics.put("folds", folds);
+      if (config(cfg) != null) {
+        Map<String, Object> drift =
+            Drift.of(
+                db,
+                Path.of(String.valueOf(config(cfg).get("data"))),
+                model,
+                (int) Configs.integer(config(cfg), "bins", Drift.DEFAULT_BINS));
+        metrics.put("drift", drift);
+        overall.put("max_psi", drift.get("max_psi")); // a gate may name it
+        Files.writeString(ctx.outputDir().resolve(DRIFT_REPORT), Drift.report(drift));
+        if (drift.get("max_psi") != null) {
+          ctx.output("max_psi", String.valueOf(drift.get("max_psi")));
+        }
+      }
       List<Gate> gates = Gate.parse(cfg.get("gate"));
       List<String> breaches = new ArrayList<>();
       for (Gate g : gates) {
@@ -137,6 +153,45 @@ public final class EvaluateTask implements QuantTask {
         }
       }
     }
+  }
+
+  /** The {@code drift:} settings, or null when drift is not asked for. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> config(Map<String, Object> cfg) {
+    return cfg.get("drift") instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+  }
+
+  private static List<ConfigProblem> driftProblems(Map<String, Object> config) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    Object drift = config.get("drift");
+    boolean gated = config.get("gate") instanceof Map<?, ?> g && g.containsKey("max_psi");
+    if (drift == null) {
+      if (gated) {
+        problems.add(
+            new ConfigProblem(
+                "gate.max_psi",
+                "a gate on max_psi needs drift: evaluate measures it only when asked",
+                "drift: {data: ${tasks.label.output_dir}}"));
+      }
+      return problems;
+    }
+    if (!(drift instanceof Map<?, ?> m)
+        || !(m.get("data") instanceof String data)
+        || data.isBlank()) {
+      problems.add(
+          new ConfigProblem(
+              "drift",
+              "drift needs data: the rows the model was trained on",
+              "drift: {data: ${tasks.label.output_dir}}"));
+      return problems;
+    }
+    Object bins = m.get("bins");
+    if (bins != null && !(bins instanceof Integer n && n >= 2 && n <= 100)) {
+      problems.add(
+          new ConfigProblem(
+              "drift.bins", "bins must be a whole number from 2 to 100, was " + bins, "bins: 10"));
+    }
+    return problems;
   }
 
   private static Map<String, Object> score(Connection db, String where, boolean classification)

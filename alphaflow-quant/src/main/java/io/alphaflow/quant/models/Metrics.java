@@ -41,7 +41,8 @@ final class Metrics {
           "recall",
           "f1",
           "roc_auc",
-          "log_loss");
+          "log_loss",
+          "max_psi");
 
   private Metrics() {}
 

@@ -369,7 +369,10 @@ class ModelsIT {
     assertThat(overall.keySet().toString()).contains("precision", "recall", "f1", "log_loss");
 
     // every number either kind reports is a metric a gate may name, and no other
-    RunResult regression = run("model: {type: linear_regression}", "ic_period: hour");
+    RunResult regression =
+        run(
+            "model: {type: linear_regression}",
+            "ic_period: hour, drift: {data: \"${tasks.label.output_dir}\"}");
     Map<?, ?> regressionOverall =
         (Map<?, ?>) Json.read(out(regression, "evaluate").resolve("metrics.json")).get("overall");
     java.util.Set<String> numbers = new java.util.TreeSet<>();
@@ -398,6 +401,77 @@ class ModelsIT {
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("unknown metric 'sharpe'")
         .hasMessageContaining("known: rows, r2, rmse");
+  }
+
+  /**
+   * Drift is the population stability index of each feature, a fold's test window against its
+   * training window, over the training window's deciles. {@code a} keeps its uniform distribution
+   * throughout: close to 0. {@code b} moves from U(0, 1) to U(0.5, 1.5) in the last fifth, the test
+   * window: five deciles empty (their shares floored at 1e-4), four as before and the top one with
+   * 0.6 of the rows, so PSI = 5 (1e-4 - 0.1) ln(1e-4 / 0.1) + (0.6 - 0.1) ln 6 = 4.35. A gate on it
+   * fails naming the value.
+   */
+  @Test
+  void driftIsEachFeaturesStabilityIndexBetweenTrainingAndTestWindows() throws Exception {
+    Path data = home.resolve("shift.parquet");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      c.createStatement()
+          .execute(
+              "COPY (SELECT ts, a, b, a + 0.1 * n AS y FROM (SELECT TIMESTAMP '2024-01-01'"
+                  + " + to_minutes(i) AS ts, (hash(i) % 1000000) / 1e6 AS a, CASE WHEN i < 40000"
+                  + " THEN 0 ELSE 1 END + (hash(i + 1000000) % 1000000) / 1e6 AS b,"
+                  + " (hash(i + 2000000) % 1000000) / 1e6 AS n FROM range(50000) t(i))) TO '"
+                  + data
+                  + "' (FORMAT parquet)");
+    }
+    String flow =
+        """
+        name: drift
+        tasks:
+          - id: train
+            type: train
+            config: {input: "%s", target: y, time_column: ts, features: [a, b],
+                     split: {method: holdout, test_fraction: 0.2, embargo: 0}}
+          - id: evaluate
+            type: evaluate
+            depends_on: [train]
+            retry: {max_attempts: 1}
+            config: {input: "${tasks.train.output_dir}", drift: {data: "%s"}, %s}
+        """;
+
+    RunResult r = runFlow(flow.formatted(data, data, "ic_period: hour"));
+    RunResult gated = runFlow(flow.formatted(data, data, "gate: {max_psi: {max: 0.25}}"));
+
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+    Map<?, ?> drift =
+        (Map<?, ?>) Json.read(out(r, "evaluate").resolve("metrics.json")).get("drift");
+    Map<?, ?> psi = (Map<?, ?>) drift.get("psi");
+    assertThat((Double) psi.get("a")).isBetween(0.0, 0.01);
+    assertThat((Double) psi.get("b")).isCloseTo(8.28, within(0.02));
+    assertThat(drift.get("max_psi")).isEqualTo(psi.get("b"));
+    assertThat(drift.get("max_psi_feature")).isEqualTo("b");
+    assertThat(task(r, "evaluate").outputs()).containsKey("max_psi");
+    assertThat(out(r, "evaluate").resolve("drift_report.md"))
+        .content()
+        .contains("| a | 0.00")
+        .containsPattern("\\| b \\| 8\\.2\\d+ \\| 8\\.2\\d+ \\| significant shift \\|");
+    assertThat(gated.state()).isEqualTo(RunState.FAILED);
+    assertThat(task(gated, "evaluate").error())
+        .containsPattern("gate failed: max_psi 8\\.2\\d+ is above the maximum 0\\.25");
+  }
+
+  @Test
+  void driftSettingsThatCannotWorkAreRefusedWhenTheFlowLoads() {
+    assertThatThrownBy(() -> run("model: {type: linear_regression}", "gate: {max_psi: 0.2}"))
+        .hasMessageContaining("a gate on max_psi needs drift");
+    assertThatThrownBy(() -> run("model: {type: linear_regression}", "drift: {bins: 10}"))
+        .hasMessageContaining("drift needs data: the rows the model was trained on");
+    assertThatThrownBy(
+            () ->
+                run(
+                    "model: {type: linear_regression}",
+                    "drift: {data: \"${tasks.label.output_dir}\", bins: 1}"))
+        .hasMessageContaining("bins must be a whole number from 2 to 100, was 1");
   }
 
   @Test
