@@ -24,11 +24,16 @@ import java.util.TreeSet;
  * here before its metrics are trusted (seed 002's "Evaluate &amp; Drift Checks").
  *
  * <p>The rows are those of the data the model was trained on (a label task's output, read beside
- * its features), in the windows {@code model.json} records per fold. Bins come from exact quantiles
- * ({@code quantile_disc}) and the counts are whole numbers, so the figures are the same every run.
+ * its features), in the windows {@code model.json} records per fold; windows of more than {@link
+ * #SAMPLE} rows are read by a sample of about that many, chosen by the hash of each row's time.
+ * Bins come from exact quantiles of the (sampled) training rows ({@code quantile_disc}) and the
+ * counts are whole numbers, so the figures are the same every run.
  */
 final class Drift {
   static final int DEFAULT_BINS = 10;
+
+  /** Rows a fold's two windows are read by, about, when they hold more. */
+  static final long SAMPLE = 250_000;
 
   /** Shares below this count as this, so that an empty bin does not make the index infinite. */
   private static final double FLOOR = 1e-4;
@@ -89,7 +94,9 @@ final class Drift {
           || test.get("from") == null) {
         continue; // a window without rows
       }
-      Map<String, Double> psi = fold(db, features.size(), within(train), within(test), bins);
+      long rows = number(fold.get("train_rows")) + number(fold.get("test_rows"));
+      Map<String, Double> psi =
+          fold(db, features.size(), within(train), within(test), sampleEvery(rows), bins);
       Map<String, Double> named = new LinkedHashMap<>();
       for (int i = 0; i < features.size(); i++) {
         Double v = psi.get("x" + i);
@@ -124,9 +131,42 @@ final class Drift {
         + " AS TIMESTAMP)";
   }
 
-  /** Each feature's PSI (by its column x0, x1, ...), test window against training window. */
+  /**
+   * One row in how many a fold's windows are read by (1: every row): about {@link #SAMPLE} rows. A
+   * decile's share is then known to a tenth of a percent, and 10M rows take one scan, not seconds
+   * of comparisons.
+   */
+  static long sampleEvery(long rows) {
+    return Math.max(1, Math.ceilDiv(rows, SAMPLE));
+  }
+
+  private static long number(Object o) {
+    return o instanceof Number n ? n.longValue() : 0;
+  }
+
+  /**
+   * Each feature's PSI (by its column x0, x1, ...), test window against training window, over every
+   * {@code every}-th row by the hash of its time: the same rows every run, whatever the threads.
+   */
   private static Map<String, Double> fold(
-      Connection db, int features, String inTrain, String inTest, int bins) throws SQLException {
+      Connection db, int features, String inTrain, String inTest, long every, int bins)
+      throws SQLException {
+    StringBuilder xs = new StringBuilder();
+    for (int i = 0; i < features; i++) {
+      xs.append(", x").append(i);
+    }
+    Sql.exec(
+        db,
+        "CREATE OR REPLACE TEMP TABLE drift_rows AS SELECT "
+            + inTrain
+            + " AS train"
+            + xs
+            + " FROM drift_src WHERE (("
+            + inTrain
+            + ") OR ("
+            + inTest
+            + "))"
+            + (every > 1 ? " AND hash(__t) % " + every + " = 0" : ""));
     StringBuilder quantiles = new StringBuilder();
     StringBuilder at = new StringBuilder("[");
     for (int b = 1; b < bins; b++) {
@@ -149,13 +189,7 @@ final class Drift {
     for (Map<String, Object> r :
         Sql.rows(
             db,
-            "SELECT "
-                + unnest
-                + " FROM (SELECT "
-                + quantiles
-                + " FROM drift_src WHERE "
-                + inTrain
-                + ")")) {
+            "SELECT " + unnest + " FROM (SELECT " + quantiles + " FROM drift_rows WHERE train)")) {
       for (int i = 0; i < features; i++) {
         if (r.get("c" + i) instanceof Number n) {
           cuts.get(i).add(n.doubleValue());
@@ -179,17 +213,11 @@ final class Drift {
     for (Map<String, Object> r :
         Sql.rows(
             db,
-            "SELECT train, i, b, count(*) AS n FROM (SELECT "
-                + inTrain
-                + " AS train, unnest(["
+            "SELECT train, i, b, count(*) AS n FROM (SELECT train, unnest(["
                 + String.join(", ", indexes)
                 + "]) AS i, unnest(["
                 + String.join(", ", binOf)
-                + "]) AS b FROM drift_src WHERE ("
-                + inTrain
-                + ") OR ("
-                + inTest
-                + ")) WHERE b IS NOT NULL GROUP BY ALL ORDER BY ALL")) {
+                + "]) AS b FROM drift_rows) WHERE b IS NOT NULL GROUP BY ALL ORDER BY ALL")) {
       int i = ((Number) r.get("i")).intValue();
       int side = Boolean.TRUE.equals(r.get("train")) ? 0 : 1;
       long[][] c = counts.computeIfAbsent(i, k -> new long[2][bins + 1]);
