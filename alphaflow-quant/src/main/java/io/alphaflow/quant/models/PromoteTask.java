@@ -2,6 +2,7 @@ package io.alphaflow.quant.models;
 
 import io.alphaflow.core.approval.Approval;
 import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.flow.TaskSpec;
 import io.alphaflow.core.model.AliasMove;
 import io.alphaflow.core.model.ModelRegistry;
 import io.alphaflow.core.model.ModelVersion;
@@ -41,6 +42,22 @@ public final class PromoteTask implements QuantTask {
         Configs.required(config, "version", "version: ${tasks.register.outputs.version}"));
     problems.addAll(Gate.problems(config.get("gates"), "gates"));
     return problems;
+  }
+
+  /** A gate on drift needs an evaluate upstream that measures it. */
+  @Override
+  public List<ConfigProblem> validateInFlow(TaskSpec self, List<TaskSpec> upstream) {
+    boolean gated = self.config().get("gates") instanceof Map<?, ?> g && g.containsKey("max_psi");
+    boolean measured =
+        upstream.stream()
+            .anyMatch(t -> t.type().equals("evaluate") && t.config().get("drift") != null);
+    return gated && !measured
+        ? List.of(
+            new ConfigProblem(
+                "gates.max_psi",
+                "a gate on max_psi needs an evaluate task upstream with drift: none measures it",
+                "on the evaluate task: drift: {data: ${tasks.label.output_dir}}"))
+        : List.of();
   }
 
   @Override

@@ -472,6 +472,24 @@ class ModelsIT {
                     "model: {type: linear_regression}",
                     "drift: {data: \"${tasks.label.output_dir}\", bins: 1}"))
         .hasMessageContaining("bins must be a whole number from 2 to 100, was 1");
+    String promoting =
+        """
+        name: p
+        tasks:
+          - {id: train, type: train, config: {input: data.parquet, target: y, time_column: ts}}
+          - {id: evaluate, type: evaluate, depends_on: [train], config: {input: "${tasks.train.output_dir}"}}
+          - id: register
+            type: register
+            depends_on: [evaluate]
+            config: {name: m, model: "${tasks.train.output_dir}", metrics: "${tasks.evaluate.output_dir}"}
+          - id: promote
+            type: promote
+            depends_on: [register]
+            config: {name: m, version: "${tasks.register.outputs.version}", gates: {max_psi: {max: 0.2}}}
+        """;
+    assertThatThrownBy(() -> runFlow(promoting))
+        .hasMessageContaining("task 'promote'")
+        .hasMessageContaining("a gate on max_psi needs an evaluate task upstream with drift");
   }
 
   @Test
