@@ -40,7 +40,11 @@ final class Drift {
 
   private Drift() {}
 
-  /** Per fold and feature, the PSI; per feature the largest over the folds; and their maximum. */
+  /**
+   * Per fold and feature, the PSI; per feature the largest over the folds; and their maximum
+   * ({@code max_psi}). The target's, the same way, beside them ({@code target_psi}): a model's
+   * labels can leave their training regime while its features stay.
+   */
   @SuppressWarnings("unchecked")
   static Map<String, Object> of(Connection db, Path data, Map<String, Object> model, int bins)
       throws SQLException {
@@ -57,9 +61,15 @@ final class Drift {
     }
     List<String> features = (List<String>) model.get("features");
     String time = String.valueOf(model.get("time_column"));
+    String target = (String) model.get("target");
     Map<String, String> columns = Sql.columns(db, "SELECT * FROM " + Dataset.scan(file));
     List<String> needed = new ArrayList<>(features);
     needed.add(time);
+    // the target's drift too (a regime the labels left), reported beside the features' maximum
+    List<String> measured = new ArrayList<>(features);
+    if (target != null && columns.containsKey(target) && !features.contains(target)) {
+      measured.add(target);
+    }
     for (String c : needed) {
       if (!columns.containsKey(c)) {
         throw TaskFailure.nonRetryable(
@@ -73,8 +83,8 @@ final class Drift {
       }
     }
     StringBuilder select = new StringBuilder();
-    for (int i = 0; i < features.size(); i++) {
-      select.append("CAST(").append(Sql.ident(features.get(i))).append(" AS DOUBLE) AS x" + i);
+    for (int i = 0; i < measured.size(); i++) {
+      select.append("CAST(").append(Sql.ident(measured.get(i))).append(" AS DOUBLE) AS x" + i);
       select.append(", ");
     }
     Sql.exec(
@@ -87,6 +97,7 @@ final class Drift {
             + Dataset.scan(file));
     List<Map<String, Object>> perFold = new ArrayList<>();
     Map<String, Double> largest = new LinkedHashMap<>();
+    Double targetLargest = null;
     for (Map<String, Object> fold : (List<Map<String, Object>>) model.get("folds")) {
       if (!(fold.get("train") instanceof Map<?, ?> train)
           || !(fold.get("test") instanceof Map<?, ?> test)
@@ -96,7 +107,7 @@ final class Drift {
       }
       long rows = number(fold.get("train_rows")) + number(fold.get("test_rows"));
       Map<String, Double> psi =
-          fold(db, features.size(), within(train), within(test), sampleEvery(rows), bins);
+          fold(db, measured.size(), within(train), within(test), sampleEvery(rows), bins);
       Map<String, Double> named = new LinkedHashMap<>();
       for (int i = 0; i < features.size(); i++) {
         Double v = psi.get("x" + i);
@@ -105,7 +116,11 @@ final class Drift {
           largest.merge(features.get(i), v, Math::max);
         }
       }
-      perFold.add(Json.ordered("fold", fold.get("fold"), "psi", named));
+      Double targetPsi = measured.size() > features.size() ? psi.get("x" + features.size()) : null;
+      if (targetPsi != null) {
+        targetLargest = targetLargest == null ? targetPsi : Math.max(targetLargest, targetPsi);
+      }
+      perFold.add(Json.ordered("fold", fold.get("fold"), "psi", named, "target_psi", targetPsi));
     }
     String worst = null;
     for (Map.Entry<String, Double> e : largest.entrySet()) {
@@ -120,6 +135,8 @@ final class Drift {
     out.put("psi", largest);
     out.put("max_psi", worst == null ? null : largest.get(worst));
     out.put("max_psi_feature", worst);
+    out.put("target", target);
+    out.put("target_psi", targetLargest);
     return out;
   }
 
@@ -284,17 +301,29 @@ final class Drift {
       }
       double v = e.getValue();
       md.append(' ').append(fmt(v)).append(" | ");
-      md.append(v < 0.1 ? "stable" : v <= 0.25 ? "moderate shift" : "significant shift");
+      md.append(verdict(v));
       md.append(" |\n");
+    }
+    if (drift.get("target_psi") instanceof Double t) {
+      md.append("| ").append(drift.get("target")).append(" (target) |");
+      for (Map<String, Object> f : folds) {
+        Object v = f.get("target_psi");
+        md.append(' ').append(v instanceof Double d ? fmt(d) : "-").append(" |");
+      }
+      md.append(' ').append(fmt(t)).append(" | ").append(verdict(t)).append(" |\n");
     }
     if (drift.get("max_psi_feature") != null) {
       md.append("\nLargest: ")
           .append(drift.get("max_psi_feature"))
           .append(", ")
           .append(fmt((Double) drift.get("max_psi")))
-          .append(" (`max_psi`, which a gate may name).\n");
+          .append(" (`max_psi`, which a gate may name; the target's is not part of it).\n");
     }
     return md.toString();
+  }
+
+  private static String verdict(double psi) {
+    return psi < 0.1 ? "stable" : psi <= 0.25 ? "moderate shift" : "significant shift";
   }
 
   private static String fmt(double d) {

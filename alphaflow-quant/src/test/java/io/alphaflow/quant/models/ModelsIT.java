@@ -450,10 +450,14 @@ class ModelsIT {
     assertThat((Double) psi.get("b")).isCloseTo(8.28, within(0.05));
     assertThat(drift.get("max_psi")).isEqualTo(psi.get("b"));
     assertThat(drift.get("max_psi_feature")).isEqualTo("b");
+    // the target y = a + noise keeps its distribution: reported, and not part of max_psi
+    assertThat(drift.get("target")).isEqualTo("y");
+    assertThat((Double) drift.get("target_psi")).isBetween(0.0, 0.01);
     assertThat(task(r, "evaluate").outputs()).containsKey("max_psi");
     assertThat(out(r, "evaluate").resolve("drift_report.md"))
         .content()
         .contains("| a | 0.00")
+        .containsPattern("\\| y \\(target\\) \\| 0\\.00\\d+ \\| 0\\.00\\d+ \\| stable \\|")
         .containsPattern("\\| b \\| 8\\.2\\d+ \\| 8\\.2\\d+ \\| significant shift \\|");
     assertThat(gated.state()).isEqualTo(RunState.FAILED);
     assertThat(task(gated, "evaluate").error())
