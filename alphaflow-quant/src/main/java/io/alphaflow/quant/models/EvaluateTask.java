@@ -21,7 +21,9 @@ import java.util.Map;
  * fold and overall into {@code metrics.json}. With {@code gate:} thresholds it is a gate: a breach
  * fails the task naming the metric, its value and the threshold, or with {@code on_breach: review}
  * succeeds with the output {@code breached=true} so a later task can ask for a human's review
- * ({@code approval: {required_if: ${tasks.evaluate.outputs.breached}}}).
+ * ({@code approval: {required_if: ${tasks.evaluate.outputs.breached}}}). With {@code drift: {data:
+ * ...}} it also measures each feature's drift between the training and test windows ({@link Drift}:
+ * {@code drift_report.md}, and {@code max_psi} for a gate).
  */
 public final class EvaluateTask implements QuantTask {
   public static final String METRICS_FILE = "metrics.json";
@@ -108,13 +110,14 @@ public final class EvaluateTask implements QuantTask {
         folds.add(m);
       }
       metrics.put("folds", folds);
-      if (config(cfg) != null) {
+      Map<String, Object> driftCfg = driftConfig(cfg);
+      if (driftCfg != null) {
         Map<String, Object> drift =
             Drift.of(
                 db,
-                Path.of(String.valueOf(config(cfg).get("data"))),
+                Path.of(String.valueOf(driftCfg.get("data"))),
                 model,
-                (int) Configs.integer(config(cfg), "bins", Drift.DEFAULT_BINS));
+                (int) Configs.integer(driftCfg, "bins", Drift.DEFAULT_BINS));
         metrics.put("drift", drift);
         overall.put("max_psi", drift.get("max_psi")); // a gate may name it
         Files.writeString(ctx.outputDir().resolve(DRIFT_REPORT), Drift.report(drift));
@@ -157,7 +160,7 @@ public final class EvaluateTask implements QuantTask {
 
   /** The {@code drift:} settings, or null when drift is not asked for. */
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> config(Map<String, Object> cfg) {
+  private static Map<String, Object> driftConfig(Map<String, Object> cfg) {
     return cfg.get("drift") instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
   }
 
