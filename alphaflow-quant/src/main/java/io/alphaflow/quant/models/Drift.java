@@ -184,6 +184,30 @@ final class Drift {
             + inTest
             + "))"
             + (every > 1 ? " AND hash(__t) % " + every + " = 0" : ""));
+    List<TreeSet<Double>> cuts = cutPoints(db, features, bins);
+    // a value's bin is how many cut points it lies above: 0 .. cuts
+    List<String> binOf = new ArrayList<>();
+    for (int i = 0; i < features; i++) {
+      StringBuilder bin = new StringBuilder("CASE WHEN isfinite(x" + i + ") THEN 0");
+      for (double c : cuts.get(i)) {
+        bin.append(" + (x").append(i).append(" > ").append(literal(c)).append(")::INTEGER");
+      }
+      binOf.add(bin.append(" END").toString());
+    }
+    Map<Integer, long[][]> counts = binCounts(db, binOf, bins);
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (int i = 0; i < features; i++) {
+      out.put("x" + i, psi(counts.get(i)));
+    }
+    return out;
+  }
+
+  /**
+   * Each feature's cut points: the training rows' quantiles at 1/bins, 2/bins, ... (distinct: a
+   * value many rows hold is one cut point).
+   */
+  private static List<TreeSet<Double>> cutPoints(Connection db, int features, int bins)
+      throws SQLException {
     StringBuilder quantiles = new StringBuilder();
     StringBuilder at = new StringBuilder("[");
     for (int b = 1; b < bins; b++) {
@@ -201,7 +225,7 @@ final class Drift {
     }
     List<TreeSet<Double>> cuts = new ArrayList<>();
     for (int i = 0; i < features; i++) {
-      cuts.add(new TreeSet<>()); // distinct: a value held by many rows is one cut point
+      cuts.add(new TreeSet<>());
     }
     for (Map<String, Object> r :
         Sql.rows(
@@ -213,17 +237,14 @@ final class Drift {
         }
       }
     }
-    // a value's bin is how many cut points it lies above: 0 .. cuts
-    List<String> binOf = new ArrayList<>();
-    for (int i = 0; i < features; i++) {
-      StringBuilder bin = new StringBuilder("CASE WHEN isfinite(x" + i + ") THEN 0");
-      for (double c : cuts.get(i)) {
-        bin.append(" + (x").append(i).append(" > ").append(literal(c)).append(")::INTEGER");
-      }
-      binOf.add(bin.append(" END").toString());
-    }
+    return cuts;
+  }
+
+  /** Rows per feature (by index), side ([train, test]) and bin, from the bin expressions. */
+  private static Map<Integer, long[][]> binCounts(Connection db, List<String> binOf, int bins)
+      throws SQLException {
     List<String> indexes = new ArrayList<>();
-    for (int i = 0; i < features; i++) {
+    for (int i = 0; i < binOf.size(); i++) {
       indexes.add(Integer.toString(i));
     }
     Map<Integer, long[][]> counts = new LinkedHashMap<>(); // feature -> [train, test][bin]
@@ -240,11 +261,7 @@ final class Drift {
       long[][] c = counts.computeIfAbsent(i, k -> new long[2][bins + 1]);
       c[side][((Number) r.get("b")).intValue()] += ((Number) r.get("n")).longValue();
     }
-    Map<String, Double> out = new LinkedHashMap<>();
-    for (int i = 0; i < features; i++) {
-      out.put("x" + i, psi(counts.get(i)));
-    }
-    return out;
+    return counts;
   }
 
   /** The index of {@code counts} ([train, test][bin]), or null without rows on either side. */
