@@ -121,9 +121,6 @@ public final class EvaluateTask implements QuantTask {
         metrics.put("drift", drift);
         overall.put("max_psi", drift.get("max_psi")); // a gate may name it
         Files.writeString(ctx.outputDir().resolve(DRIFT_REPORT), Drift.report(drift));
-        if (drift.get("max_psi") != null) {
-          ctx.output("max_psi", String.valueOf(drift.get("max_psi")));
-        }
       }
       List<Gate> gates = Gate.parse(cfg.get("gate"));
       List<String> breaches = new ArrayList<>();
@@ -141,7 +138,8 @@ public final class EvaluateTask implements QuantTask {
               "thresholds", gates.stream().map(Gate::describe).toList()));
       Json.write(ctx.outputDir().resolve(METRICS_FILE), metrics);
       ctx.log().info("metrics: " + overall);
-      for (String key : List.of("r2", "rmse", "mae", "ic_mean", "accuracy", "roc_auc", "f1")) {
+      for (String key :
+          List.of("r2", "rmse", "mae", "ic_mean", "accuracy", "roc_auc", "f1", "max_psi")) {
         if (overall.get(key) != null) {
           ctx.output(key, String.valueOf(overall.get(key)));
         }
