@@ -192,6 +192,16 @@ class ExamplesIT {
     }
     assertThat(task(looser, "evaluate", "state")).isEqualTo("SUCCEEDED");
     assertThat(looser.get("state").asText()).isEqualTo("SUCCEEDED");
+    // the seed's deliverable report carries the drift table too
+    assertThat(
+            home.resolve("outputs")
+                .resolve(looser.get("run_id").asText())
+                .resolve("report/report.md"))
+        .content()
+        .contains("## Out-of-sample metrics")
+        .contains("max_psi: ")
+        .contains("## Drift")
+        .contains("| close_vol_20 |");
   }
 
   /** Seed 002's flow on {@code input} with gates loose enough that nothing asks for review. */

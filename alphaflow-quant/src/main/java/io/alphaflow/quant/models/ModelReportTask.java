@@ -85,6 +85,15 @@ public final class ModelReportTask implements QuantTask {
             .append(gate.get("breaches"))
             .append('\n');
       }
+      Path drift = metrics.resolve(EvaluateTask.DRIFT_REPORT);
+      if (Files.isRegularFile(drift)) {
+        // evaluate's drift table, under this report's own heading
+        md.append("\n## Drift\n\n");
+        Files.readString(drift)
+            .lines()
+            .dropWhile(l -> l.startsWith("# ") || l.isBlank())
+            .forEach(l -> md.append(l).append('\n'));
+      }
     }
     md.append("\n## Champion now\n\n")
         .append(champion == null ? "none" : champion.version() + " (" + champion.path() + ")")
