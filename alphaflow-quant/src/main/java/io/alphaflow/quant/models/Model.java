@@ -20,4 +20,13 @@ public sealed interface Model extends Serializable permits LinearModel, SmileMod
   default double[] weights() {
     return null;
   }
+
+  /**
+   * A tree ensemble's importance of each feature (the impurity its splits removed, summed over the
+   * trees), in feature order, for model.json; null for a model that has none (linear ones have
+   * weights).
+   */
+  default double[] importance() {
+    return null;
+  }
 }

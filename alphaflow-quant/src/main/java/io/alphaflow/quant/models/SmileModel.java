@@ -61,6 +61,17 @@ public final class SmileModel implements Model {
   }
 
   @Override
+  public double[] importance() {
+    return switch (model) {
+      case smile.regression.RandomForest f -> f.importance().clone();
+      case smile.classification.RandomForest f -> f.importance().clone();
+      case smile.regression.GradientTreeBoost g -> g.importance().clone();
+      case smile.classification.GradientTreeBoost g -> g.importance().clone();
+      default -> null;
+    };
+  }
+
+  @Override
   public String sql(List<String> features) {
     double[] w = weights();
     if (w == null) {

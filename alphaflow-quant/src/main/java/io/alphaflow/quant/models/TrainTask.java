@@ -219,6 +219,19 @@ public final class TrainTask implements QuantTask {
         }
         json.put("coefficients", coef);
       }
+      double[] importance = model.importance();
+      if (importance != null) {
+        // as scikit-learn's feature_importances_: shares of the impurity the trees removed
+        double total = 0;
+        for (double v : importance) {
+          total += v;
+        }
+        Map<String, Object> shares = new LinkedHashMap<>();
+        for (int i = 0; i < features.size(); i++) {
+          shares.put(features.get(i), total > 0 ? importance[i] / total : 0.0);
+        }
+        json.put("feature_importance", shares);
+      }
       json.put("data_hash", Dataset.contentHash(input));
       json.put("model_hash", ContentHash.sha256Hex(bytes));
       json.put("rows_left_out", data.droppedRows());

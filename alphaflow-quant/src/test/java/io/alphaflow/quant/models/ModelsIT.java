@@ -229,7 +229,8 @@ class ModelsIT {
     "gradient_boosting, classification",
     "gradient_boosting, regression"
   })
-  void treeEnsemblesGiveTheSameModelBytesFromTheSameInputs(String type, String kind) {
+  void treeEnsemblesGiveTheSameModelBytesFromTheSameInputs(String type, String kind)
+      throws Exception {
     String train =
         "kind: %s\nmodel: {type: %s, trees: 20, subsample: 0.7}\nseed: 5".formatted(kind, type);
     RunResult a = run(train, "ic_period: hour");
@@ -242,6 +243,22 @@ class ModelsIT {
     assertThat(task(other, "train").outputs().get("model_hash"))
         .as("another seed draws other subsamples")
         .isNotEqualTo(hash);
+    // each feature's share of the impurity the trees removed, as scikit-learn's
+    // feature_importances_: the lagged moving average of the target's own column leads
+    @SuppressWarnings("unchecked")
+    Map<String, Object> importance =
+        (Map<String, Object>)
+            Json.read(out(a, "train").resolve("model.json")).get("feature_importance");
+    assertThat(importance.keySet())
+        .containsExactly(
+            "S_LI_INITIATIVEBUYRATE", "S_LI_LARGEBUYRATE", "S_LI_INITIATIVESELLRATE_5min_ma");
+    double sum = 0;
+    for (Object v : importance.values()) {
+      sum += ((Number) v).doubleValue();
+    }
+    assertThat(sum).isCloseTo(1.0, within(1e-9));
+    assertThat((Double) importance.get("S_LI_INITIATIVESELLRATE_5min_ma"))
+        .isGreaterThan((Double) importance.get("S_LI_LARGEBUYRATE"));
   }
 
   @Test
