@@ -159,6 +159,10 @@ class ExamplesIT {
         home.resolve("outputs").resolve(first.get("run_id").asText()).resolve("evaluate");
     assertThat(task(first, "evaluate", "outputs")).containsPattern("max_psi [0-9.]+ is above");
     assertThat(evaluate.resolve("drift_report.md")).content().contains("| close_vol_20 |");
+    assertThat(evaluate.resolveSibling("validate").resolve("profile.json"))
+        .content()
+        .contains("\"close\" : {")
+        .contains("\"mean\"");
     assertThat(task(first, "package", "error")).contains("required because");
     cli.run(
         "approve",

@@ -2,6 +2,7 @@ package io.alphaflow.quant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.alphaflow.core.run.RunState;
 import io.alphaflow.quant.data.Json;
@@ -311,5 +312,37 @@ class ValidateIT {
     assertThat(runs.run(templated).state()).isEqualTo(RunState.FAILED);
     assertThat(runs.task("validate").error())
         .contains("'max_bad_row_rate' must be a fraction between 0 and 1 (0.05 is 5%), was '20");
+  }
+
+  /**
+   * {@code profile: true} writes seed 002's data profile of the rows that passed, as pandas'
+   * describe() gives it: the 100 good rows' prices are 100.5 .. 199.5 (mean 150, standard deviation
+   * that of 0 .. 99 with n - 1: 29.0115), volumes 10 .. 109.
+   */
+  @Test
+  void aProfileDescribesTheRowsThatPassed() throws Exception {
+    Path csv = dirtyCsv(3);
+
+    var r = runs.run(flow(csv, CONTRACT + "profile: true\n"));
+
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+    Map<String, Object> profile = Json.read(runs.out("validate").resolve("profile.json"));
+    assertThat(profile).containsEntry("rows", 100);
+    Map<?, ?> columns = (Map<?, ?>) profile.get("columns");
+    Map<?, ?> price = (Map<?, ?>) columns.get("price");
+    assertThat(price.get("count")).isEqualTo(100);
+    assertThat((Double) price.get("mean")).isCloseTo(150.0, within(1e-12));
+    assertThat((Double) price.get("std")).isCloseTo(29.011491975882016, within(1e-12));
+    assertThat(price.get("min")).isEqualTo(100.5);
+    assertThat(price.get("max")).isEqualTo(199.5);
+    Map<?, ?> volume = (Map<?, ?>) columns.get("volume");
+    assertThat((Double) volume.get("mean")).isCloseTo(59.5, within(1e-12));
+    assertThat(volume.get("min")).isEqualTo(10);
+    Map<?, ?> ts = (Map<?, ?>) columns.get("ts");
+    assertThat(ts.get("first")).isEqualTo("2024-03-01 10:00:00");
+    assertThat(ts.get("last")).isEqualTo("2024-03-01 11:39:00");
+    assertThat(ts.get("nulls")).isEqualTo(0);
+    assertThatThrownBy(() -> runs.run(flow(csv, CONTRACT + "profile: yes please\n")))
+        .hasMessageContaining("profile is true or false, was 'yes please'");
   }
 }

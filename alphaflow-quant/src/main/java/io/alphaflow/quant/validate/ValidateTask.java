@@ -34,6 +34,7 @@ import java.util.stream.Collectors;
  */
 public final class ValidateTask implements QuantTask {
   public static final String QUARANTINE_FILE = "quarantine.parquet";
+  static final String PROFILE_FILE = "profile.json";
 
   @Override
   public boolean idempotent() {
@@ -75,6 +76,12 @@ public final class ValidateTask implements QuantTask {
           }
         });
     problems.addAll(Configs.fractionProblem("max_bad_row_rate", config.get("max_bad_row_rate")));
+    Object profile = config.get("profile");
+    if (profile != null && !(profile instanceof Boolean)) {
+      problems.add(
+          new ConfigProblem(
+              "profile", "profile is true or false, was '" + profile + "'", "profile: true"));
+    }
     Object gap = config.get("max_gap");
     if (gap != null) {
       try {
@@ -223,6 +230,11 @@ public final class ValidateTask implements QuantTask {
       sortOrder(cfg, checks, db, out.resolve(Dataset.DATA_FILE))
           .ifPresent(o -> meta.put(RowOrder.KEY, o.columns()));
       Json.write(out.resolve(Dataset.METADATA_FILE), meta);
+      if (Boolean.TRUE.equals(cfg.get("profile"))) {
+        Json.write(
+            out.resolve(PROFILE_FILE),
+            Profile.of(db, out.resolve(Dataset.DATA_FILE), report.validRows(), found));
+      }
       ctx.log().info(report.summary());
       ctx.output("rows", Long.toString(report.validRows()));
       ctx.output("quarantined", Long.toString(report.badRows()));
