@@ -335,6 +335,10 @@ class ValidateIT {
     assertThat((Double) price.get("std")).isCloseTo(29.011491975882016, within(1e-12));
     assertThat(price.get("min")).isEqualTo(100.5);
     assertThat(price.get("max")).isEqualTo(199.5);
+    // pandas: Series(np.arange(100) + 100.5).quantile([.25, .5, .75]) = 125.25, 150.0, 174.75
+    assertThat(price.get("25%")).isEqualTo(125.25);
+    assertThat(price.get("50%")).isEqualTo(150.0);
+    assertThat(price.get("75%")).isEqualTo(174.75);
     Map<?, ?> volume = (Map<?, ?>) columns.get("volume");
     assertThat((Double) volume.get("mean")).isCloseTo(59.5, within(1e-12));
     assertThat(volume.get("min")).isEqualTo(10);
