@@ -107,16 +107,19 @@ public record Moments(long n, double[] mean, double[][] comoment) {
   }
 
   /**
-   * Shifts for {@link #aggregates}: each column's median over the first 1,001 rows of {@code
-   * relation}, near enough to the means of any of its windows for the sums of products to keep
-   * their precision, and, being one of the values, the same whatever order DuckDB reads them in (a
-   * mean could differ in its last bit, and with it a model's bytes). 0 for a column with no rows.
+   * Shifts for {@link #aggregates} (and any sums of deviations): each column's median over the
+   * finite values among the first 1,001 rows of {@code relation}, near enough to the means of any
+   * of its windows for the sums of products to keep their precision, and, being one of the values,
+   * the same whatever order DuckDB reads them in (a mean could differ in its last bit, and with it
+   * a model's bytes). 0 for a column with no finite value there. {@code columns} are DOUBLE
+   * expressions.
    */
   public static double[] shifts(Connection db, String relation, List<String> columns)
       throws SQLException {
     List<String> medians = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
-      medians.add("quantile_disc(" + columns.get(i) + ", 0.5) AS s" + i);
+      String c = columns.get(i);
+      medians.add("quantile_disc(" + c + ", 0.5) FILTER (WHERE isfinite(" + c + ")) AS s" + i);
     }
     Map<String, Object> r =
         Sql.row(

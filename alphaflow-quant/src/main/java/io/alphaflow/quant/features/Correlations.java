@@ -78,21 +78,15 @@ final class Correlations {
       throws SQLException {
     int k = columns.size();
     List<String> x = new ArrayList<>();
-    StringBuilder medians = new StringBuilder();
     StringBuilder finite = new StringBuilder();
     for (int i = 0; i <= k; i++) {
       x.add("CAST(" + Sql.ident(i < k ? columns.get(i) : target) + " AS DOUBLE)");
-      medians.append(i == 0 ? "" : ", ").append("quantile_disc(").append(x.get(i));
-      medians.append(", 0.5) FILTER (WHERE isfinite(").append(x.get(i)).append(")) AS s").append(i);
       finite.append(i == 0 ? "" : " AND ").append("isfinite(").append(x.get(i)).append(")");
     }
-    Map<String, Object> first =
-        Sql.row(
-            db, "SELECT " + medians + " FROM (SELECT * FROM " + parts.getFirst() + " LIMIT 1001)");
+    double[] shifts = Moments.shifts(db, parts.getFirst(), x);
     List<String> d = new ArrayList<>(); // deviations from the shifts, c0 .. ck (the target)
     for (int i = 0; i <= k; i++) {
-      double shift = first.get("s" + i) instanceof Number n ? n.doubleValue() : 0;
-      d.add(x.get(i) + " - " + shift + " AS c" + i);
+      d.add(x.get(i) + " - " + shifts[i] + " AS c" + i);
     }
     String deviations = "SELECT " + String.join(", ", d) + " FROM ";
     TargetSums total = new TargetSums(k);

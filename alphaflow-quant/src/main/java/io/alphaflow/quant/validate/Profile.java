@@ -2,6 +2,7 @@ package io.alphaflow.quant.validate;
 
 import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Duck;
+import io.alphaflow.quant.data.Moments;
 import io.alphaflow.quant.data.Sql;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,8 +20,9 @@ import java.util.Map;
  * distinct values of text. NaN counts as null, as the contract counts it.
  *
  * <p>Means and deviations are summed per part of the file, each part on one thread, and merged in
- * part order ({@link Duck#parallel}), as deviations from each column's median over the first rows:
- * the same bytes every run, where DuckDB's own parallel {@code avg} varies in its last digit.
+ * part order ({@link Duck#parallel}), as deviations from each column's median over the first rows
+ * ({@link Moments#shifts}): the same bytes every run, where DuckDB's own parallel {@code avg}
+ * varies in its last digit.
  */
 final class Profile {
   private Profile() {}
@@ -151,25 +153,15 @@ final class Profile {
     if (numeric.isEmpty()) {
       return out;
     }
-    List<String> medians = new ArrayList<>();
-    for (int i = 0; i < numeric.size(); i++) {
-      String x = "CAST(" + Sql.ident(numeric.get(i)) + " AS DOUBLE)";
-      medians.add("quantile_disc(" + x + ", 0.5) FILTER (WHERE isfinite(" + x + ")) AS s" + i);
+    List<String> x = new ArrayList<>();
+    for (String c : numeric) {
+      x.add("CAST(" + Sql.ident(c) + " AS DOUBLE)");
     }
-    Map<String, Object> first =
-        Sql.row(
-            db,
-            "SELECT "
-                + String.join(", ", medians)
-                + " FROM (SELECT * FROM "
-                + Dataset.own(file, null)
-                + " LIMIT 1001)");
+    double[] shift = Moments.shifts(db, Dataset.own(file, null), x);
     List<String> aggregates = new ArrayList<>();
-    double[] shift = new double[numeric.size()];
     for (int i = 0; i < numeric.size(); i++) {
-      shift[i] = first.get("s" + i) instanceof Number n ? n.doubleValue() : 0;
-      String x = "CAST(" + Sql.ident(numeric.get(i)) + " AS DOUBLE)";
-      String d = "CASE WHEN isfinite(" + x + ") THEN " + x + " - " + shift[i] + " END";
+      String d =
+          "CASE WHEN isfinite(" + x.get(i) + ") THEN " + x.get(i) + " - " + shift[i] + " END";
       aggregates.add("count(" + d + ") AS n" + i);
       aggregates.add("sum(" + d + ") AS d" + i);
       aggregates.add("sum((" + d + ") * (" + d + ")) AS q" + i);
