@@ -1,6 +1,7 @@
 package io.alphaflow.cli;
 
 import io.alphaflow.core.NotFoundException;
+import io.alphaflow.core.approval.Approval;
 import io.alphaflow.core.approval.Decision;
 import io.alphaflow.core.execution.Engine;
 import io.alphaflow.core.execution.RunResult;
@@ -65,8 +66,10 @@ final class DemoCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       RunResult[] result = new RunResult[1];
+      // progress lines as the tasks run, then one summary (not a table per part of the run)
+      RunReporter reporter = RunReporter.quietly();
       int code =
-          RunReporter.report(
+          reporter.run(
               engine,
               runOptions,
               out,
@@ -78,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
         String runId = result[0].runId();
         engine.decide(
             runId, GATE, Decision.APPROVED, "demo --auto-approve", "approved by the demo itself");
-        code = RunReporter.resume(engine, runOptions, out, err, runId);
+        code = reporter.continueRun(engine, runOptions, out, err, runId);
       }
       if (!runOptions.json) {
         summary(out, ws, result[0].runId(), flowFile);
@@ -106,6 +109,9 @@ final class DemoCommand implements Callable<Integer> {
           RunViews.outputsLine(shown));
     }
     out.print(t.render());
+    for (Approval a : ws.store().approvals(runId)) {
+      out.println(RunViews.approvalLine(a));
+    }
     Path home = common.home.toAbsolutePath().normalize();
     if (state == RunState.WAITING) {
       out.println();

@@ -7,11 +7,34 @@ import io.alphaflow.core.run.RunState;
 import java.io.PrintWriter;
 import java.util.function.Supplier;
 
-/** Runs something on an engine with progress lines, then prints the outcome as text or JSON. */
+/**
+ * Runs something on an engine with progress lines, then prints the outcome as text or JSON (or, as
+ * text, leaves it to a caller that prints its own summary: {@link #quietly}).
+ */
 final class RunReporter {
-  private RunReporter() {}
+  private final boolean outcomeAsText;
+
+  private RunReporter(boolean outcomeAsText) {
+    this.outcomeAsText = outcomeAsText;
+  }
+
+  /** A reporter that prints progress, and the outcome only as JSON: the demo's summary says it. */
+  static RunReporter quietly() {
+    return new RunReporter(false);
+  }
 
   static int report(
+      Engine engine,
+      RunOptions options,
+      PrintWriter out,
+      PrintWriter err,
+      int taskCount,
+      int alreadyDone,
+      Supplier<RunResult> work) {
+    return new RunReporter(true).run(engine, options, out, err, taskCount, alreadyDone, work);
+  }
+
+  int run(
       Engine engine,
       RunOptions options,
       PrintWriter out,
@@ -34,7 +57,7 @@ final class RunReporter {
     if (options.json) {
       out.println(
           Json.write(RunViews.runJson(run, result.tasks(), engine.store().approvals(run.runId()))));
-    } else {
+    } else if (outcomeAsText) {
       out.println();
       out.print(RunViews.runText(run, result.tasks(), engine.store().approvals(run.runId())));
       if (result.state() != RunState.SUCCEEDED && result.state() != RunState.WAITING) {
@@ -55,9 +78,14 @@ final class RunReporter {
   /** Continues a parked or stopped run in this process, counting what had already ended. */
   static int resume(
       Engine engine, RunOptions options, PrintWriter out, PrintWriter err, String runId) {
+    return new RunReporter(true).continueRun(engine, options, out, err, runId);
+  }
+
+  int continueRun(
+      Engine engine, RunOptions options, PrintWriter out, PrintWriter err, String runId) {
     java.util.List<io.alphaflow.core.run.TaskRunRecord> tasks = engine.store().taskRuns(runId);
     int done = (int) tasks.stream().filter(t -> t.state().isTerminal()).count();
-    return report(
+    return run(
         engine,
         options,
         out,

@@ -72,6 +72,11 @@ final class RunViews {
     return m;
   }
 
+  /** A decision on a task, as status shows it: who, when and why. */
+  static String approvalLine(Approval a) {
+    return "approval: " + a.taskId() + " " + a.describe();
+  }
+
   static String runText(RunRecord run, List<TaskRunRecord> tasks, List<Approval> approvals) {
     StringBuilder sb = new StringBuilder();
     sb.append("run ")
@@ -100,7 +105,7 @@ final class RunViews {
     }
     sb.append('\n').append(taskTable(tasks));
     for (Approval a : approvals) {
-      sb.append("approval: ").append(a.taskId()).append(' ').append(a.describe()).append('\n');
+      sb.append(approvalLine(a)).append('\n');
     }
     Instant now = Instant.now();
     for (TaskRunRecord t : tasks) {

@@ -313,6 +313,11 @@ class ExamplesIT {
         .contains("approved by demo --auto-approve")
         .contains("r2=")
         .contains("models      :");
+    // one table, the summary, however many parts the run went through (waiting, then resumed)
+    assertThat(approved.out().lines().filter(l -> l.startsWith("TASK ")).count()).isOne();
+    assertThat(waiting.out().lines().filter(l -> l.startsWith("TASK ")).count()).isOne();
+    assertThat(approved.out().substring(approved.out().indexOf("summary of run")))
+        .contains("approval: deploy approved by demo --auto-approve");
     // the command it suggests names the flow where the user can open it
     String graph =
         approved.out().lines().filter(l -> l.startsWith("next")).findFirst().orElseThrow();
