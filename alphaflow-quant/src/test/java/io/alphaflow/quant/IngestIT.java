@@ -149,7 +149,14 @@ class IngestIT {
         .contains("Line: 3")
         .contains("fix or remove that row, or read the column as text (schema: {price: VARCHAR})");
     assertThat(failure(ingest(dir.resolve("nope-*.csv").toString(), "")))
-        .contains("no CSV or Parquet files match");
+        .contains("no CSV or Parquet files match")
+        .doesNotContain("relative path");
+    assertThat(failure(ingest("examples/data/nope.csv", "")))
+        .contains("no CSV or Parquet files match examples/data/nope.csv (a relative path, read")
+        .contains(Path.of("").toAbsolutePath() + "): run from the directory it is relative to");
+    Path notes = Files.writeString(dir.resolve("notes.txt"), "timestamp,price\n2024-01-01,1\n");
+    assertThat(failure(ingest(notes.toString(), "")))
+        .contains("notes.txt is not a CSV (.csv, .csv.gz) or Parquet (.parquet) file");
     assertThat(
             failure(
                 ingest(

@@ -267,7 +267,7 @@ public final class IngestTask implements QuantTask {
       }
     }
     if (files.isEmpty()) {
-      throw TaskFailure.nonRetryable("no CSV or Parquet files match " + pattern);
+      throw TaskFailure.nonRetryable(noFiles(p, pattern));
     }
     for (Path f : files) {
       try {
@@ -279,6 +279,22 @@ public final class IngestTask implements QuantTask {
       }
     }
     return files;
+  }
+
+  /** Why {@code pattern} gave nothing to read, and where it was looked for. */
+  static String noFiles(Path p, String pattern) {
+    if (Files.isRegularFile(p)) {
+      return pattern
+          + " is not a CSV (.csv, .csv.gz) or Parquet (.parquet) file: ingest reads those";
+    }
+    String message = "no CSV or Parquet files match " + pattern;
+    if (!p.isAbsolute()) {
+      message +=
+          " (a relative path, read from the directory alphaflow runs in: "
+              + Path.of("").toAbsolutePath()
+              + "): run from the directory it is relative to, or give an absolute path";
+    }
+    return message;
   }
 
   /**
