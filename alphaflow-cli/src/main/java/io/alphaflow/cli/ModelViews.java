@@ -34,9 +34,31 @@ final class ModelViews {
     return m;
   }
 
+  /** A metric's value: counts as whole numbers, measures to four places, none as "-". */
   static String number(Object v) {
+    if (v == null) {
+      return "-";
+    }
+    if (isCount(v)) {
+      return v.toString();
+    }
     return v instanceof Number n
         ? String.format(java.util.Locale.ROOT, "%.4f", n.doubleValue())
         : String.valueOf(v);
+  }
+
+  /** The change from {@code from} to {@code to}, signed, as {@link #number} shows them. */
+  static String change(Object from, Object to) {
+    if (isCount(from) && isCount(to)) {
+      return String.format(
+          java.util.Locale.ROOT, "%+d", ((Number) to).longValue() - ((Number) from).longValue());
+    }
+    return from instanceof Number x && to instanceof Number y
+        ? String.format(java.util.Locale.ROOT, "%+.4f", y.doubleValue() - x.doubleValue())
+        : "";
+  }
+
+  private static boolean isCount(Object v) {
+    return v instanceof Integer || v instanceof Long || v instanceof Short;
   }
 }

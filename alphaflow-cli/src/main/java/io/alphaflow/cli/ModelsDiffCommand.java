@@ -58,11 +58,7 @@ final class ModelsDiffCommand implements Callable<Integer> {
       for (String k : keys) {
         Object x = ma.get(k);
         Object y = mb.get(k);
-        String change =
-            x instanceof Number nx && y instanceof Number ny
-                ? String.format(java.util.Locale.ROOT, "%+.4f", ny.doubleValue() - nx.doubleValue())
-                : "";
-        t.row(k, ModelViews.number(x), ModelViews.number(y), change);
+        t.row(k, ModelViews.number(x), ModelViews.number(y), ModelViews.change(x, y));
       }
       out.print(t.render());
       out.flush();

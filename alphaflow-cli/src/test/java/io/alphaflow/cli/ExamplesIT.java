@@ -272,6 +272,9 @@ class ExamplesIT {
     Cli.Result again = cli.run("models", "rollback", "hft_factor", "--by", "dave");
 
     assertThat(diff.out()).contains("r2").contains("rmse");
+    // counts as whole numbers: the two runs tested on 4,000 and 6,000 rows
+    assertThat(diff.out().lines().filter(l -> l.startsWith("rows ")).findFirst().orElseThrow())
+        .matches("rows +4000 +6000 +\\+2000");
     assertThat(back.exitCode()).isZero();
     assertThat(back.out())
         .contains(
