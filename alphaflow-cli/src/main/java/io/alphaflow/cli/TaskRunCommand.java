@@ -10,6 +10,7 @@ import io.alphaflow.core.flow.Flow;
 import io.alphaflow.core.flow.RetrySpec;
 import io.alphaflow.core.flow.TaskDefaults;
 import io.alphaflow.core.flow.TaskSpec;
+import io.alphaflow.core.model.ModelRegistry;
 import io.alphaflow.core.run.RunState;
 import io.alphaflow.core.run.TaskRunRecord;
 import io.alphaflow.core.store.memory.InMemoryStore;
@@ -35,9 +36,14 @@ import picocli.CommandLine.Spec;
     name = "task",
     description =
         "Run one task type outside any flow, through the same engine code path. "
-            + "--input sets the config's input (path for ingest); --output is a directory, or a .parquet "
-            + "file for the main dataset with the other files beside it.")
+            + "--input sets the config's input (path for ingest, model for register); --output is a "
+            + "directory, or a .parquet file for the main dataset with the other files beside it. "
+            + "register, promote and score work on the model registry of --home.")
 final class TaskRunCommand implements Callable<Integer> {
+  /** The config key --input sets, where a type does not call it {@code input}. */
+  private static final Map<String, String> INPUT_KEYS =
+      Map.of("ingest", "path", "register", "model");
+
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
 
@@ -77,7 +83,7 @@ final class TaskRunCommand implements Callable<Integer> {
     }
     Map<String, Object> config = readConfig();
     if (input != null) {
-      config.put(type.equals("ingest") ? "path" : "input", input);
+      config.put(INPUT_KEYS.getOrDefault(type, "input"), input);
     }
     if (modelType != null) {
       if (!type.equals("train")) {
@@ -128,8 +134,20 @@ final class TaskRunCommand implements Callable<Integer> {
             null,
             null);
     boolean keepLogs = false;
-    try (InMemoryStore store = new InMemoryStore();
-        Engine engine = Engine.builder(store).tasks(tasks).home(home).build()) {
+    // the run itself is throwaway; a type that registers, promotes or scores works on the registry
+    // of --home (default .alphaflow), where flows keep their models
+    boolean registry = tasks.get(type).usesModelRegistry();
+    try (Workspace ws = registry ? new Workspace(common) : null;
+        InMemoryStore store = new InMemoryStore();
+        Engine engine =
+            Engine.builder(store)
+                .tasks(tasks)
+                .home(home)
+                .models(
+                    registry
+                        ? new ModelRegistry(ws.store(), ws.home(), java.time.Clock.systemUTC())
+                        : null)
+                .build()) {
       RunResult result = engine.run(flow, Map.of());
       TaskRunRecord task = result.tasks().get(0);
       if (result.state() != RunState.SUCCEEDED) {

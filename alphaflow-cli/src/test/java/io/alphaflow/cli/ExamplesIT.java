@@ -328,6 +328,67 @@ class ExamplesIT {
   }
 
   @Test
+  void standaloneRegisterPromoteAndScoreWorkOnTheRegistryOfHome() throws Exception {
+    Cli cli = cli();
+    Cli.Result parked =
+        cli.run(
+            "run",
+            Cli.repo("examples/hft_factor_pipeline.yaml").toString(),
+            "--param",
+            "rows=20000",
+            "--json",
+            "--quiet");
+    Path outputs = home.resolve("outputs").resolve(parked.json().get("run_id").asText());
+    Path register = Files.writeString(home.resolve("register.yaml"), "name: by_hand\n");
+
+    Cli.Result registered =
+        cli.run(
+            "task",
+            "register",
+            "--input",
+            outputs.resolve("train").toString(),
+            "--output",
+            home.resolve("r").toString(),
+            "--config",
+            register.toString());
+    assertThat(registered.exitCode()).as(registered.err()).isZero();
+    JsonNode versions = cli.run("models", "list", "by_hand", "--json").json();
+    assertThat(versions).hasSize(1);
+    String version = versions.get(0).get("version").asText();
+    Path promote =
+        Files.writeString(
+            home.resolve("promote.yaml"), "name: by_hand\nversion: " + version + "\nby: carol\n");
+    Path score = Files.writeString(home.resolve("score.yaml"), "name: by_hand\n");
+    Cli.Result promoted =
+        cli.run(
+            "task",
+            "promote",
+            "--output",
+            home.resolve("p").toString(),
+            "--config",
+            promote.toString());
+    Cli.Result scored =
+        cli.run(
+            "task",
+            "score",
+            "--input",
+            outputs.resolve("features").toString(),
+            "--output",
+            home.resolve("s").toString(),
+            "--config",
+            score.toString());
+
+    assertThat(promoted.exitCode()).as(promoted.err()).isZero();
+    assertThat(cli.run("models", "show", "by_hand", "champion").out())
+        .contains(version)
+        .contains("promote champion")
+        .contains("by carol");
+    assertThat(scored.exitCode()).as(scored.err()).isZero();
+    assertThat(scored.out()).contains("version=" + version).contains("rows_scored=19996");
+    assertThat(home.resolve("s/data.parquet")).exists();
+  }
+
+  @Test
   void taskTrainRefusesAShuffledSplitAndAnUnknownModelType() throws Exception {
     Path cfg = Files.writeString(home.resolve("t.yaml"), "split: {method: shuffle}\n");
     Cli.Result r = taskTrain("--config", cfg.toString());

@@ -437,6 +437,7 @@ public final class Engine implements AutoCloseable {
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     private Duration heartbeat = Duration.ofSeconds(5);
     private String owner = Owner.self().toString();
+    private io.alphaflow.core.model.ModelRegistry models;
     private io.micrometer.core.instrument.MeterRegistry meters =
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
@@ -493,6 +494,15 @@ public final class Engine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The model registry tasks register, promote and score with: by default the one in this
+     * engine's store and home.
+     */
+    public Builder models(io.alphaflow.core.model.ModelRegistry m) {
+      models = m;
+      return this;
+    }
+
     /** Where engine metrics go (breaker states and calls); an in-memory registry by default. */
     public Builder meters(io.micrometer.core.instrument.MeterRegistry m) {
       meters = m;
@@ -521,7 +531,10 @@ public final class Engine implements AutoCloseable {
               heartbeat,
               breakers,
               new io.alphaflow.core.backup.Backups(
-                  store, breakers, clock, Thread.currentThread().getContextClassLoader())),
+                  store, breakers, clock, Thread.currentThread().getContextClassLoader()),
+              models != null
+                  ? models
+                  : new io.alphaflow.core.model.ModelRegistry(store, home, clock)),
           settings,
           own);
     }

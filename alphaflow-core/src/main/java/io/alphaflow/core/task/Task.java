@@ -91,6 +91,15 @@ public interface Task {
     return CodeVersion.of(getClass());
   }
 
+  /**
+   * Whether this type reads or writes the model registry (registers, promotes or scores with a
+   * version). The standalone {@code alphaflow task} command then gives it the registry of the state
+   * directory the user names, where it otherwise runs in a throwaway one.
+   */
+  default boolean usesModelRegistry() {
+    return false;
+  }
+
   /** Does the work of one attempt. */
   void execute(TaskContext context) throws Exception;
 }

@@ -30,6 +30,11 @@ public final class PromoteTask implements QuantTask {
   public static final String ROLLBACK_CONFIG = "rollback_config.json";
 
   @Override
+  public boolean usesModelRegistry() {
+    return true;
+  }
+
+  @Override
   public String type() {
     return "promote";
   }

@@ -24,6 +24,11 @@ public final class RegisterTask implements QuantTask {
   public static final String MANIFEST = "manifest.json";
 
   @Override
+  public boolean usesModelRegistry() {
+    return true;
+  }
+
+  @Override
   public String type() {
     return "register";
   }

@@ -32,6 +32,11 @@ public final class ScoreTask implements QuantTask {
   }
 
   @Override
+  public boolean usesModelRegistry() {
+    return true;
+  }
+
+  @Override
   public String type() {
     return "score";
   }

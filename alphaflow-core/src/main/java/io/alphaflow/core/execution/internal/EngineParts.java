@@ -2,6 +2,7 @@ package io.alphaflow.core.execution.internal;
 
 import io.alphaflow.core.backup.Backups;
 import io.alphaflow.core.event.EventBus;
+import io.alphaflow.core.model.ModelRegistry;
 import io.alphaflow.core.resilience.Breakers;
 import io.alphaflow.core.store.Store;
 import io.alphaflow.core.task.TaskRegistry;
@@ -23,7 +24,8 @@ public record EngineParts(
     DoubleSupplier random,
     Duration heartbeatInterval,
     Breakers breakers,
-    Backups backups) {
+    Backups backups,
+    ModelRegistry models) {
 
   public Path logDir(String runId, String taskId) {
     return home.resolve("logs").resolve(runId).resolve(taskId);

@@ -496,7 +496,7 @@ public final class RunLoop {
                             attempt,
                             parts.clock().instant(),
                             "circuit '" + resource + "' " + change))),
-        new io.alphaflow.core.model.ModelRegistry(parts.store(), parts.home(), parts.clock()));
+        parts.models());
   }
 
   private void complete(Completion c, Instant now) {
