@@ -221,6 +221,39 @@ class CliIT {
   }
 
   @Test
+  void runsNarrowByFlowAndStateAndNameWhatTheyDoNotKnow() throws Exception {
+    Path failing =
+        Files.writeString(
+            dir.resolve("failing.yaml"),
+            "name: failing\ndefaults: {retry: {max_attempts: 1}}\ntasks:\n"
+                + "  - {id: boom, type: shell, config: {command: [sh, -c, 'exit 3']}}\n");
+    String hello =
+        cli.run("run", Cli.repo("examples/hello.yaml").toString(), "--json")
+            .json()
+            .get("run_id")
+            .asText();
+    String failed = cli.run("run", failing.toString(), "--json").json().get("run_id").asText();
+
+    JsonNode onlyFailed = cli.run("runs", "--state", "failed", "--json").json();
+    JsonNode ofHello = cli.run("runs", "--flow", "hello", "--json").json();
+    Cli.Result none = cli.run("runs", "--flow", "hello", "--state", "FAILED,cancelled");
+    Cli.Result typoFlow = cli.run("runs", "--flow", "helo");
+    Cli.Result typoState = cli.run("runs", "--state", "faild");
+
+    assertThat(onlyFailed).extracting(r -> r.get("run_id").asText()).containsExactly(failed);
+    assertThat(ofHello).extracting(r -> r.get("run_id").asText()).containsExactly(hello);
+    assertThat(none.exitCode()).isZero();
+    assertThat(none.out()).contains("no failed or cancelled runs of flow 'hello'");
+    assertThat(typoFlow.exitCode()).isEqualTo(2);
+    assertThat(typoFlow.err())
+        .contains("no runs of flow 'helo': did you mean 'hello'?")
+        .contains("(flows with runs: failing, hello)");
+    assertThat(typoState.exitCode()).isEqualTo(2);
+    assertThat(typoState.err())
+        .contains("unknown run state 'faild' for --state: did you mean 'failed'?");
+  }
+
+  @Test
   void graphDrawsTextDotAndMermaid() {
     String hello = Cli.repo("examples/hello.yaml").toString();
     assertThat(cli.run("graph", hello).out()).contains("transform [shell, HIGH]  <- extract");

@@ -7,10 +7,12 @@ import io.alphaflow.core.event.Event;
 import io.alphaflow.core.model.AliasMove;
 import io.alphaflow.core.model.ModelVersion;
 import io.alphaflow.core.run.RunRecord;
+import io.alphaflow.core.run.RunState;
 import io.alphaflow.core.run.TaskRunRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where runs, task runs and events live. The engine writes every state change through {@link
@@ -46,6 +48,27 @@ public interface Store extends AutoCloseable {
 
   /** The most recent runs, newest first. */
   List<RunRecord> recentRuns(int limit);
+
+  /**
+   * The most recent runs of {@code flowName} (of any flow when null) in one of {@code states} (in
+   * any when empty), newest first.
+   */
+  default List<RunRecord> recentRuns(int limit, String flowName, Set<RunState> states) {
+    return recentRuns(Integer.MAX_VALUE).stream()
+        .filter(r -> flowName == null || r.flowName().equals(flowName))
+        .filter(r -> states.isEmpty() || states.contains(r.state()))
+        .limit(limit)
+        .toList();
+  }
+
+  /** The names of the flows that have runs, in name order. */
+  default List<String> flowNames() {
+    return recentRuns(Integer.MAX_VALUE).stream()
+        .map(RunRecord::flowName)
+        .distinct()
+        .sorted()
+        .toList();
+  }
 
   /** Every run of a flow, oldest first. */
   List<RunRecord> runsOf(String flowName);

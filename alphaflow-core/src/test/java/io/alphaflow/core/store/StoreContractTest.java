@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,6 +116,43 @@ public abstract class StoreContractTest {
       store.createRun(aRun("r" + i, t0.plus(i, ChronoUnit.MINUTES)), List.of(), List.of());
     }
     assertThat(store.recentRuns(3)).extracting(RunRecord::runId).containsExactly("r4", "r3", "r2");
+  }
+
+  @Test
+  void recentRunsNarrowByFlowAndState() {
+    String[][] runs = {
+      {"a1", "etl", "FAILED"}, {"a2", "etl", "SUCCEEDED"}, {"b1", "train", "FAILED"},
+      {"a3", "etl", "FAILED"}, {"b2", "train", "CANCELLED"}, {"a4", "etl", "WAITING"}
+    };
+    for (int i = 0; i < runs.length; i++) {
+      store.createRun(
+          new RunRecord(
+              runs[i][0],
+              runs[i][1],
+              runs[i][1] + ".yaml",
+              "name: " + runs[i][1],
+              Map.of(),
+              RunState.valueOf(runs[i][2]),
+              t0.plus(i, ChronoUnit.MINUTES),
+              null,
+              null,
+              null,
+              null),
+          List.of(),
+          List.of());
+    }
+
+    assertThat(store.recentRuns(10, "etl", Set.of(RunState.FAILED)))
+        .extracting(RunRecord::runId)
+        .containsExactly("a3", "a1");
+    assertThat(store.recentRuns(10, null, Set.of(RunState.FAILED, RunState.CANCELLED)))
+        .extracting(RunRecord::runId)
+        .containsExactly("b2", "a3", "b1", "a1");
+    assertThat(store.recentRuns(2, "etl", Set.of()))
+        .extracting(RunRecord::runId)
+        .containsExactly("a4", "a3");
+    assertThat(store.recentRuns(10, "nope", Set.of())).isEmpty();
+    assertThat(store.flowNames()).containsExactly("etl", "train");
   }
 
   @Test

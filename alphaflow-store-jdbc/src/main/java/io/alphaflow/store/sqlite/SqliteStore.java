@@ -32,10 +32,12 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -311,6 +313,41 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public List<RunRecord> recentRuns(int limit, String flowName, Set<RunState> states) {
+    List<String> where = new ArrayList<>();
+    List<String> args = new ArrayList<>();
+    if (flowName != null) {
+      where.add("flow_name = ?");
+      args.add(flowName);
+    }
+    if (!states.isEmpty()) {
+      where.add("state IN (" + String.join(", ", Collections.nCopies(states.size(), "?")) + ")");
+      states.stream().map(RunState::name).sorted().forEach(args::add);
+    }
+    args.add(Integer.toString(limit));
+    return queryRuns(
+        "SELECT * FROM runs"
+            + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+            + " ORDER BY created_at DESC, rowid DESC LIMIT ?",
+        args.toArray(String[]::new));
+  }
+
+  @Override
+  public List<String> flowNames() {
+    return read(
+        () -> {
+          List<String> out = new ArrayList<>();
+          try (ResultSet rs =
+              statement("SELECT DISTINCT flow_name FROM runs ORDER BY flow_name").executeQuery()) {
+            while (rs.next()) {
+              out.add(rs.getString(1));
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
   public List<RunRecord> runsOf(String flowName) {
     return queryRuns("SELECT * FROM runs WHERE flow_name = ? ORDER BY created_at, rowid", flowName);
   }
@@ -448,11 +485,13 @@ public final class SqliteStore implements Store {
     }
   }
 
-  private List<RunRecord> queryRuns(String sql, String arg) {
+  private List<RunRecord> queryRuns(String sql, String... args) {
     return read(
         () -> {
           PreparedStatement ps = statement(sql);
-          ps.setString(1, arg);
+          for (int i = 0; i < args.length; i++) {
+            ps.setString(i + 1, args[i]);
+          }
           List<RunRecord> out = new ArrayList<>();
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
