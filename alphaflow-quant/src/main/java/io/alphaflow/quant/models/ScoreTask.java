@@ -62,6 +62,7 @@ public final class ScoreTask implements QuantTask {
     List<String> features = (List<String>) json.get("features");
     boolean classifier = "classification".equals(json.get("kind"));
     Path input = Dataset.resolve(Configs.string(cfg, "input"));
+    FeatureDefinitions.check(json, input, ctx.log());
     Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
     try (Connection db = Duck.open(cfg)) {
       String src = Dataset.scan(input);

@@ -193,6 +193,10 @@ public final class TrainTask implements QuantTask {
       json.put("kind", objective.name().toLowerCase(java.util.Locale.ROOT));
       json.put("target", target);
       json.put("features", features);
+      Map<String, String> definitions = FeatureDefinitions.of(meta, features);
+      if (!definitions.isEmpty()) {
+        json.put(FeatureDefinitions.KEY, definitions); // score checks its input against them
+      }
       json.put("time_column", time);
       json.put("symbol_column", symbol);
       json.put("params", modelCfg);

@@ -9,6 +9,7 @@ import io.alphaflow.core.execution.Engine;
 import io.alphaflow.core.execution.RunResult;
 import io.alphaflow.core.run.RunState;
 import io.alphaflow.core.run.TaskRunRecord;
+import io.alphaflow.core.run.TaskState;
 import io.alphaflow.core.store.memory.InMemoryStore;
 import io.alphaflow.core.task.CodeVersion;
 import io.alphaflow.core.task.TaskFailure;
@@ -511,6 +512,38 @@ class ModelsIT {
     assertThatThrownBy(() -> runFlow(promoting))
         .hasMessageContaining("task 'promote'")
         .hasMessageContaining("a gate on max_psi needs an evaluate task upstream with drift");
+  }
+
+  @Test
+  void scoringRefusesFeaturesComputedOtherwiseThanForTraining() throws Exception {
+    RunResult r =
+        runFlow(
+            """
+            name: m
+            tasks:
+              - {id: gen, type: synthetic_orderflow, config: {rows: 3000, seed: 3, signal: 0.6, interval: 1 minute}}
+              - {id: features, type: features, depends_on: [gen], config: {input: "${tasks.gen.output_dir}", time_column: timestamp, features: [{fn: ma, column: S_LI_INITIATIVEBUYRATE, window: 5, name: buy_ma}]}}
+              - {id: other, type: features, depends_on: [gen], config: {input: "${tasks.gen.output_dir}", time_column: timestamp, features: [{fn: ma, column: S_LI_INITIATIVEBUYRATE, window: 20, name: buy_ma}]}}
+              - {id: label, type: label, depends_on: [features], config: {input: "${tasks.features.output_dir}", column: S_LI_INITIATIVESELLRATE, kind: value, horizon: 1, name: y}}
+              - {id: train, type: train, depends_on: [label], config: {input: "${tasks.label.output_dir}", features: [S_LI_LARGEBUYRATE, buy_ma]}}
+              - {id: register, type: register, depends_on: [train], config: {name: m, model: "${tasks.train.output_dir}"}}
+              - {id: promote, type: promote, depends_on: [register], config: {name: m, version: "${tasks.register.outputs.version}"}}
+              - {id: same, type: score, depends_on: [promote], config: {name: m, input: "${tasks.features.output_dir}"}}
+              - {id: skewed, type: score, depends_on: [promote, other], retry: {max_attempts: 1}, config: {name: m, input: "${tasks.other.output_dir}"}}
+            """);
+
+    assertThat(out(r, "train").resolve("model.json"))
+        .content()
+        .contains("\"feature_definitions\" : {")
+        .contains("\"buy_ma\" : \"CASE WHEN count(\\\"S_LI_INITIATIVEBUYRATE\\\") OVER w5 = 5")
+        .doesNotContain("\"S_LI_LARGEBUYRATE\" : \"");
+    assertThat(task(r, "same").state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(task(r, "skewed").state()).isEqualTo(TaskState.FAILED);
+    assertThat(task(r, "skewed").error())
+        .contains("the features differ from those the model was trained on")
+        .contains("'buy_ma' was trained as CASE WHEN count(\"S_LI_INITIATIVEBUYRATE\") OVER w5 = 5")
+        .contains("but is computed as CASE WHEN count(\"S_LI_INITIATIVEBUYRATE\") OVER w20 = 20")
+        .contains("Score with features computed by the same features config as for training");
   }
 
   @Test
