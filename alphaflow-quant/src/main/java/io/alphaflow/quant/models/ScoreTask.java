@@ -13,6 +13,7 @@ import io.alphaflow.quant.data.Json;
 import io.alphaflow.quant.data.Sql;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,8 +67,9 @@ public final class ScoreTask implements QuantTask {
     Path out = ctx.outputDir().resolve(Dataset.DATA_FILE);
     try (Connection db = Duck.open(cfg)) {
       String src = Dataset.scan(input);
+      Map<String, String> columns = Sql.columns(db, "SELECT * FROM " + src);
       Configs.requireColumns(
-          Sql.columns(db, "SELECT * FROM " + src),
+          columns,
           input.toString(),
           features.stream()
               .flatMap(f -> java.util.stream.Stream.of("feature", f))
@@ -140,11 +142,59 @@ public final class ScoreTask implements QuantTask {
       meta.put("rows", n);
       meta.put("rows_scored", scored);
       meta.put("rows_without_features", n - scored);
+      inTrainingWindow(db, json, columns, ctx, meta);
       Json.write(ctx.outputDir().resolve(Dataset.METADATA_FILE), meta);
       ctx.output("version", v.version());
       ctx.output("rows_scored", Long.toString(scored));
       ctx.log()
           .info("scored " + scored + " of " + n + " rows with '" + name + "' " + v.shortVersion());
+    }
+  }
+
+  /**
+   * How many scored rows lie in the window the model was trained on, into {@code meta} (with the
+   * window): their predictions are in-sample, fitted rather than forecast, and a quant reading them
+   * as a test of the model would be misled. Nothing when the input has no time column.
+   */
+  private static void inTrainingWindow(
+      Connection db,
+      Map<String, Object> model,
+      Map<String, String> columns,
+      TaskContext ctx,
+      Map<String, Object> meta)
+      throws SQLException {
+    String time = (String) model.get("time_column");
+    if (!(model.get("training_window") instanceof Map<?, ?> window)
+        || window.get("from") == null
+        || window.get("to") == null
+        || time == null
+        || !columns.containsKey(time)) {
+      return;
+    }
+    long inSample =
+        ((Number)
+                Sql.row(
+                        db,
+                        "SELECT count(*) AS n FROM scored WHERE prediction IS NOT NULL AND CAST("
+                            + Sql.ident(time)
+                            + " AS TIMESTAMP) BETWEEN CAST("
+                            + Sql.literal(String.valueOf(window.get("from")))
+                            + " AS TIMESTAMP) AND CAST("
+                            + Sql.literal(String.valueOf(window.get("to")))
+                            + " AS TIMESTAMP)")
+                    .get("n"))
+            .longValue();
+    meta.put("training_window", window);
+    meta.put("rows_in_training_window", inSample);
+    if (inSample > 0) {
+      ctx.log()
+          .info(
+              inSample
+                  + " of the rows scored lie in the model's training window ("
+                  + window.get("from")
+                  + " to "
+                  + window.get("to")
+                  + "): their predictions are in-sample, not a test of the model");
     }
   }
 }

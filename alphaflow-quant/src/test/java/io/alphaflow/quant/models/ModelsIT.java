@@ -538,6 +538,15 @@ class ModelsIT {
         .contains("\"buy_ma\" : \"CASE WHEN count(\\\"S_LI_INITIATIVEBUYRATE\\\") OVER w5 = 5")
         .doesNotContain("\"S_LI_LARGEBUYRATE\" : \"");
     assertThat(task(r, "same").state()).isEqualTo(TaskState.SUCCEEDED);
+    // the rows the model was fitted on are scored too: in-sample, and said to be
+    Map<String, Object> model = Json.read(out(r, "train").resolve("model.json"));
+    Map<String, Object> scored = Json.read(out(r, "same").resolve("metadata.json"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> fold = ((List<Map<String, Object>>) model.get("folds")).getFirst();
+    assertThat(scored.get("training_window")).isEqualTo(model.get("training_window"));
+    assertThat(((Number) scored.get("rows_in_training_window")).longValue())
+        .isEqualTo(((Number) fold.get("train_rows")).longValue())
+        .isLessThan(((Number) scored.get("rows_scored")).longValue());
     assertThat(task(r, "skewed").state()).isEqualTo(TaskState.FAILED);
     assertThat(task(r, "skewed").error())
         .contains("the features differ from those the model was trained on")
