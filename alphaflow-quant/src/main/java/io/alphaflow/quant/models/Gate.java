@@ -116,6 +116,24 @@ record Gate(String metric, Double min, Double max, Double minVsChampion, Double 
     return null;
   }
 
+  /**
+   * Whether this gate compares with the champion ({@code min_vs_champion}, {@code
+   * max_vs_champion}).
+   */
+  boolean relative() {
+    return minVsChampion != null || maxVsChampion != null;
+  }
+
+  /** This gate's absolute bounds alone. */
+  Gate absolutePart() {
+    return new Gate(metric, min, max, null, null);
+  }
+
+  /** This gate's bounds relative to the champion alone. */
+  Gate relativePart() {
+    return new Gate(metric, null, null, minVsChampion, maxVsChampion);
+  }
+
   Map<String, Object> describe() {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("metric", metric);

@@ -10,9 +10,11 @@ import io.alphaflow.core.task.TaskContext;
 import io.alphaflow.core.task.TaskFailure;
 import io.alphaflow.quant.QuantTask;
 import io.alphaflow.quant.data.Configs;
+import io.alphaflow.quant.data.Duck;
 import io.alphaflow.quant.data.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +30,9 @@ import java.util.Map;
 public final class PromoteTask implements QuantTask {
   public static final String DEPLOYMENT_MANIFEST = "deployment_manifest.yaml";
   public static final String ROLLBACK_CONFIG = "rollback_config.json";
+
+  /** The data the candidate and the champion are both scored on for the relative gates. */
+  static final String COMPARE_ON = "compare_on";
 
   @Override
   public boolean usesModelRegistry() {
@@ -46,6 +51,14 @@ public final class PromoteTask implements QuantTask {
     problems.addAll(
         Configs.required(config, "version", "version: ${tasks.register.outputs.version}"));
     problems.addAll(Gate.problems(config.get("gates"), "gates"));
+    Object compareOn = config.get(COMPARE_ON);
+    if (compareOn != null && (!(compareOn instanceof String s) || s.isBlank())) {
+      problems.add(
+          new ConfigProblem(
+              COMPARE_ON,
+              "compare_on names the data both models are scored on, was " + compareOn,
+              "compare_on: ${tasks.label.output_dir}"));
+    }
     return problems;
   }
 
@@ -63,6 +76,38 @@ public final class PromoteTask implements QuantTask {
                 "a gate on max_psi needs an evaluate task upstream with drift: none measures it",
                 "on the evaluate task: drift: {data: ${tasks.label.output_dir}}"))
         : List.of();
+  }
+
+  /** The comparison as the log says it: on which rows, and the gated metrics side by side. */
+  private static String describe(ChampionComparison c, ModelVersion champion, List<Gate> gates) {
+    if (!c.sameRows()) {
+      return "the champion "
+          + champion.shortVersion()
+          + " cannot be scored on the candidate's rows ("
+          + c.reason()
+          + "): gates relative to it use each model's stored metrics";
+    }
+    StringBuilder sb =
+        new StringBuilder("compared with the champion ")
+            .append(champion.shortVersion())
+            .append(" on the same ")
+            .append(c.rows())
+            .append(" rows (")
+            .append(c.window().get("from"))
+            .append(" to ")
+            .append(c.window().get("to"))
+            .append(")");
+    for (Gate g : gates) {
+      if (g.relative()) {
+        sb.append("; ")
+            .append(g.metric())
+            .append(": candidate ")
+            .append(c.candidate().get(g.metric()))
+            .append(", champion ")
+            .append(c.champion().get(g.metric()));
+      }
+    }
+    return sb.toString();
   }
 
   @Override
@@ -87,9 +132,32 @@ public final class PromoteTask implements QuantTask {
     }
     Map<String, Object> metrics = candidate.metrics();
     Map<String, Object> championMetrics = current == null ? null : current.metrics();
+    List<Gate> gates = Gate.parse(cfg.get("gates"));
+    ChampionComparison comparison = null;
+    if (current != null && cfg.get(COMPARE_ON) != null) {
+      try (Connection db = Duck.open(cfg)) {
+        comparison =
+            ChampionComparison.of(db, Path.of(Configs.string(cfg, COMPARE_ON)), candidate, current);
+      }
+      ctx.log().info(describe(comparison, current, gates));
+    }
     List<String> breaches = new ArrayList<>();
-    for (Gate g : Gate.parse(cfg.get("gates"))) {
-      String b = g.breach(metrics, championMetrics);
+    for (Gate g : gates) {
+      String b = g.absolutePart().breach(metrics, null);
+      if (b == null && g.relative()) {
+        boolean same =
+            comparison != null
+                && comparison.sameRows()
+                && comparison.candidate().get(g.metric()) instanceof Number
+                && comparison.champion().get(g.metric()) instanceof Number;
+        b =
+            same
+                ? g.relativePart().breach(comparison.candidate(), comparison.champion())
+                : g.relativePart().breach(metrics, championMetrics);
+        if (b != null && same) {
+          b += " (both scored on the same " + comparison.rows() + " rows)";
+        }
+      }
       if (b != null) {
         breaches.add(b);
       }
@@ -134,6 +202,9 @@ public final class PromoteTask implements QuantTask {
     deployment.put("previous_version", current == null ? null : current.version());
     deployment.put("run", ctx.runId());
     deployment.put("metrics", metrics);
+    if (comparison != null) {
+      deployment.put("champion_comparison", comparison.describe());
+    }
     deployment.put("model_path", dir.resolve(TrainTask.MODEL_FILE).toString());
     Map<String, Object> rollback = new LinkedHashMap<>();
     rollback.put("model", name);

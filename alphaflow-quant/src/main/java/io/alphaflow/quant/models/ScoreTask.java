@@ -18,8 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
 
 /**
  * Type {@code score}: batch predictions with a registered model (default: the champion) on a
@@ -74,54 +72,7 @@ public final class ScoreTask implements QuantTask {
           features.stream()
               .flatMap(f -> java.util.stream.Stream.of("feature", f))
               .toArray(String[]::new));
-      StringBuilder complete = new StringBuilder("TRUE");
-      for (String f : features) {
-        complete.append(" AND isfinite(CAST(").append(Sql.ident(f)).append(" AS DOUBLE))");
-      }
-      String sql = model.sql(features);
-      String prediction;
-      if (sql != null) {
-        prediction = "CASE WHEN " + complete + " THEN " + sql + " END";
-        Sql.exec(
-            db,
-            "CREATE TEMP VIEW scored AS SELECT *, " + prediction + " AS prediction FROM " + src);
-      } else {
-        Sql.exec(
-            db, "CREATE TEMP TABLE rows AS SELECT row_number() OVER () AS __row, * FROM " + src);
-        Sql.exec(db, "CREATE TEMP TABLE preds (__row BIGINT, prediction DOUBLE)");
-        StringBuilder cols = new StringBuilder();
-        for (String f : features) {
-          cols.append(", CAST(").append(Sql.ident(f)).append(" AS DOUBLE)");
-        }
-        List<double[]> xs = new ArrayList<>();
-        List<Long> ids = new ArrayList<>();
-        try (var rs =
-            db.createStatement()
-                .executeQuery("SELECT __row" + cols + " FROM rows WHERE " + complete)) {
-          while (rs.next()) {
-            double[] x = new double[features.size()];
-            for (int j = 0; j < x.length; j++) {
-              x[j] = rs.getDouble(j + 2);
-            }
-            ids.add(rs.getLong(1));
-            xs.add(x);
-          }
-        }
-        double[] p = model.predict(xs.toArray(double[][]::new));
-        try (DuckDBAppender app =
-            db.unwrap(DuckDBConnection.class)
-                .createAppender(DuckDBConnection.DEFAULT_SCHEMA, "preds")) {
-          for (int i = 0; i < p.length; i++) {
-            app.beginRow();
-            app.append(ids.get(i));
-            app.append(p[i]);
-            app.endRow();
-          }
-        }
-        Sql.exec(
-            db,
-            "CREATE TEMP VIEW scored AS SELECT r.* EXCLUDE (__row), p.prediction FROM rows r LEFT JOIN preds p USING (__row) ORDER BY r.__row");
-      }
+      Predict.view(db, model, features, src, "scored");
       String extra = classifier ? ", CAST(prediction >= 0.5 AS INTEGER) AS predicted_class" : "";
       Dataset.writeParquet(db, "SELECT *" + extra + " FROM scored", out);
       Map<String, Object> r =

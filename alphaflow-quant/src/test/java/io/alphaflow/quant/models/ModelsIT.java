@@ -515,6 +515,103 @@ class ModelsIT {
   }
 
   @Test
+  void gatesRelativeToTheChampionCompareBothModelsOnTheSameRows() throws Exception {
+    // a: tested on the second half; b: on the last fifth, where a was not fitted either
+    RunResult r =
+        runFlow(
+            """
+            name: m
+            tasks:
+              - {id: gen, type: synthetic_orderflow, config: {rows: 6000, seed: 3, signal: 0.6, interval: 1 minute}}
+              - {id: features, type: features, depends_on: [gen], config: {input: "${tasks.gen.output_dir}", time_column: timestamp, features: [{preset: seed000}]}}
+              - {id: label, type: label, depends_on: [features], config: {input: "${tasks.features.output_dir}", column: S_LI_INITIATIVESELLRATE, kind: value, horizon: 1, name: y}}
+              - {id: train_a, type: train, depends_on: [label], config: {input: "${tasks.label.output_dir}", features: [S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE], split: {method: holdout, test_fraction: 0.5}}}
+              - {id: eval_a, type: evaluate, depends_on: [train_a], config: {input: "${tasks.train_a.output_dir}"}}
+              - {id: reg_a, type: register, depends_on: [eval_a], config: {name: m, model: "${tasks.train_a.output_dir}", metrics: "${tasks.eval_a.output_dir}"}}
+              - {id: promote_a, type: promote, depends_on: [reg_a], config: {name: m, version: "${tasks.reg_a.outputs.version}"}}
+              - {id: train_b, type: train, depends_on: [label], config: {input: "${tasks.label.output_dir}", features: [S_LI_INITIATIVEBUYRATE, buy_sell_ratio, S_LI_INITIATIVESELLRATE_5min_ma]}}
+              - {id: eval_b, type: evaluate, depends_on: [train_b], config: {input: "${tasks.train_b.output_dir}"}}
+              - {id: reg_b, type: register, depends_on: [eval_b], config: {name: m, model: "${tasks.train_b.output_dir}", metrics: "${tasks.eval_b.output_dir}"}}
+              - id: promote_b
+                type: promote
+                depends_on: [reg_b, promote_a]
+                config: {name: m, version: "${tasks.reg_b.outputs.version}", compare_on: "${tasks.label.output_dir}", gates: {r2: {min_vs_champion: -0.5}}}
+              - id: back_to_a
+                type: promote
+                depends_on: [promote_b]
+                retry: {max_attempts: 1}
+                config: {name: m, version: "${tasks.reg_a.outputs.version}", compare_on: "${tasks.label.output_dir}", gates: {r2: {min_vs_champion: 0.5}}}
+              - {id: train_c, type: train, depends_on: [label], config: {input: "${tasks.label.output_dir}", features: [S_LI_INITIATIVEBUYRATE], split: {method: walk_forward, folds: 2}}}
+              - {id: reg_c, type: register, depends_on: [train_c], config: {name: m, model: "${tasks.train_c.output_dir}"}}
+              - id: promote_c
+                type: promote
+                depends_on: [reg_c, back_to_a]
+                trigger_rule: all_done
+                config: {name: m, version: "${tasks.reg_c.outputs.version}", compare_on: "${tasks.label.output_dir}"}
+            """);
+
+    assertThat(task(r, "promote_b").state()).isEqualTo(TaskState.SUCCEEDED);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> deployment =
+        new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+            .readValue(out(r, "promote_b").resolve("deployment_manifest.yaml").toFile(), Map.class);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> comparison = (Map<String, Object>) deployment.get("champion_comparison");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> champion = (Map<String, Object>) comparison.get("champion");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> candidate = (Map<String, Object>) comparison.get("candidate");
+    Map<String, Object> evalB = Json.read(out(r, "eval_b").resolve("metrics.json"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> storedB = (Map<String, Object>) evalB.get("overall");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> testB =
+        (Map<String, Object>)
+            ((List<Map<String, Object>>)
+                    Json.read(out(r, "train_b").resolve("model.json")).get("folds"))
+                .getFirst()
+                .get("test");
+    assertThat(comparison.get("basis")).isEqualTo("the same rows");
+    assertThat(comparison.get("window")).isEqualTo(testB);
+    // the candidate's rows are its whole test window: its figures are evaluate's
+    assertThat(((Number) comparison.get("rows")).longValue())
+        .isEqualTo(((Number) storedB.get("rows")).longValue());
+    assertThat((Double) candidate.get("r2"))
+        .isCloseTo((Double) storedB.get("r2"), org.assertj.core.data.Offset.offset(1e-12));
+    // the champion's on those rows, from its own out-of-sample predictions there
+    double champR2 =
+        ((Number)
+                scalar(
+                    "SELECT 1 - sum((actual - prediction) ^ 2) / sum((actual - m) ^ 2) FROM"
+                        + " read_parquet('"
+                        + out(r, "train_a").resolve("predictions.parquet")
+                        + "'), (SELECT avg(actual) AS m FROM read_parquet('"
+                        + out(r, "train_a").resolve("predictions.parquet")
+                        + "') WHERE timestamp >= TIMESTAMP '"
+                        + testB.get("from")
+                        + "') WHERE timestamp >= TIMESTAMP '"
+                        + testB.get("from")
+                        + "'"))
+            .doubleValue();
+    assertThat((Double) champion.get("r2"))
+        .isCloseTo(champR2, org.assertj.core.data.Offset.offset(1e-9));
+    Map<String, Object> storedA =
+        (Map<String, Object>) Json.read(out(r, "eval_a").resolve("metrics.json")).get("overall");
+    assertThat((Double) champion.get("r2")).isNotEqualTo(storedA.get("r2"));
+
+    assertThat(task(r, "back_to_a").state()).isEqualTo(TaskState.FAILED);
+    assertThat(task(r, "back_to_a").error())
+        .contains("is below the champion's")
+        .containsPattern("\\(both scored on the same \\d+ rows\\)");
+    // refitted on every row, the candidate has no rows out of its sample: stored metrics, and why
+    assertThat(out(r, "promote_c").resolve("deployment_manifest.yaml"))
+        .content()
+        .contains("basis: \"each model's stored metrics (its own test window)\"")
+        .contains("refitted on every row");
+  }
+
+  @Test
   void scoringRefusesFeaturesComputedOtherwiseThanForTraining() throws Exception {
     RunResult r =
         runFlow(
