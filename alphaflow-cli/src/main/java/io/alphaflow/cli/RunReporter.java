@@ -23,15 +23,9 @@ final class RunReporter {
     return new RunReporter(false);
   }
 
-  static int report(
-      Engine engine,
-      RunOptions options,
-      PrintWriter out,
-      PrintWriter err,
-      int taskCount,
-      int alreadyDone,
-      Supplier<RunResult> work) {
-    return new RunReporter(true).run(engine, options, out, err, taskCount, alreadyDone, work);
+  /** A reporter that prints progress, then the outcome as text (or as JSON with --json). */
+  static RunReporter printing() {
+    return new RunReporter(true);
   }
 
   int run(
@@ -76,11 +70,6 @@ final class RunReporter {
   }
 
   /** Continues a parked or stopped run in this process, counting what had already ended. */
-  static int resume(
-      Engine engine, RunOptions options, PrintWriter out, PrintWriter err, String runId) {
-    return new RunReporter(true).continueRun(engine, options, out, err, runId);
-  }
-
   int continueRun(
       Engine engine, RunOptions options, PrintWriter out, PrintWriter err, String runId) {
     java.util.List<io.alphaflow.core.run.TaskRunRecord> tasks = engine.store().taskRuns(runId);

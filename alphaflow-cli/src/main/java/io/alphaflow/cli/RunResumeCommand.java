@@ -49,17 +49,18 @@ final class RunResumeCommand implements Callable<Integer> {
             .getOut()
             .println("run " + runId + " already succeeded; nothing to resume");
       }
-      return RunReporter.report(
-          engine,
-          runOptions,
-          spec.commandLine().getOut(),
-          spec.commandLine().getErr(),
-          tasks.size(),
-          succeeded,
-          () ->
-              created
-                  ? engine.startCreated(runId, runOptions.cachePolicy())
-                  : engine.resume(runId, takeOver, runOptions.cachePolicy()));
+      return RunReporter.printing()
+          .run(
+              engine,
+              runOptions,
+              spec.commandLine().getOut(),
+              spec.commandLine().getErr(),
+              tasks.size(),
+              succeeded,
+              () ->
+                  created
+                      ? engine.startCreated(runId, runOptions.cachePolicy())
+                      : engine.resume(runId, takeOver, runOptions.cachePolicy()));
     }
   }
 }

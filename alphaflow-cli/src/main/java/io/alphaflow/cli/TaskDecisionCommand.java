@@ -62,7 +62,8 @@ abstract class TaskDecisionCommand implements Callable<Integer> {
         out.flush();
         return ExitCode.OK.code();
       }
-      return RunReporter.resume(engine, runOptions, out, spec.commandLine().getErr(), runId);
+      return RunReporter.printing()
+          .continueRun(engine, runOptions, out, spec.commandLine().getErr(), runId);
     }
   }
 }

@@ -31,17 +31,21 @@ class ExamplesIT {
     throw new AssertionError("no task " + id + " in " + run);
   }
 
+  /** Seed 000's flow on {@code rows} generated rows, as JSON: it stops at the deployment gate. */
+  private static Cli.Result runHft(Cli cli, long rows) {
+    return cli.run(
+        "run",
+        Cli.repo("examples/hft_factor_pipeline.yaml").toString(),
+        "--param",
+        "rows=" + rows,
+        "--json",
+        "--quiet");
+  }
+
   @Test
   void hftFactorPipelineWaitsForApprovalThenDeploysAndScoresWithTheChampion() {
     Cli cli = cli();
-    Cli.Result parked =
-        cli.run(
-            "run",
-            Cli.repo("examples/hft_factor_pipeline.yaml").toString(),
-            "--param",
-            "rows=20000",
-            "--json",
-            "--quiet");
+    Cli.Result parked = runHft(cli, 20000);
     assertThat(parked.exitCode()).as(parked.err()).isZero();
     JsonNode run = parked.json();
     assertThat(run.get("state").asText()).isEqualTo("WAITING");
@@ -251,13 +255,8 @@ class ExamplesIT {
   @Test
   void promoteThenRollbackThroughTheCli() {
     Cli cli = cli();
-    String flow = Cli.repo("examples/hft_factor_pipeline.yaml").toString();
-    for (String rows : new String[] {"20000", "30000"}) {
-      String runId =
-          cli.run("run", flow, "--param", "rows=" + rows, "--json", "--quiet")
-              .json()
-              .get("run_id")
-              .asText();
+    for (long rows : new long[] {20000, 30000}) {
+      String runId = runHft(cli, rows).json().get("run_id").asText();
       assertThat(cli.run("approve", runId, "deploy", "--by", "alice", "--quiet").exitCode())
           .isZero();
     }
@@ -330,53 +329,18 @@ class ExamplesIT {
   @Test
   void standaloneRegisterPromoteAndScoreWorkOnTheRegistryOfHome() throws Exception {
     Cli cli = cli();
-    Cli.Result parked =
-        cli.run(
-            "run",
-            Cli.repo("examples/hft_factor_pipeline.yaml").toString(),
-            "--param",
-            "rows=20000",
-            "--json",
-            "--quiet");
+    Cli.Result parked = runHft(cli, 20000);
     Path outputs = home.resolve("outputs").resolve(parked.json().get("run_id").asText());
-    Path register = Files.writeString(home.resolve("register.yaml"), "name: by_hand\n");
 
     Cli.Result registered =
-        cli.run(
-            "task",
-            "register",
-            "--input",
-            outputs.resolve("train").toString(),
-            "--output",
-            home.resolve("r").toString(),
-            "--config",
-            register.toString());
+        standalone("register", outputs.resolve("train"), "r", "name: by_hand\n");
     assertThat(registered.exitCode()).as(registered.err()).isZero();
     JsonNode versions = cli.run("models", "list", "by_hand", "--json").json();
     assertThat(versions).hasSize(1);
     String version = versions.get(0).get("version").asText();
-    Path promote =
-        Files.writeString(
-            home.resolve("promote.yaml"), "name: by_hand\nversion: " + version + "\nby: carol\n");
-    Path score = Files.writeString(home.resolve("score.yaml"), "name: by_hand\n");
     Cli.Result promoted =
-        cli.run(
-            "task",
-            "promote",
-            "--output",
-            home.resolve("p").toString(),
-            "--config",
-            promote.toString());
-    Cli.Result scored =
-        cli.run(
-            "task",
-            "score",
-            "--input",
-            outputs.resolve("features").toString(),
-            "--output",
-            home.resolve("s").toString(),
-            "--config",
-            score.toString());
+        standalone("promote", null, "p", "name: by_hand\nversion: " + version + "\nby: carol\n");
+    Cli.Result scored = standalone("score", outputs.resolve("features"), "s", "name: by_hand\n");
 
     assertThat(promoted.exitCode()).as(promoted.err()).isZero();
     assertThat(cli.run("models", "show", "by_hand", "champion").out())
@@ -398,6 +362,22 @@ class ExamplesIT {
     assertThat(r.err()).contains("a shuffled split is refused").contains("walk_forward");
     assertThat(kind.exitCode()).isEqualTo(2);
     assertThat(kind.err()).contains("regression or classification");
+  }
+
+  /**
+   * {@code alphaflow task TYPE} on this test's home with {@code config}, reading {@code input}
+   * (none when null), writing to the directory {@code output} under the home.
+   */
+  private Cli.Result standalone(String type, Path input, String output, String config)
+      throws java.io.IOException {
+    List<String> args = new ArrayList<>(List.of("task", type));
+    if (input != null) {
+      args.addAll(List.of("--input", input.toString()));
+    }
+    args.addAll(List.of("--output", home.resolve(output).toString()));
+    Path file = Files.writeString(home.resolve(type + ".yaml"), config);
+    args.addAll(List.of("--config", file.toString()));
+    return cli().run(args.toArray(String[]::new));
   }
 
   /** {@code alphaflow task train} on this test's home, with {@code extra} arguments. */
