@@ -18,14 +18,14 @@ import java.util.Set;
 /**
  * A candidate and the current champion scored on the same rows, for {@code promote}'s gates
  * relative to the champion ({@code compare_on}). Each model's stored metrics come from its own test
- * window, months apart and in another market regime; these come from the rows neither model was
- * fitted on: the candidate's last test window, after the champion's training window ends. Both are
- * scored there from the same data and their metrics computed as evaluate computes them ({@link
- * Metrics}).
+ * window, months apart and in another market regime; these come from rows neither model was fitted
+ * on: the candidate's out-of-sample predictions (kept with its version by {@code register}) that
+ * come after the champion's training window ends, and the champion's predictions on the same rows
+ * of the data, both scored against the candidate's actuals as evaluate scores ({@link Metrics}).
  *
- * <p>When the two cannot be compared on such rows (a candidate refitted on every row has no test
- * window; a champion trained past it; another target or kind; features the data lacks), the result
- * says why and the gates fall back to the stored metrics.
+ * <p>When the two cannot be compared on such rows (a champion trained past every prediction;
+ * another target or kind; features the data lacks; a version registered without its predictions),
+ * the result says why and the gates fall back to the stored metrics.
  */
 record ChampionComparison(
     String reason,
@@ -78,90 +78,96 @@ record ChampionComparison(
       return notComparable(
           "the candidate's time column is " + time + ", the champion's " + b.get("time_column"));
     }
-    if (a.get("split") instanceof Map<?, ?> split
-        && Boolean.TRUE.equals(split.get("refit_on_all_rows"))) {
+    Path predictions = candDir.resolve(TrainTask.PREDICTIONS_FILE);
+    if (!Files.isRegularFile(predictions)) {
       return notComparable(
-          "the candidate was refitted on every row, so no rows are out of its sample");
+          "version "
+              + cand.shortVersion()
+              + " was registered without its out-of-sample predictions (before register kept"
+              + " them)");
     }
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> folds = (List<Map<String, Object>>) a.get("folds");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> test = (Map<String, Object>) folds.getLast().get("test");
-    @SuppressWarnings("unchecked")
     Map<String, Object> champTrained = (Map<String, Object>) b.get("training_window");
-    String from = String.valueOf(test.get("from"));
-    String to = String.valueOf(test.get("to"));
     String champEnd = String.valueOf(champTrained.get("to"));
+    String symbol = (String) a.get("symbol_column");
     String src = Dataset.scan(Dataset.resolve(data.toString()));
     Map<String, String> columns = Sql.columns(db, "SELECT * FROM " + src);
-    List<String> candFeatures = strings(a.get("features"));
     List<String> champFeatures = strings(b.get("features"));
-    Set<String> needed = new LinkedHashSet<>(candFeatures);
-    needed.addAll(champFeatures);
-    needed.add(String.valueOf(a.get("target")));
+    Set<String> needed = new LinkedHashSet<>(champFeatures);
     needed.add(time);
+    if (symbol != null) {
+      needed.add(symbol);
+    }
     List<String> missing = new ArrayList<>(needed);
     missing.removeAll(columns.keySet());
     if (!missing.isEmpty()) {
       return notComparable(data + " lacks " + String.join(", ", missing));
     }
-    String t = "CAST(" + Sql.ident(time) + " AS TIMESTAMP)";
-    String target = "CAST(" + Sql.ident(String.valueOf(a.get("target"))) + " AS DOUBLE)";
-    Sql.exec(
-        db,
-        "CREATE OR REPLACE VIEW cmp_rows AS SELECT * FROM "
-            + src
-            + " WHERE "
-            + t
-            + " BETWEEN CAST("
-            + Sql.literal(from)
-            + " AS TIMESTAMP) AND CAST("
-            + Sql.literal(to)
-            + " AS TIMESTAMP) AND "
+    String t = Sql.ident(time);
+    // the candidate's out-of-sample predictions after the champion's training window ends, each
+    // beside its row of the data, where the champion's features are
+    String candidateRows =
+        "(SELECT * FROM read_parquet("
+            + Sql.literal(predictions.toAbsolutePath().toString())
+            + ") WHERE "
             + t
             + " > CAST("
             + Sql.literal(champEnd)
-            + " AS TIMESTAMP) AND isfinite("
-            + target
-            + ")");
-    Predict.view(db, ModelFiles.load(candDir), candFeatures, "cmp_rows", "cmp_a");
-    Predict.view(
+            + " AS TIMESTAMP))";
+    String on =
+        "CAST(d."
+            + t
+            + " AS TIMESTAMP) = c."
+            + t
+            + (symbol == null
+                ? ""
+                : " AND CAST(d."
+                    + Sql.ident(symbol)
+                    + " AS VARCHAR) = CAST(c."
+                    + Sql.ident(symbol)
+                    + " AS VARCHAR)");
+    Sql.exec(
         db,
-        ModelFiles.load(champDir),
-        champFeatures,
-        "(SELECT * EXCLUDE (prediction), prediction AS __candidate FROM cmp_a)",
-        "cmp_b");
-    Object threshold = a.get("threshold"); // the candidate's classes, for both
-    String actual =
-        threshold instanceof Number n
-            ? "CAST(" + target + " > " + n.doubleValue() + " AS INTEGER)"
-            : target;
-    long rows =
-        ((Number)
-                Sql.row(
-                        db,
-                        "SELECT count(*) AS n FROM cmp_b WHERE __candidate IS NOT NULL"
-                            + " AND prediction IS NOT NULL")
-                    .get("n"))
-            .longValue();
-    Map<String, Object> window = Json.ordered("from", from, "to", to);
-    if (champEnd.compareTo(from) >= 0) {
-      window.put("after_champion_training_ends", champEnd);
+        "CREATE OR REPLACE VIEW cmp_rows AS SELECT d.*, c.actual AS __actual, c.prediction AS"
+            + " __candidate FROM "
+            + candidateRows
+            + " c JOIN "
+            + src
+            + " d ON "
+            + on);
+    long candidates = Sql.count(db, candidateRows);
+    long joined = Sql.count(db, "cmp_rows");
+    if (joined > candidates) {
+      return notComparable(
+          data
+              + " holds several rows per "
+              + (symbol == null ? time : time + " and " + symbol)
+              + ", so its rows cannot be matched to the candidate's predictions");
     }
+    Predict.view(db, ModelFiles.load(champDir), champFeatures, "cmp_rows", "cmp_b");
+    Map<String, Object> span =
+        Sql.row(
+            db,
+            "SELECT count(*) AS n, CAST(min("
+                + t
+                + ") AS VARCHAR) AS f, CAST(max("
+                + t
+                + ") AS VARCHAR) AS l FROM cmp_b WHERE prediction IS NOT NULL");
+    long rows = ((Number) span.get("n")).longValue();
     if (rows < 2) {
       return notComparable(
-          "no rows of the candidate's test window ("
-              + from
-              + " to "
-              + to
-              + ") come after the champion's training window ends ("
+          "none of the candidate's out-of-sample predictions come after the champion's training"
+              + " window ends ("
               + champEnd
-              + ") with every feature of both models");
+              + ") on rows where the champion has every feature");
     }
+    Map<String, Object> window = Json.ordered("from", span.get("f"), "to", span.get("l"));
+    String actual = "__actual";
     String period = period(candDir);
     boolean classification = "classification".equals(a.get("kind"));
-    Map<String, Object> candidate = score(db, "__candidate", actual, t, period, classification);
-    Map<String, Object> champion = score(db, "prediction", actual, t, period, classification);
+    String at = "CAST(" + t + " AS TIMESTAMP)";
+    Map<String, Object> candidate = score(db, "__candidate", actual, at, period, classification);
+    Map<String, Object> champion = score(db, "prediction", actual, at, period, classification);
     return new ChampionComparison(null, window, rows, candidate, champion);
   }
 
@@ -186,7 +192,7 @@ record ChampionComparison(
             + time
             + ") AS period, "
             + time
-            + " AS __t FROM cmp_b WHERE __candidate IS NOT NULL AND prediction IS NOT NULL");
+            + " AS __t FROM cmp_b WHERE prediction IS NOT NULL");
     return classification ? Metrics.classification(db, "TRUE") : Metrics.regression(db, "TRUE");
   }
 

@@ -57,6 +57,14 @@ public final class RegisterTask implements QuantTask {
         trained.resolve(TrainTask.MODEL_JSON),
         staged.resolve(TrainTask.MODEL_JSON),
         StandardCopyOption.REPLACE_EXISTING);
+    // the out-of-sample predictions its metrics come from: promote compares the next candidate's
+    // with the champion's on the same rows (compare_on)
+    if (Files.isRegularFile(trained.resolve(TrainTask.PREDICTIONS_FILE))) {
+      Files.copy(
+          trained.resolve(TrainTask.PREDICTIONS_FILE),
+          staged.resolve(TrainTask.PREDICTIONS_FILE),
+          StandardCopyOption.REPLACE_EXISTING);
+    }
     Map<String, Object> metrics = Map.of();
     String metricsDir = Configs.string(cfg, "metrics", null);
     if (metricsDir != null) {

@@ -548,6 +548,7 @@ class ModelsIT {
                 depends_on: [reg_c, back_to_a]
                 trigger_rule: all_done
                 config: {name: m, version: "${tasks.reg_c.outputs.version}", compare_on: "${tasks.label.output_dir}"}
+              - {id: promote_d, type: promote, depends_on: [promote_c], config: {name: m, version: "${tasks.reg_a.outputs.version}", compare_on: "${tasks.label.output_dir}"}}
             """);
 
     assertThat(task(r, "promote_b").state()).isEqualTo(TaskState.SUCCEEDED);
@@ -604,11 +605,18 @@ class ModelsIT {
     assertThat(task(r, "back_to_a").error())
         .contains("is below the champion's")
         .containsPattern("\\(both scored on the same \\d+ rows\\)");
-    // refitted on every row, the candidate has no rows out of its sample: stored metrics, and why
+    // refitted on every row after its walk-forward, the candidate is judged by its folds'
+    // out-of-sample predictions, as evaluate judged it
     assertThat(out(r, "promote_c").resolve("deployment_manifest.yaml"))
         .content()
+        .contains("basis: \"the same rows\"");
+    // a champion fitted on every row leaves no row out of its sample: stored metrics, and why
+    assertThat(out(r, "promote_d").resolve("deployment_manifest.yaml"))
+        .content()
         .contains("basis: \"each model's stored metrics (its own test window)\"")
-        .contains("refitted on every row");
+        .contains("none of the candidate's out-of-sample predictions come after the champion's");
+    assertThat(home.resolve("models/m").resolve(task(r, "reg_a").outputs().get("version")))
+        .isDirectoryContaining(f -> f.getFileName().toString().equals("predictions.parquet"));
   }
 
   @Test
