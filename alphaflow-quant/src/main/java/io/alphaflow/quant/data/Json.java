@@ -48,6 +48,13 @@ public final class Json {
     return YAML.writeValueAsString(value);
   }
 
+  /** A YAML file as a map (a deployment manifest). */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> readYaml(Path file) throws IOException {
+    Map<String, Object> m = YAML.readValue(file.toFile(), Map.class);
+    return m == null ? new java.util.LinkedHashMap<>() : m;
+  }
+
   private static final ObjectMapper YAML =
       new ObjectMapper(
           new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()

@@ -95,6 +95,10 @@ public final class ModelReportTask implements QuantTask {
             .forEach(l -> md.append(l).append('\n'));
       }
     }
+    Path promotion = path(cfg, "promotion");
+    if (promotion != null) {
+      promotion(md, promotion);
+    }
     md.append("\n## Champion now\n\n")
         .append(champion == null ? "none" : champion.version() + " (" + champion.path() + ")")
         .append('\n');
@@ -105,6 +109,71 @@ public final class ModelReportTask implements QuantTask {
         .info(
             outcome.replace('_', ' ')
                 + (champion == null ? "" : "; champion " + champion.shortVersion()));
+  }
+
+  /**
+   * What the promote task did: the version it made champion, by whom, over which one, and how the
+   * two compared (on the same rows with its compare_on); or that it promoted nothing.
+   */
+  private static void promotion(StringBuilder md, Path dir) throws java.io.IOException {
+    md.append("\n## Promotion\n\n");
+    Path manifest = dir.resolve(PromoteTask.DEPLOYMENT_MANIFEST);
+    if (!Files.isRegularFile(manifest)) {
+      md.append("No version was promoted in this run (see the promote task's log).\n");
+      return;
+    }
+    Map<String, Object> m = Json.readYaml(manifest);
+    md.append("- promoted: ")
+        .append(m.get("version"))
+        .append(" by ")
+        .append(m.get("promoted_by"))
+        .append(" at ")
+        .append(seconds(String.valueOf(m.get("promoted_at"))))
+        .append('\n')
+        .append("- previous champion: ")
+        .append(m.get("previous_version") == null ? "none" : m.get("previous_version"))
+        .append('\n');
+    if (!(m.get("champion_comparison") instanceof Map<?, ?> c)) {
+      return;
+    }
+    md.append("- compared on: ").append(c.get("basis"));
+    if (c.get("why") != null) {
+      md.append(" (").append(c.get("why")).append(')');
+    }
+    md.append('\n');
+    if (c.get("candidate") instanceof Map<?, ?> cand && c.get("champion") instanceof Map<?, ?> ch) {
+      Map<?, ?> window = c.get("window") instanceof Map<?, ?> w ? w : Map.of();
+      md.append("\n")
+          .append(c.get("rows"))
+          .append(" rows, ")
+          .append(window.get("from"))
+          .append(" to ")
+          .append(window.get("to"))
+          .append(", out of both models' samples:\n\n| metric | new | previous |\n|---|---|---|\n");
+      cand.forEach(
+          (k, v) -> {
+            if (v instanceof Number) {
+              md.append("| ")
+                  .append(k)
+                  .append(" | ")
+                  .append(v)
+                  .append(" | ")
+                  .append(ch.get(k))
+                  .append(" |\n");
+            }
+          });
+    }
+  }
+
+  /** An instant to the second, as a person reads it; as given when it is not one. */
+  private static String seconds(String instant) {
+    try {
+      return java.time.Instant.parse(instant)
+          .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+          .toString();
+    } catch (java.time.format.DateTimeParseException e) {
+      return instant;
+    }
   }
 
   private static Path path(Map<String, Object> cfg, String key) {

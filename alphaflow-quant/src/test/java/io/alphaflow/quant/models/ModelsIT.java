@@ -549,6 +549,8 @@ class ModelsIT {
                 trigger_rule: all_done
                 config: {name: m, version: "${tasks.reg_c.outputs.version}", compare_on: "${tasks.label.output_dir}"}
               - {id: promote_d, type: promote, depends_on: [promote_c], config: {name: m, version: "${tasks.reg_a.outputs.version}", compare_on: "${tasks.label.output_dir}"}}
+              - {id: report_b, type: model_report, depends_on: [promote_b], config: {name: m, train: "${tasks.train_b.output_dir}", promotion: "${tasks.promote_b.output_dir}"}}
+              - {id: report_refused, type: model_report, depends_on: [back_to_a], trigger_rule: all_done, config: {name: m, promotion: "${tasks.back_to_a.output_dir}"}}
             """);
 
     assertThat(task(r, "promote_b").state()).isEqualTo(TaskState.SUCCEEDED);
@@ -601,6 +603,16 @@ class ModelsIT {
         (Map<String, Object>) Json.read(out(r, "eval_a").resolve("metrics.json")).get("overall");
     assertThat((Double) champion.get("r2")).isNotEqualTo(storedA.get("r2"));
 
+    assertThat(out(r, "report_b").resolve("report.md"))
+        .content()
+        .contains("## Promotion")
+        .contains("- previous champion: " + task(r, "reg_a").outputs().get("version"))
+        .contains("- compared on: the same rows")
+        .contains(comparison.get("rows") + " rows, " + testB.get("from"))
+        .contains("| r2 | " + candidate.get("r2") + " | " + champion.get("r2") + " |");
+    assertThat(out(r, "report_refused").resolve("report.md"))
+        .content()
+        .contains("No version was promoted in this run");
     assertThat(task(r, "back_to_a").state()).isEqualTo(TaskState.FAILED);
     assertThat(task(r, "back_to_a").error())
         .contains("is below the champion's")
