@@ -110,6 +110,17 @@ public final class EvaluateTask implements QuantTask {
         folds.add(m);
       }
       metrics.put("folds", folds);
+      Map<Object, Double> benchmarks = trainMeans(model);
+      if (!classification && benchmarks != null) {
+        put(overall, oosR2(db, "TRUE", benchmarks));
+        for (Map<String, Object> f : folds) {
+          put(
+              f,
+              foldIds.size() == 1
+                  ? overall.get("oos_r2")
+                  : oosR2(db, "fold = " + f.get("fold"), benchmarks));
+        }
+      }
       Map<String, Object> driftCfg = driftConfig(cfg);
       if (driftCfg != null) {
         Map<String, Object> drift =
@@ -193,6 +204,57 @@ public final class EvaluateTask implements QuantTask {
               "drift.bins", "bins must be a whole number from 2 to 100, was " + bins, "bins: 10"));
     }
     return problems;
+  }
+
+  /** Each fold's training-window mean target, by fold number; null when model.json lacks one. */
+  private static Map<Object, Double> trainMeans(Map<String, Object> model) {
+    if (!(model.get("folds") instanceof List<?> folds)) {
+      return null;
+    }
+    Map<Object, Double> out = new LinkedHashMap<>();
+    for (Object f : folds) {
+      if (!(f instanceof Map<?, ?> m)
+          || !(m.get(TrainTask.TRAIN_TARGET_MEAN) instanceof Number n)) {
+        return null; // trained before train recorded it
+      }
+      out.put(m.get("fold"), n.doubleValue());
+    }
+    return out;
+  }
+
+  /**
+   * The out-of-sample R² against the forecast that needs no model: each fold's training-window mean
+   * target (Campbell and Thompson's, for return forecasts). r2 measures against the test window's
+   * own mean, which nobody knew when the predictions were made; this one is positive only when the
+   * model beats what was known. One thread: the same bits every run.
+   */
+  private static Double oosR2(Connection db, String where, Map<Object, Double> means)
+      throws java.sql.SQLException {
+    StringBuilder bench = new StringBuilder("CASE fold");
+    means.forEach((fold, m) -> bench.append(" WHEN ").append(fold).append(" THEN ").append(m));
+    bench.append(" END");
+    Object v =
+        io.alphaflow.quant.data.Duck.row(
+                db,
+                "SELECT 1 - sum((actual - prediction) ^ 2) / nullif(sum((actual - "
+                    + bench
+                    + ") ^ 2), 0) AS r FROM p WHERE "
+                    + where)
+            .get("r");
+    return v instanceof Number n ? n.doubleValue() : null;
+  }
+
+  /** {@code oos_r2} into {@code metrics}, right after {@code r2}. */
+  private static void put(Map<String, Object> metrics, Object oosR2) {
+    Map<String, Object> copy = new LinkedHashMap<>(metrics);
+    metrics.clear();
+    copy.forEach(
+        (k, v) -> {
+          metrics.put(k, v);
+          if (k.equals("r2")) {
+            metrics.put("oos_r2", oosR2);
+          }
+        });
   }
 
   private static Map<String, Object> score(Connection db, String where, boolean classification)

@@ -28,6 +28,7 @@ final class Metrics {
       List.of(
           "rows",
           "r2",
+          "oos_r2",
           "rmse",
           "mae",
           "hit_rate",

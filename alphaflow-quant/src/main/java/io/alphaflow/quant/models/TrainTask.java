@@ -32,6 +32,9 @@ public final class TrainTask implements QuantTask {
   public static final String MODEL_JSON = "model.json";
   public static final String PREDICTIONS_FILE = "predictions.parquet";
 
+  /** A regression fold's mean target over its training window, in model.json's folds. */
+  static final String TRAIN_TARGET_MEAN = "train_target_mean";
+
   @Override
   public String type() {
     return "train";
@@ -166,6 +169,10 @@ public final class TrainTask implements QuantTask {
         fm.put("test", data.range(fold.testWhere()));
         if (threshold != null) {
           fm.put("threshold", threshold);
+        }
+        if (objective == Objective.REGRESSION) {
+          // the training window's mean target: evaluate's out-of-sample R² benchmark
+          fm.put(TRAIN_TARGET_MEAN, data.targetMean(fold.trainWhere()));
         }
         foldMeta.add(fm);
         ctx.log()

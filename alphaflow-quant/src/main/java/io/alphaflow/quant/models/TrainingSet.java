@@ -589,6 +589,19 @@ final class TrainingSet {
     return m;
   }
 
+  /**
+   * The mean target of the rows in {@code where}: the forecast a quant could make without the model
+   * (evaluate's out-of-sample R² measures against it). From the window's {@link Moments} when least
+   * squares summed them, else one aggregate on one thread.
+   */
+  double targetMean(String where) throws SQLException {
+    if (withMoments) {
+      return moments(where).mean()[features.size()];
+    }
+    Object m = Duck.row(db, "SELECT avg(__y) AS m FROM train_src WHERE " + where).get("m");
+    return ((Number) m).doubleValue();
+  }
+
   double median(String where) throws SQLException {
     Object m = Sql.row(db, "SELECT median(__y) AS m FROM train_src WHERE " + where).get("m");
     return ((Number) m).doubleValue();

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.duckdb.DuckDBConnection;
@@ -367,6 +368,68 @@ class ModelsIT {
   }
 
   @Test
+  void outOfSampleR2MeasuresAgainstTheTrainingWindowsMeanNotTheTestWindows() throws Exception {
+    RunResult holdout = run("model: {type: linear_regression}", "ic_period: hour");
+    RunResult walk =
+        run(
+            "model: {type: ridge, lambda: 0.1}\nsplit: {method: walk_forward, folds: 3, refit: false}",
+            "ic_period: hour");
+
+    for (RunResult r : List.of(holdout, walk)) {
+      assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+      Map<String, Object> model = Json.read(out(r, "train").resolve("model.json"));
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> folds = (List<Map<String, Object>>) model.get("folds");
+      String gen = out(r, "gen").resolve("data.parquet").toString();
+      String label = out(r, "label").resolve("data.parquet").toString();
+      StringBuilder bench = new StringBuilder("CASE fold");
+      for (Map<String, Object> f : folds) {
+        Map<?, ?> train = (Map<?, ?>) f.get("train");
+        double mean = ((Number) f.get("train_target_mean")).doubleValue();
+        // the mean target of the rows the fold was fitted on
+        assertThat(mean)
+            .isCloseTo(
+                ((Number)
+                        scalar(
+                            "SELECT avg(y) FROM read_parquet('"
+                                + gen
+                                + "') POSITIONAL JOIN read_parquet('"
+                                + label
+                                + "') WHERE timestamp BETWEEN TIMESTAMP '"
+                                + train.get("from")
+                                + "' AND TIMESTAMP '"
+                                + train.get("to")
+                                + "'"))
+                    .doubleValue(),
+                org.assertj.core.data.Offset.offset(1e-12));
+        bench.append(" WHEN ").append(f.get("fold")).append(" THEN ").append(mean);
+      }
+      Map<?, ?> overall =
+          (Map<?, ?>) Json.read(out(r, "evaluate").resolve("metrics.json")).get("overall");
+      double expected =
+          ((Number)
+                  scalar(
+                      "SELECT 1 - sum((actual - prediction) ^ 2) / sum((actual - "
+                          + bench
+                          + " END) ^ 2) FROM read_parquet('"
+                          + out(r, "train").resolve("predictions.parquet")
+                          + "')"))
+              .doubleValue();
+      assertThat(((Number) overall.get("oos_r2")).doubleValue())
+          .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(new ArrayList<>(overall.keySet()).indexOf("oos_r2"))
+          .isEqualTo(new ArrayList<>(overall.keySet()).indexOf("r2") + 1);
+    }
+    // one window: the test window's own mean is the best constant there, so r2 <= oos_r2
+    Map<?, ?> one =
+        (Map<?, ?>) Json.read(out(holdout, "evaluate").resolve("metrics.json")).get("overall");
+    assertThat(((Number) one.get("oos_r2")).doubleValue())
+        .isGreaterThanOrEqualTo(((Number) one.get("r2")).doubleValue());
+    assertThat(Json.read(out(walk, "evaluate").resolve("metrics.json")).get("folds").toString())
+        .contains("oos_r2=");
+  }
+
+  @Test
   void aGateBelowItsThresholdFailsTheTaskNamingMetricValueAndThreshold() {
     RunResult r = run("model: {type: linear_regression}", "gate: {r2: {min: 0.99}}");
 
@@ -418,7 +481,7 @@ class ModelsIT {
     assertThatThrownBy(() -> run("model: {type: linear_regression}", "gate: {sharpe: {min: 1}}"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("unknown metric 'sharpe'")
-        .hasMessageContaining("known: rows, r2, rmse");
+        .hasMessageContaining("known: rows, r2, oos_r2, rmse");
   }
 
   /**
