@@ -110,15 +110,21 @@ public final class EvaluateTask implements QuantTask {
         folds.add(m);
       }
       metrics.put("folds", folds);
-      Map<Object, Double> benchmarks = trainMeans(model);
-      if (!classification && benchmarks != null) {
-        put(overall, oosR2(db, "TRUE", benchmarks));
+      Map<Object, Double> benchmarks =
+          perFold(
+              model, classification ? TrainTask.TRAIN_POSITIVE_RATE : TrainTask.TRAIN_TARGET_MEAN);
+      if (benchmarks != null) {
+        String after = classification ? "accuracy" : "r2";
+        String name = classification ? "baseline_accuracy" : "oos_r2";
+        put(overall, after, name, baseline(db, "TRUE", benchmarks, classification));
         for (Map<String, Object> f : folds) {
           put(
               f,
+              after,
+              name,
               foldIds.size() == 1
-                  ? overall.get("oos_r2")
-                  : oosR2(db, "fold = " + f.get("fold"), benchmarks));
+                  ? overall.get(name)
+                  : baseline(db, "fold = " + f.get("fold"), benchmarks, classification));
         }
       }
       Map<String, Object> driftCfg = driftConfig(cfg);
@@ -206,15 +212,14 @@ public final class EvaluateTask implements QuantTask {
     return problems;
   }
 
-  /** Each fold's training-window mean target, by fold number; null when model.json lacks one. */
-  private static Map<Object, Double> trainMeans(Map<String, Object> model) {
+  /** Each fold's {@code key} in model.json, by fold number; null when a fold lacks it. */
+  private static Map<Object, Double> perFold(Map<String, Object> model, String key) {
     if (!(model.get("folds") instanceof List<?> folds)) {
       return null;
     }
     Map<Object, Double> out = new LinkedHashMap<>();
     for (Object f : folds) {
-      if (!(f instanceof Map<?, ?> m)
-          || !(m.get(TrainTask.TRAIN_TARGET_MEAN) instanceof Number n)) {
+      if (!(f instanceof Map<?, ?> m) || !(m.get(key) instanceof Number n)) {
         return null; // trained before train recorded it
       }
       out.put(m.get("fold"), n.doubleValue());
@@ -223,36 +228,45 @@ public final class EvaluateTask implements QuantTask {
   }
 
   /**
-   * The out-of-sample R² against the forecast that needs no model: each fold's training-window mean
-   * target (Campbell and Thompson's, for return forecasts). r2 measures against the test window's
-   * own mean, which nobody knew when the predictions were made; this one is positive only when the
-   * model beats what was known. One thread: the same bits every run.
+   * How the predictions fare against the guess that needs no model, known when they were made: each
+   * fold's training window. For regression the out-of-sample R² against its mean target (Campbell
+   * and Thompson's, for returns: r2 measures against the test window's own mean, which nobody knew
+   * then, and this one is positive only when the model beats the historical mean); for
+   * classification the accuracy of always answering its majority class. One thread: the same bits
+   * every run.
    */
-  private static Double oosR2(Connection db, String where, Map<Object, Double> means)
+  private static Double baseline(
+      Connection db, String where, Map<Object, Double> perFold, boolean classification)
       throws java.sql.SQLException {
-    StringBuilder bench = new StringBuilder("CASE fold");
-    means.forEach((fold, m) -> bench.append(" WHEN ").append(fold).append(" THEN ").append(m));
-    bench.append(" END");
-    Object v =
-        io.alphaflow.quant.data.Duck.row(
-                db,
-                "SELECT 1 - sum((actual - prediction) ^ 2) / nullif(sum((actual - "
-                    + bench
-                    + ") ^ 2), 0) AS r FROM p WHERE "
-                    + where)
-            .get("r");
+    StringBuilder guess = new StringBuilder("CASE fold");
+    perFold.forEach(
+        (fold, v) ->
+            guess
+                .append(" WHEN ")
+                .append(fold)
+                .append(" THEN ")
+                .append(classification ? (v >= 0.5 ? "1" : "0") : Double.toString(v)));
+    guess.append(" END");
+    String sql =
+        classification
+            ? "SELECT avg(CAST(actual = " + guess + " AS DOUBLE)) AS r FROM p WHERE " + where
+            : "SELECT 1 - sum((actual - prediction) ^ 2) / nullif(sum((actual - "
+                + guess
+                + ") ^ 2), 0) AS r FROM p WHERE "
+                + where;
+    Object v = io.alphaflow.quant.data.Duck.row(db, sql).get("r");
     return v instanceof Number n ? n.doubleValue() : null;
   }
 
-  /** {@code oos_r2} into {@code metrics}, right after {@code r2}. */
-  private static void put(Map<String, Object> metrics, Object oosR2) {
+  /** {@code name} into {@code metrics}, right after {@code after}. */
+  private static void put(Map<String, Object> metrics, String after, String name, Object value) {
     Map<String, Object> copy = new LinkedHashMap<>(metrics);
     metrics.clear();
     copy.forEach(
         (k, v) -> {
           metrics.put(k, v);
-          if (k.equals("r2")) {
-            metrics.put("oos_r2", oosR2);
+          if (k.equals(after)) {
+            metrics.put(name, value);
           }
         });
   }

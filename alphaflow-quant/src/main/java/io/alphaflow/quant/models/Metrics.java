@@ -38,6 +38,7 @@ final class Metrics {
           "rank_ic_mean",
           "rank_ic_tstat",
           "accuracy",
+          "baseline_accuracy",
           "precision",
           "recall",
           "f1",

@@ -35,6 +35,9 @@ public final class TrainTask implements QuantTask {
   /** A regression fold's mean target over its training window, in model.json's folds. */
   static final String TRAIN_TARGET_MEAN = "train_target_mean";
 
+  /** A classification fold's share of class 1 over its training window, in model.json's folds. */
+  static final String TRAIN_POSITIVE_RATE = "train_positive_rate";
+
   @Override
   public String type() {
     return "train";
@@ -173,6 +176,9 @@ public final class TrainTask implements QuantTask {
         if (objective == Objective.REGRESSION) {
           // the training window's mean target: evaluate's out-of-sample R² benchmark
           fm.put(TRAIN_TARGET_MEAN, data.targetMean(fold.trainWhere()));
+        } else {
+          // the training window's class balance: evaluate's baseline accuracy
+          fm.put(TRAIN_POSITIVE_RATE, data.positiveRate(fold.trainWhere(), threshold));
         }
         foldMeta.add(fm);
         ctx.log()

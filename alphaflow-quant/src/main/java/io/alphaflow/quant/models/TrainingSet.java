@@ -602,6 +602,16 @@ final class TrainingSet {
     return ((Number) m).doubleValue();
   }
 
+  /**
+   * The share of the rows in {@code where} in class 1 (above {@code threshold}, or a 0/1 target's
+   * ones when it is null), on one thread: the majority class is the guess a classifier must beat.
+   */
+  double positiveRate(String where, Double threshold) throws SQLException {
+    String one = threshold == null ? "__y" : "CAST(__y > " + threshold + " AS DOUBLE)";
+    Object m = Duck.row(db, "SELECT avg(" + one + ") AS m FROM train_src WHERE " + where).get("m");
+    return ((Number) m).doubleValue();
+  }
+
   double median(String where) throws SQLException {
     Object m = Sql.row(db, "SELECT median(__y) AS m FROM train_src WHERE " + where).get("m");
     return ((Number) m).doubleValue();

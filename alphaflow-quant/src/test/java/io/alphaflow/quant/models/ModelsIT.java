@@ -448,6 +448,24 @@ class ModelsIT {
     assertThat(((Number) overall.get("roc_auc")).doubleValue()).isBetween(0.6, 1.0);
     assertThat(overall.get("confusion_matrix").toString()).contains("tp=", "fp=", "tn=", "fn=");
     assertThat(overall.keySet().toString()).contains("precision", "recall", "f1", "log_loss");
+    // the accuracy of always answering the training window's majority class
+    Map<?, ?> fold =
+        (Map<?, ?>)
+            ((List<?>) Json.read(out(r, "train").resolve("model.json")).get("folds")).getFirst();
+    double positives = ((Number) fold.get("train_positive_rate")).doubleValue();
+    assertThat(((Number) overall.get("baseline_accuracy")).doubleValue())
+        .isCloseTo(
+            ((Number)
+                    scalar(
+                        "SELECT avg(CAST(actual = "
+                            + (positives >= 0.5 ? 1 : 0)
+                            + " AS DOUBLE)) FROM read_parquet('"
+                            + out(r, "train").resolve("predictions.parquet")
+                            + "')"))
+                .doubleValue(),
+            org.assertj.core.data.Offset.offset(1e-12));
+    // above the median of the training window: about half its rows are ones
+    assertThat(positives).isBetween(0.45, 0.55);
 
     // every number either kind reports is a metric a gate may name, and no other
     RunResult regression =
