@@ -204,10 +204,17 @@ public final class ModelRegistry {
   }
 
   private static String checkName(String name) {
-    if (name == null || !NAME.matcher(name).matches()) {
-      throw new InvalidInputException(
-          "bad model name '" + name + "': use letters, digits, '_', '.' and '-'");
+    String problem = nameProblem(name);
+    if (problem != null) {
+      throw new InvalidInputException(problem);
     }
     return name;
+  }
+
+  /** What is wrong with {@code name} as a model's name, or null when nothing is. */
+  public static String nameProblem(String name) {
+    return name == null || !NAME.matcher(name).matches()
+        ? "bad model name '" + name + "': use letters, digits, '_', '.' and '-'"
+        : null;
   }
 }

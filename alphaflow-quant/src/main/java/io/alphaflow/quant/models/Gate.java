@@ -20,16 +20,17 @@ record Gate(String metric, Double min, Double max, Double minVsChampion, Double 
     }
     m.forEach(
         (k, v) -> {
+          String metric = String.valueOf(k);
           if (v instanceof Map<?, ?> b) {
             out.add(
                 new Gate(
-                    String.valueOf(k),
-                    num(b.get("min")),
-                    num(b.get("max")),
-                    num(b.get("min_vs_champion")),
-                    num(b.get("max_vs_champion"))));
+                    metric,
+                    bound(metric, "min", b.get("min")),
+                    bound(metric, "max", b.get("max")),
+                    bound(metric, "min_vs_champion", b.get("min_vs_champion")),
+                    bound(metric, "max_vs_champion", b.get("max_vs_champion"))));
           } else {
-            out.add(new Gate(String.valueOf(k), num(v), null, null, null));
+            out.add(new Gate(metric, bound(metric, "min", v), null, null, null));
           }
         });
     return out;
@@ -57,15 +58,24 @@ record Gate(String metric, Double min, Double max, Double minVsChampion, Double 
                     DidYouMean.hint(String.valueOf(k), Metrics.GATEABLE)));
           }
           if (v instanceof Map<?, ?> b) {
-            for (Object bound : b.keySet()) {
-              if (!List.of("min", "max", "min_vs_champion", "max_vs_champion").contains(bound)) {
-                out.add(
-                    new ConfigProblem(
-                        key + "." + k,
-                        "unknown bound '" + bound + "'",
-                        "use min, max, min_vs_champion or max_vs_champion"));
-              }
-            }
+            b.forEach(
+                (bound, value) -> {
+                  if (!List.of("min", "max", "min_vs_champion", "max_vs_champion")
+                      .contains(bound)) {
+                    out.add(
+                        new ConfigProblem(
+                            key + "." + k,
+                            "unknown bound '" + bound + "'",
+                            "use min, max, min_vs_champion or max_vs_champion"));
+                  } else if (num(value) == null && !String.valueOf(value).contains("${")) {
+                    // a bound that is not a number would be no bound at all
+                    out.add(
+                        new ConfigProblem(
+                            key + "." + k + "." + bound,
+                            k + "'s " + bound + " must be a number, was '" + value + "'",
+                            key + ": {" + k + ": {" + bound + ": 0.1}}"));
+                  }
+                });
           } else if (num(v) == null) {
             out.add(
                 new ConfigProblem(
@@ -151,6 +161,19 @@ record Gate(String metric, Double min, Double max, Double minVsChampion, Double 
 
   static String fmt(double d) {
     return String.format(java.util.Locale.ROOT, "%.4g", d);
+  }
+
+  /**
+   * A bound as resolved (a ${...} value is checked only now): one that is not a number fails the
+   * task rather than gate nothing.
+   */
+  private static Double bound(String metric, String name, Object v) {
+    Double d = num(v);
+    if (v != null && d == null) {
+      throw io.alphaflow.core.task.TaskFailure.nonRetryable(
+          "gate " + metric + "'s " + name + " must be a number, was '" + v + "'");
+    }
+    return d;
   }
 
   private static Double num(Object v) {

@@ -9,6 +9,7 @@ import java.io.ObjectInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.duckdb.DuckDBConnection;
 
@@ -35,6 +36,25 @@ final class ModelFiles {
     out.put("alphaflow-quant", CodeVersion.of(type));
     out.put("duckdb", CodeVersion.library(DuckDBConnection.class));
     out.put("smile", CodeVersion.library(smile.regression.LinearModel.class));
+    return out;
+  }
+
+  /**
+   * A registry task's {@code name}: given, and a name the registry takes (checked when the flow
+   * loads unless it comes from a ${...} reference, which resolves later).
+   */
+  static List<io.alphaflow.core.flow.ConfigProblem> nameProblems(
+      Map<String, Object> config, String example) {
+    List<io.alphaflow.core.flow.ConfigProblem> out =
+        new java.util.ArrayList<>(
+            io.alphaflow.quant.data.Configs.required(config, "name", example));
+    Object name = config.get("name");
+    if (name != null && !String.valueOf(name).contains("${")) {
+      String problem = io.alphaflow.core.model.ModelRegistry.nameProblem(String.valueOf(name));
+      if (problem != null) {
+        out.add(new io.alphaflow.core.flow.ConfigProblem("name", problem, example));
+      }
+    }
     return out;
   }
 

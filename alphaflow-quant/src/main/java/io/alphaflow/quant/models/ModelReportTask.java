@@ -27,7 +27,7 @@ public final class ModelReportTask implements QuantTask {
 
   @Override
   public List<ConfigProblem> validate(Map<String, Object> config) {
-    return Configs.required(config, "name", "name: factor_model");
+    return ModelFiles.nameProblems(config, "name: factor_model");
   }
 
   @Override

@@ -47,7 +47,7 @@ public final class PromoteTask implements QuantTask {
   @Override
   public List<ConfigProblem> validate(Map<String, Object> config) {
     List<ConfigProblem> problems =
-        new ArrayList<>(Configs.required(config, "name", "name: hft_factor"));
+        new ArrayList<>(ModelFiles.nameProblems(config, "name: hft_factor"));
     problems.addAll(
         Configs.required(config, "version", "version: ${tasks.register.outputs.version}"));
     problems.addAll(Gate.problems(config.get("gates"), "gates"));

@@ -36,7 +36,7 @@ public final class RegisterTask implements QuantTask {
   @Override
   public List<ConfigProblem> validate(Map<String, Object> config) {
     List<ConfigProblem> problems =
-        new ArrayList<>(Configs.required(config, "name", "name: hft_factor"));
+        new ArrayList<>(ModelFiles.nameProblems(config, "name: hft_factor"));
     problems.addAll(Configs.required(config, "model", "model: ${tasks.train.output_dir}"));
     return problems;
   }

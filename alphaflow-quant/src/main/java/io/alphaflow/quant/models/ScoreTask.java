@@ -43,7 +43,7 @@ public final class ScoreTask implements QuantTask {
   @Override
   public List<ConfigProblem> validate(Map<String, Object> config) {
     List<ConfigProblem> problems =
-        new ArrayList<>(Configs.required(config, "name", "name: hft_factor"));
+        new ArrayList<>(ModelFiles.nameProblems(config, "name: hft_factor"));
     problems.addAll(Configs.required(config, "input", "input: ${tasks.features.output_dir}"));
     return problems;
   }

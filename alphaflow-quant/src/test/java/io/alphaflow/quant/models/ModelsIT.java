@@ -500,6 +500,29 @@ class ModelsIT {
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("unknown metric 'sharpe'")
         .hasMessageContaining("known: rows, r2, oos_r2, rmse");
+    // a bound that is not a number would be no gate at all
+    assertThatThrownBy(() -> run("model: {type: linear_regression}", "gate: {r2: {min: abc}}"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("r2's min must be a number, was 'abc'");
+    // ... nor when it comes from a param: the task fails when the value resolves
+    RunResult templated =
+        runFlow(
+            FLOW.formatted("model: {type: linear_regression}", "gate: {r2: {min: \"${params.t}\"}}")
+                + "params:\n  t: {type: string, default: abc}\n");
+    assertThat(task(templated, "evaluate").error())
+        .contains("gate r2's min must be a number, was 'abc'");
+    String misnamed =
+        """
+        name: p
+        tasks:
+          - {id: register, type: register, config: {name: "hft factor!", model: m}}
+          - {id: score, type: score, config: {name: "${params.m}", input: x}}
+        params:
+          m: {type: string, default: ok}
+        """;
+    assertThatThrownBy(() -> runFlow(misnamed))
+        .hasMessageContaining("bad model name 'hft factor!': use letters, digits, '_', '.' and '-'")
+        .hasMessageContaining("1 problem");
   }
 
   /**
