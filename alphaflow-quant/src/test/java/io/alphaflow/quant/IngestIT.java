@@ -268,6 +268,12 @@ class IngestIT {
         .hasMessageContaining("use fail (the default) or quarantine");
     assertThatThrownBy(() -> runs.run(ingest("x.csv", ", max_bad_row_rate: 5")))
         .hasMessageContaining("'max_bad_row_rate' must be a fraction between 0 and 1");
+    assertThatThrownBy(() -> runs.run(ingest("x.csv", ", timezone: Mars/Olympus")))
+        .hasMessageContaining("unknown timezone 'Mars/Olympus'")
+        .hasMessageContaining("an IANA name such as America/New_York");
+    // the short names DuckDB also reads load
+    assertThat(failure(ingest("nope.csv", ", timezone: EST")))
+        .contains("no CSV or Parquet files match");
   }
 
   /**

@@ -71,6 +71,25 @@ public final class Configs {
     return "'" + key + "' must be a fraction between 0 and 1 (0.05 is 5%), was '" + value + "'";
   }
 
+  /**
+   * A problem when {@code key} is given as something other than a whole number (a ${...} value is
+   * checked when it resolves), none otherwise.
+   */
+  public static List<ConfigProblem> wholeNumber(
+      Map<String, Object> config, String key, String example) {
+    Object v = config.get(key);
+    if (v == null || String.valueOf(v).contains("${")) {
+      return List.of();
+    }
+    try {
+      Long.parseLong(String.valueOf(v).replace("_", ""));
+      return List.of();
+    } catch (NumberFormatException e) {
+      return List.of(
+          new ConfigProblem(key, "'" + key + "' must be a whole number, was '" + v + "'", example));
+    }
+  }
+
   public static long integer(Map<String, Object> config, String key, long fallback) {
     Object v = config.get(key);
     if (v == null) {

@@ -60,6 +60,18 @@ public final class IngestTask implements QuantTask {
   public List<ConfigProblem> validate(Map<String, Object> config) {
     List<ConfigProblem> problems =
         new ArrayList<>(Configs.required(config, "path", "path: data/raw/*.csv"));
+    Object zone = config.get("timezone");
+    if (zone != null && !String.valueOf(zone).contains("${")) {
+      try {
+        java.time.ZoneId.of(String.valueOf(zone), java.time.ZoneId.SHORT_IDS);
+      } catch (java.time.DateTimeException e) {
+        problems.add(
+            new ConfigProblem(
+                "timezone",
+                "unknown timezone '" + zone + "'",
+                "an IANA name such as America/New_York, Europe/London or UTC"));
+      }
+    }
     Object format = config.get("format");
     if (format != null && !List.of("csv", "parquet").contains(String.valueOf(format))) {
       problems.add(

@@ -85,6 +85,8 @@ public final class TrainTask implements QuantTask {
       }
     }
     problems.addAll(Split.problems(config.get("split")));
+    problems.addAll(Configs.wholeNumber(config, "seed", "seed: 42"));
+    problems.addAll(Configs.wholeNumber(config, "fallback_seed", "fallback_seed: 7"));
     return problems;
   }
 

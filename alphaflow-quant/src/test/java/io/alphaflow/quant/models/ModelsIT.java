@@ -500,6 +500,9 @@ class ModelsIT {
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("unknown metric 'sharpe'")
         .hasMessageContaining("known: rows, r2, oos_r2, rmse");
+    assertThatThrownBy(() -> run("model: {type: linear_regression}\nseed: abc", "ic_period: hour"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("'seed' must be a whole number, was 'abc'");
     // a bound that is not a number would be no gate at all
     assertThatThrownBy(() -> run("model: {type: linear_regression}", "gate: {r2: {min: abc}}"))
         .isInstanceOf(InvalidInputException.class)
