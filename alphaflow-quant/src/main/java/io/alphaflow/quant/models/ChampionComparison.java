@@ -193,7 +193,10 @@ record ChampionComparison(
             + ") AS period, "
             + time
             + " AS __t FROM cmp_b WHERE prediction IS NOT NULL");
-    return classification ? Metrics.classification(db, "TRUE") : Metrics.regression(db, "TRUE");
+    Map<String, Object> metrics =
+        classification ? Metrics.classification(db, "TRUE") : Metrics.regression(db, "TRUE");
+    metrics.remove(Metrics.IC_BY_PERIOD); // the manifest compares figures, not series
+    return metrics;
   }
 
   /** The IC period the candidate's evaluation used (a day when it has none). */

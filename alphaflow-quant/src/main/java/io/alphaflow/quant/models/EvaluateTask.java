@@ -110,6 +110,9 @@ public final class EvaluateTask implements QuantTask {
         folds.add(m);
       }
       metrics.put("folds", folds);
+      // the IC's series beside the metrics, not among them: a list is no metric to gate or diff
+      Object series = overall.remove(Metrics.IC_BY_PERIOD);
+      folds.forEach(f -> f.remove(Metrics.IC_BY_PERIOD));
       Map<Object, Double> benchmarks =
           perFold(
               model, classification ? TrainTask.TRAIN_POSITIVE_RATE : TrainTask.TRAIN_TARGET_MEAN);
@@ -146,6 +149,9 @@ public final class EvaluateTask implements QuantTask {
         if (b != null) {
           breaches.add(b);
         }
+      }
+      if (series != null) {
+        metrics.put(Metrics.IC_BY_PERIOD, series);
       }
       metrics.put(
           "gate",

@@ -46,6 +46,9 @@ final class Metrics {
           "log_loss",
           "max_psi");
 
+  /** Each period's IC (and rank IC, and rows), in period order: the series ic_mean summarizes. */
+  static final String IC_BY_PERIOD = "ic_by_period";
+
   private Metrics() {}
 
   /**
@@ -86,6 +89,7 @@ final class Metrics {
     out.put("hit_rate_basis", signed ? "sign" : "side of the mean actual");
     List<Double> ics = new ArrayList<>();
     List<Double> rankIcs = new ArrayList<>();
+    List<Map<String, Object>> series = new ArrayList<>();
     for (List<Map<String, Object>> rows : results.subList(1, results.size())) {
       for (Map<String, Object> p : rows) {
         Double ic = number(p.get("ic"));
@@ -93,12 +97,23 @@ final class Metrics {
         if (ic != null && ric != null) {
           ics.add(ic);
           rankIcs.add(ric);
+          series.add(
+              Json.ordered(
+                  "period",
+                  String.valueOf(p.get("period")),
+                  "rows",
+                  ((Number) p.get("n")).longValue(),
+                  "ic",
+                  ic,
+                  "rank_ic",
+                  ric));
         }
       }
     }
     out.put("ic_periods", (long) ics.size());
     summarize(out, "ic", ics);
     summarize(out, "rank_ic", rankIcs);
+    out.put(IC_BY_PERIOD, series);
     return out;
   }
 
@@ -150,7 +165,8 @@ final class Metrics {
                   : "")
               + " WINDOW wa AS (PARTITION BY period ORDER BY actual),"
               + " wp AS (PARTITION BY period ORDER BY prediction))"
-              + " SELECT period, corr(prediction, actual) AS ic, corr(rp, ra) AS ric"
+              + " SELECT period, count(*) AS n, corr(prediction, actual) AS ic,"
+              + " corr(rp, ra) AS ric"
               + " FROM ranked GROUP BY period HAVING count(*) >= 3 ORDER BY period");
     }
     return queries;

@@ -364,7 +364,22 @@ class ModelsIT {
     }
     Map<String, Object> metrics = Json.read(out(r, "evaluate").resolve("metrics.json"));
     assertThat((List<?>) metrics.get("folds")).hasSize(4);
-    assertThat(((Map<?, ?>) metrics.get("overall")).get("ic_mean")).isNotNull();
+    Map<?, ?> overall = (Map<?, ?>) metrics.get("overall");
+    assertThat(overall.get("ic_mean")).isNotNull();
+    // the series the IC's mean and t-stat summarize, period by period, beside the metrics
+    List<?> series = (List<?>) metrics.get("ic_by_period");
+    assertThat(series).hasSize(((Number) overall.get("ic_periods")).intValue());
+    double sum = 0;
+    for (Object p : series) {
+      sum += ((Number) ((Map<?, ?>) p).get("ic")).doubleValue();
+    }
+    assertThat(sum / series.size())
+        .isCloseTo(
+            ((Number) overall.get("ic_mean")).doubleValue(),
+            org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(series.getFirst().toString())
+        .containsPattern("period=.*, rows=\\d+, ic=.*, rank_ic=");
+    assertThat(overall.containsKey("ic_by_period")).isFalse();
   }
 
   @Test
