@@ -35,6 +35,9 @@ public final class EvaluateTask implements QuantTask {
     return "evaluate";
   }
 
+  /** How many buckets of the prediction the quantile analysis splits each period into. */
+  static final String QUANTILES = "quantiles";
+
   @Override
   public boolean idempotent() {
     return true;
@@ -54,6 +57,22 @@ public final class EvaluateTask implements QuantTask {
               "use fail (the task fails) or review (a later approval asks a person)"));
     }
     problems.addAll(driftProblems(config));
+    Object q = config.get(QUANTILES);
+    if (q != null && !String.valueOf(q).contains("${")) {
+      Long n = null;
+      try {
+        n = Long.parseLong(String.valueOf(q));
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      if (n == null || n < 2 || n > 20) {
+        problems.add(
+            new ConfigProblem(
+                QUANTILES,
+                "quantiles must be a whole number from 2 to 20, was " + q,
+                "quantiles: 5 (quintiles of the prediction, per ic_period)"));
+      }
+    }
     Object period = config.getOrDefault("ic_period", "day");
     if (!PERIODS.contains(String.valueOf(period))) {
       problems.add(
@@ -110,6 +129,13 @@ public final class EvaluateTask implements QuantTask {
         folds.add(m);
       }
       metrics.put("folds", folds);
+      if (!classification && cfg.get(QUANTILES) != null) {
+        Map<String, Object> q =
+            Metrics.quantiles(db, "TRUE", (int) Configs.integer(cfg, QUANTILES, 5));
+        overall.put("spread_mean", q.get("spread_mean"));
+        overall.put("spread_tstat", q.get("spread_tstat"));
+        metrics.put(QUANTILES, q);
+      }
       // the IC's series beside the metrics, not among them: a list is no metric to gate or diff
       Object series = overall.remove(Metrics.IC_BY_PERIOD);
       folds.forEach(f -> f.remove(Metrics.IC_BY_PERIOD));

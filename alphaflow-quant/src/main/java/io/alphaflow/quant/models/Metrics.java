@@ -44,7 +44,9 @@ final class Metrics {
           "f1",
           "roc_auc",
           "log_loss",
-          "max_psi");
+          "max_psi",
+          "spread_mean",
+          "spread_tstat");
 
   /** Each period's IC (and rank IC, and rows), in period order: the series ic_mean summarizes. */
   static final String IC_BY_PERIOD = "ic_by_period";
@@ -114,6 +116,66 @@ final class Metrics {
     summarize(out, "ic", ics);
     summarize(out, "rank_ic", rankIcs);
     out.put(IC_BY_PERIOD, series);
+    return out;
+  }
+
+  /**
+   * A factor's quantile analysis: in every period the rows are split into {@code q} buckets by
+   * prediction (ntile, ties broken by time and actual, so the same buckets every run), and each
+   * bucket's mean actual taken; over the periods that fill every bucket, each bucket's mean of
+   * those means, and the spread, top bucket minus bottom, per period with its mean and t-statistic:
+   * a factor that ranks well earns a positive spread, period after period. One thread: the same
+   * bits every run.
+   */
+  static Map<String, Object> quantiles(Connection db, String where, int q) throws SQLException {
+    List<Map<String, Object>> rows =
+        Duck.parallel(
+                db,
+                List.of(
+                    "SELECT CAST(period AS VARCHAR) AS period, bucket, avg(actual) AS m FROM"
+                        + " (SELECT period, actual, ntile("
+                        + q
+                        + ") OVER (PARTITION BY period ORDER BY prediction, __t, actual) AS bucket"
+                        + " FROM p WHERE "
+                        + where
+                        + ") GROUP BY period, bucket ORDER BY period, bucket"))
+            .getFirst();
+    Map<String, double[]> byPeriod = new LinkedHashMap<>();
+    for (Map<String, Object> r : rows) {
+      double[] means = byPeriod.computeIfAbsent((String) r.get("period"), k -> new double[q]);
+      means[((Number) r.get("bucket")).intValue() - 1] = ((Number) r.get("m")).doubleValue();
+    }
+    Map<String, Long> filled = new LinkedHashMap<>();
+    for (Map<String, Object> r : rows) {
+      filled.merge((String) r.get("period"), 1L, Long::sum);
+    }
+    double[] total = new double[q];
+    List<Double> spreads = new ArrayList<>();
+    List<Map<String, Object>> series = new ArrayList<>();
+    for (Map.Entry<String, double[]> e : byPeriod.entrySet()) {
+      if (filled.get(e.getKey()) < q) {
+        continue; // fewer rows than buckets
+      }
+      double[] m = e.getValue();
+      for (int b = 0; b < q; b++) {
+        total[b] += m[b];
+      }
+      double spread = m[q - 1] - m[0];
+      spreads.add(spread);
+      series.add(Json.ordered("period", e.getKey(), "spread", spread));
+    }
+    List<Double> byQuantile = new ArrayList<>();
+    for (int b = 0; b < q; b++) {
+      byQuantile.add(spreads.isEmpty() ? null : total[b] / spreads.size());
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("count", q);
+    out.put("periods", (long) spreads.size());
+    out.put("mean_actual_by_quantile", byQuantile);
+    Double mean = mean(spreads);
+    out.put("spread_mean", mean);
+    out.put("spread_tstat", tstat(mean, std(spreads), spreads.size()));
+    out.put("spread_by_period", series);
     return out;
   }
 

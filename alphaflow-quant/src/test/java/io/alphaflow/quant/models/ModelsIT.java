@@ -445,6 +445,37 @@ class ModelsIT {
   }
 
   @Test
+  void quantilesOfThePredictionRankTheActualsPeriodByPeriod() throws Exception {
+    RunResult r = run("model: {type: linear_regression}", "ic_period: hour, quantiles: 5");
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+    Map<String, Object> metrics = Json.read(out(r, "evaluate").resolve("metrics.json"));
+    Map<?, ?> q = (Map<?, ?>) metrics.get("quantiles");
+    Map<?, ?> overall = (Map<?, ?>) metrics.get("overall");
+    List<?> means = (List<?>) q.get("mean_actual_by_quantile");
+
+    assertThat(means).hasSize(5);
+    // a model with skill: each fifth of its predictions meets higher actuals than the one below
+    for (int b = 1; b < 5; b++) {
+      assertThat(((Number) means.get(b)).doubleValue())
+          .isGreaterThan(((Number) means.get(b - 1)).doubleValue());
+    }
+    // the spread's mean over the same periods is the top fifth's mean less the bottom's
+    assertThat(((Number) overall.get("spread_mean")).doubleValue())
+        .isCloseTo(
+            ((Number) means.get(4)).doubleValue() - ((Number) means.get(0)).doubleValue(),
+            org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(((Number) overall.get("spread_tstat")).doubleValue()).isGreaterThan(3);
+    assertThat(((List<?>) q.get("spread_by_period")))
+        .hasSize(((Number) q.get("periods")).intValue());
+    // every hour of the test window holds at least five rows
+    assertThat(((Number) q.get("periods")).longValue())
+        .isEqualTo(((Number) overall.get("ic_periods")).longValue());
+    assertThatThrownBy(() -> run("model: {type: linear_regression}", "quantiles: 1"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("quantiles must be a whole number from 2 to 20, was 1");
+  }
+
+  @Test
   void aGateBelowItsThresholdFailsTheTaskNamingMetricValueAndThreshold() {
     RunResult r = run("model: {type: linear_regression}", "gate: {r2: {min: 0.99}}");
 
@@ -486,7 +517,7 @@ class ModelsIT {
     RunResult regression =
         run(
             "model: {type: linear_regression}",
-            "ic_period: hour, drift: {data: \"${tasks.label.output_dir}\"}");
+            "ic_period: hour, quantiles: 5, drift: {data: \"${tasks.label.output_dir}\"}");
     Map<?, ?> regressionOverall =
         (Map<?, ?>) Json.read(out(regression, "evaluate").resolve("metrics.json")).get("overall");
     java.util.Set<String> numbers = new java.util.TreeSet<>();
