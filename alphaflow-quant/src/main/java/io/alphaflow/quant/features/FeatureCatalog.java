@@ -37,23 +37,57 @@ public final class FeatureCatalog {
 
   private FeatureCatalog() {}
 
+  private static final String NOT_A_LIST =
+      "'features' must be a non-empty list, e.g. features: [{preset: seed000}, {fn: ma, column:"
+          + " close, window: 5}]";
+
+  /**
+   * Everything wrong with a config's {@code features:} list, each entry's problem on its own (for
+   * the checks when a flow loads, which report them all at once); empty when {@link #parse} takes
+   * it.
+   */
+  public static List<String> problems(Object features) {
+    if (!(features instanceof List<?> items) || items.isEmpty()) {
+      return List.of(NOT_A_LIST);
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      try {
+        entry(items.get(i));
+      } catch (IllegalArgumentException e) {
+        out.add("features[" + i + "]: " + e.getMessage());
+      }
+    }
+    if (out.isEmpty()) {
+      try {
+        parse(features); // what only the whole list shows: a name defined twice
+      } catch (IllegalArgumentException e) {
+        out.add(e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** One entry of the list: a named feature, or a mapping (a preset may give several). */
+  private static List<Feature> entry(Object item) {
+    if (item instanceof String name) {
+      return List.of(named(name));
+    }
+    if (item instanceof Map<?, ?> m) {
+      return fromMap(m);
+    }
+    throw new IllegalArgumentException("expected a name or a mapping, found '" + item + "'");
+  }
+
   /** The features of a config's {@code features:} list, in order, presets expanded. */
   public static List<Feature> parse(Object features) {
     if (!(features instanceof List<?> items) || items.isEmpty()) {
-      throw new IllegalArgumentException(
-          "'features' must be a non-empty list, e.g. features: [{preset: seed000}, {fn: ma, column: close, window: 5}]");
+      throw new IllegalArgumentException(NOT_A_LIST);
     }
     List<Feature> out = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
-      Object item = items.get(i);
       try {
-        if (item instanceof String name) {
-          out.add(named(name));
-        } else if (item instanceof Map<?, ?> m) {
-          out.addAll(fromMap(m));
-        } else {
-          throw new IllegalArgumentException("expected a name or a mapping, found '" + item + "'");
-        }
+        out.addAll(entry(items.get(i)));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("features[" + i + "]: " + e.getMessage());
       }

@@ -56,11 +56,9 @@ public final class FeaturesTask implements QuantTask {
               "correlate_with names one column, was " + with,
               "correlate_with: S_LI_INITIATIVESELLRATE"));
     }
-    try {
-      FeatureCatalog.parse(config.get("features"));
-    } catch (IllegalArgumentException e) {
+    for (String problem : FeatureCatalog.problems(config.get("features"))) {
       problems.add(
-          new ConfigProblem("features", e.getMessage(), "see the features section of the README"));
+          new ConfigProblem("features", problem, "see the features section of the README"));
     }
     return problems;
   }
