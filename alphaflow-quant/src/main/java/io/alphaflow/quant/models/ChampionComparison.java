@@ -162,29 +162,24 @@ record ChampionComparison(
               + ") on rows where the champion has every feature");
     }
     Map<String, Object> window = Json.ordered("from", span.get("f"), "to", span.get("l"));
-    String actual = "__actual";
     String period = period(candDir);
     boolean classification = "classification".equals(a.get("kind"));
     String at = "CAST(" + t + " AS TIMESTAMP)";
-    Map<String, Object> candidate = score(db, "__candidate", actual, at, period, classification);
-    Map<String, Object> champion = score(db, "prediction", actual, at, period, classification);
+    Map<String, Object> candidate = score(db, "__candidate", at, period, classification);
+    Map<String, Object> champion = score(db, "prediction", at, period, classification);
     return new ChampionComparison(null, window, rows, candidate, champion);
   }
 
-  /** One model's metrics over the rows both predicted: the view {@code p} Metrics reads. */
+  /**
+   * One model's metrics over the rows both predicted, against the candidate's actuals: the view
+   * {@code p} Metrics reads.
+   */
   private static Map<String, Object> score(
-      Connection db,
-      String prediction,
-      String actual,
-      String time,
-      String period,
-      boolean classification)
+      Connection db, String prediction, String time, String period, boolean classification)
       throws SQLException {
     Sql.exec(
         db,
-        "CREATE OR REPLACE VIEW p AS SELECT "
-            + actual
-            + " AS actual, "
+        "CREATE OR REPLACE VIEW p AS SELECT __actual AS actual, "
             + prediction
             + " AS prediction, date_trunc('"
             + period
