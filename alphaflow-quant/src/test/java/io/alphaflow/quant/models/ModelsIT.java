@@ -696,10 +696,14 @@ class ModelsIT {
                 config: {name: m, version: "${tasks.reg_a.outputs.version}", compare_on: "${tasks.label.output_dir}", gates: {r2: {min_vs_champion: 0.5}}}
               - {id: train_c, type: train, depends_on: [label], config: {input: "${tasks.label.output_dir}", features: [S_LI_INITIATIVEBUYRATE], split: {method: walk_forward, folds: 2}}}
               - {id: reg_c, type: register, depends_on: [train_c], config: {name: m, model: "${tasks.train_c.output_dir}"}}
+              - id: promote_x
+                type: promote
+                depends_on: [back_to_a]
+                trigger_rule: all_done
+                config: {name: m, version: "${tasks.reg_a.outputs.version}", compare_on: "${tasks.gen.output_dir}"}
               - id: promote_c
                 type: promote
-                depends_on: [reg_c, back_to_a]
-                trigger_rule: all_done
+                depends_on: [reg_c, promote_x]
                 config: {name: m, version: "${tasks.reg_c.outputs.version}", compare_on: "${tasks.label.output_dir}"}
               - {id: promote_d, type: promote, depends_on: [promote_c], config: {name: m, version: "${tasks.reg_a.outputs.version}", compare_on: "${tasks.label.output_dir}"}}
               - {id: report_b, type: model_report, depends_on: [promote_b], config: {name: m, train: "${tasks.train_b.output_dir}", promotion: "${tasks.promote_b.output_dir}"}}
@@ -707,11 +711,8 @@ class ModelsIT {
             """);
 
     assertThat(task(r, "promote_b").state()).isEqualTo(TaskState.SUCCEEDED);
-    @SuppressWarnings("unchecked")
     Map<String, Object> deployment =
-        new com.fasterxml.jackson.databind.ObjectMapper(
-                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-            .readValue(out(r, "promote_b").resolve("deployment_manifest.yaml").toFile(), Map.class);
+        Json.readYaml(out(r, "promote_b").resolve("deployment_manifest.yaml"));
     @SuppressWarnings("unchecked")
     Map<String, Object> comparison = (Map<String, Object>) deployment.get("champion_comparison");
     @SuppressWarnings("unchecked")
@@ -770,6 +771,14 @@ class ModelsIT {
     assertThat(task(r, "back_to_a").error())
         .contains("is below the champion's")
         .containsPattern("\\(both scored on the same \\d+ rows\\)");
+    // the raw data lacks the champion's computed features: stored metrics, and why
+    Map<?, ?> raw =
+        (Map<?, ?>)
+            Json.readYaml(out(r, "promote_x").resolve("deployment_manifest.yaml"))
+                .get("champion_comparison");
+    assertThat(raw.get("basis")).isEqualTo("each model's stored metrics (its own test window)");
+    assertThat(raw.get("why").toString())
+        .endsWith("gen lacks buy_sell_ratio, S_LI_INITIATIVESELLRATE_5min_ma");
     // refitted on every row after its walk-forward, the candidate is judged by its folds'
     // out-of-sample predictions, as evaluate judged it
     assertThat(out(r, "promote_c").resolve("deployment_manifest.yaml"))
