@@ -261,33 +261,31 @@ class FeaturesIT {
   @Test
   void aLookAheadSqlFeatureIsRefusedWhenTheFlowLoads() {
     assertThatThrownBy(
-            () ->
-                TestFlows.parse(
-                    """
-        name: f
-        tasks:
-          - id: features
-            type: features
-            config: {input: x, features: [{name: peek, sql: "lead(close) OVER (ORDER BY date)"}]}
-        """))
+            () -> loadFeatures("[{name: peek, sql: \"lead(close) OVER (ORDER BY date)\"}]"))
         .hasMessageContaining("feature 'peek' looks ahead");
     // every bad entry of the list at once, not the first alone
     assertThatThrownBy(
             () ->
-                TestFlows.parse(
-                    """
-        name: f
-        tasks:
-          - id: features
-            type: features
-            config:
-              input: x
-              features: [{fn: ma, column: close, window: -3}, close_ma, {fn: rsi, column: close, window: abc}]
-        """))
+                loadFeatures(
+                    "[{fn: ma, column: close, window: -3}, close_ma,"
+                        + " {fn: rsi, column: close, window: abc}]"))
         .hasMessageContaining("3 problems")
         .hasMessageContaining("features[0]: 'window' must be a whole number of rows")
         .hasMessageContaining("features[1]: unknown feature 'close_ma'")
         .hasMessageContaining("features[2]: 'window' must be a whole number of rows");
+  }
+
+  /** Loads a flow of one features task with this {@code features:} list. */
+  private static void loadFeatures(String features) {
+    TestFlows.parse(
+        """
+        name: f
+        tasks:
+          - id: features
+            type: features
+            config: {input: x, features: %s}
+        """
+            .formatted(features));
   }
 
   @Test
