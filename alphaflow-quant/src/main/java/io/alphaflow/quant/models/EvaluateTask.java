@@ -286,7 +286,7 @@ public final class EvaluateTask implements QuantTask {
                 + guess
                 + ") ^ 2), 0) AS r FROM p WHERE "
                 + where;
-    Object v = io.alphaflow.quant.data.Duck.row(db, sql).get("r");
+    Object v = Duck.row(db, sql).get("r");
     return v instanceof Number n ? n.doubleValue() : null;
   }
 
