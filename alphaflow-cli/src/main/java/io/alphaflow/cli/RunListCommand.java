@@ -56,8 +56,8 @@ final class RunListCommand implements Callable<Integer> {
         throw new InvalidInputException("--limit must be 1 or more, was " + limit);
       }
       List<RunRecord> runs = ws.store().recentRuns(limit, flow, states(states));
-      if (runs.isEmpty() && flow != null && !ws.store().flowNames().contains(flow)) {
-        List<String> flows = ws.store().flowNames();
+      List<String> flows = runs.isEmpty() && flow != null ? ws.store().flowNames() : List.of();
+      if (runs.isEmpty() && flow != null && !flows.contains(flow)) {
         String close = DidYouMean.closest(flow, flows);
         throw new NotFoundException(
             "no runs of flow '"

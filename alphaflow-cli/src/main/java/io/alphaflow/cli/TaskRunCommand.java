@@ -10,7 +10,6 @@ import io.alphaflow.core.flow.Flow;
 import io.alphaflow.core.flow.RetrySpec;
 import io.alphaflow.core.flow.TaskDefaults;
 import io.alphaflow.core.flow.TaskSpec;
-import io.alphaflow.core.model.ModelRegistry;
 import io.alphaflow.core.run.RunState;
 import io.alphaflow.core.run.TaskRunRecord;
 import io.alphaflow.core.store.memory.InMemoryStore;
@@ -143,10 +142,7 @@ final class TaskRunCommand implements Callable<Integer> {
             Engine.builder(store)
                 .tasks(tasks)
                 .home(home)
-                .models(
-                    registry
-                        ? new ModelRegistry(ws.store(), ws.home(), java.time.Clock.systemUTC())
-                        : null)
+                .models(registry ? ModelViews.registry(ws) : null)
                 .build()) {
       RunResult result = engine.run(flow, Map.of());
       TaskRunRecord task = result.tasks().get(0);
