@@ -33,15 +33,21 @@ public final class Sql {
   }
 
   /**
+   * Whether a DuckDB type name, as DESCRIBE gives it, holds numbers: integers, floats, decimals.
+   */
+  public static boolean isNumber(String type) {
+    return isInteger(type)
+        || type.equals("DOUBLE")
+        || type.equals("FLOAT")
+        || type.startsWith("DECIMAL");
+  }
+
+  /**
    * Whether a DuckDB type name, as DESCRIBE gives it, holds numbers (booleans too, as pandas counts
    * them in {@code df.corr()}).
    */
   public static boolean isNumeric(String type) {
-    return isInteger(type)
-        || type.equals("DOUBLE")
-        || type.equals("FLOAT")
-        || type.startsWith("DECIMAL")
-        || type.equals("BOOLEAN");
+    return isNumber(type) || type.equals("BOOLEAN");
   }
 
   /** Whether a DuckDB type name, as DESCRIBE gives it, holds text or bytes (nested too). */

@@ -61,8 +61,7 @@ record ColumnRule(
     return switch (type) {
       case "timestamp" -> t.startsWith("TIMESTAMP");
       case "date" -> t.equals("DATE");
-      case "double" ->
-          t.equals("DOUBLE") || t.equals("FLOAT") || t.startsWith("DECIMAL") || Sql.isInteger(t);
+      case "double" -> Sql.isNumber(t);
       case "int" -> Sql.isInteger(t);
       case "string" -> t.equals("VARCHAR");
       case "bool" -> t.equals("BOOLEAN");

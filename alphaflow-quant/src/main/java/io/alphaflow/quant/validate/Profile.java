@@ -31,10 +31,7 @@ final class Profile {
       throws SQLException {
     List<String> numeric = new ArrayList<>();
     for (Map.Entry<String, String> c : columns.entrySet()) {
-      if (Sql.isInteger(c.getValue())
-          || c.getValue().equals("DOUBLE")
-          || c.getValue().equals("FLOAT")
-          || c.getValue().startsWith("DECIMAL")) {
+      if (Sql.isNumber(c.getValue())) {
         numeric.add(c.getKey());
       }
     }
