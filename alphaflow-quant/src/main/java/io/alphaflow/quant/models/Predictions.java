@@ -95,7 +95,8 @@ final class Predictions {
     }
   }
 
-  private static String actual(Double threshold) {
+  /** The target as a model is fitted on it: as is, or its class above {@code threshold}. */
+  static String actual(Double threshold) {
     return threshold == null ? "__y" : "CAST(__y > " + threshold + " AS DOUBLE)";
   }
 

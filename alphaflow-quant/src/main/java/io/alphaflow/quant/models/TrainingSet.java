@@ -595,20 +595,29 @@ final class TrainingSet {
    * squares summed them, else one aggregate on one thread.
    */
   double targetMean(String where) throws SQLException {
-    if (withMoments) {
-      return moments(where).mean()[features.size()];
-    }
-    Object m = Duck.row(db, "SELECT avg(__y) AS m FROM train_src WHERE " + where).get("m");
-    return ((Number) m).doubleValue();
+    return withMoments ? moments(where).mean()[features.size()] : meanActual(where, null);
   }
 
   /**
    * The share of the rows in {@code where} in class 1 (above {@code threshold}, or a 0/1 target's
-   * ones when it is null), on one thread: the majority class is the guess a classifier must beat.
+   * ones when it is null): the majority class is the guess a classifier must beat.
    */
   double positiveRate(String where, Double threshold) throws SQLException {
-    String one = threshold == null ? "__y" : "CAST(__y > " + threshold + " AS DOUBLE)";
-    Object m = Duck.row(db, "SELECT avg(" + one + ") AS m FROM train_src WHERE " + where).get("m");
+    return meanActual(where, threshold);
+  }
+
+  /**
+   * The mean of the target as the model is fitted on it ({@link Predictions#actual}), one thread.
+   */
+  private double meanActual(String where, Double threshold) throws SQLException {
+    Object m =
+        Duck.row(
+                db,
+                "SELECT avg("
+                    + Predictions.actual(threshold)
+                    + ") AS m FROM train_src WHERE "
+                    + where)
+            .get("m");
     return ((Number) m).doubleValue();
   }
 
