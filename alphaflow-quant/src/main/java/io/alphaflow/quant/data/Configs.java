@@ -1,6 +1,7 @@
 package io.alphaflow.quant.data;
 
 import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.flow.Templates;
 import io.alphaflow.core.task.TaskFailure;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,14 @@ public final class Configs {
   }
 
   /**
+   * Whether a config value holds a ${...} reference (a param, an upstream output): then it is
+   * checked once it resolves, not when the flow loads. {@code $${...}} is a literal, not one.
+   */
+  public static boolean resolvesLater(Object value) {
+    return value != null && Templates.containsReference(String.valueOf(value));
+  }
+
+  /**
    * A share between 0 and 1 (a rate limit such as {@code max_bad_row_rate}); a value outside it
    * fails, since {@code 5} meant as 5% would be a limit no data ever passes.
    */
@@ -52,7 +61,7 @@ public final class Configs {
    * checked once it is resolved.
    */
   public static List<ConfigProblem> fractionProblem(String field, Object value) {
-    if (value == null || String.valueOf(value).contains("${")) {
+    if (value == null || resolvesLater(value)) {
       return List.of();
     }
     try {
@@ -78,7 +87,7 @@ public final class Configs {
   public static List<ConfigProblem> wholeNumber(
       Map<String, Object> config, String key, String example) {
     Object v = config.get(key);
-    if (v == null || String.valueOf(v).contains("${")) {
+    if (v == null || resolvesLater(v)) {
       return List.of();
     }
     try {

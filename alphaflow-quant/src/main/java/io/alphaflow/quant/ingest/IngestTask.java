@@ -61,7 +61,7 @@ public final class IngestTask implements QuantTask {
     List<ConfigProblem> problems =
         new ArrayList<>(Configs.required(config, "path", "path: data/raw/*.csv"));
     Object zone = config.get("timezone");
-    if (zone != null && !String.valueOf(zone).contains("${")) {
+    if (zone != null && !Configs.resolvesLater(zone)) {
       try {
         java.time.ZoneId.of(String.valueOf(zone), java.time.ZoneId.SHORT_IDS);
       } catch (java.time.DateTimeException e) {

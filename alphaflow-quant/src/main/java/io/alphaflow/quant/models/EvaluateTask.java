@@ -58,7 +58,7 @@ public final class EvaluateTask implements QuantTask {
     }
     problems.addAll(driftProblems(config));
     Object q = config.get(QUANTILES);
-    if (q != null && !String.valueOf(q).contains("${")) {
+    if (q != null && !Configs.resolvesLater(q)) {
       Long n = null;
       try {
         n = Long.parseLong(String.valueOf(q));

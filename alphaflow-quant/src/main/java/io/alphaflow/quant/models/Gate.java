@@ -2,6 +2,7 @@ package io.alphaflow.quant.models;
 
 import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.flow.DidYouMean;
+import io.alphaflow.quant.data.Configs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +68,7 @@ record Gate(String metric, Double min, Double max, Double minVsChampion, Double 
                             key + "." + k,
                             "unknown bound '" + bound + "'",
                             "use min, max, min_vs_champion or max_vs_champion"));
-                  } else if (num(value) == null && !String.valueOf(value).contains("${")) {
+                  } else if (num(value) == null && !Configs.resolvesLater(value)) {
                     // a bound that is not a number would be no bound at all
                     out.add(
                         new ConfigProblem(

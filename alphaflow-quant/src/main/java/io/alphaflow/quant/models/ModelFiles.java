@@ -49,7 +49,7 @@ final class ModelFiles {
         new java.util.ArrayList<>(
             io.alphaflow.quant.data.Configs.required(config, "name", example));
     Object name = config.get("name");
-    if (name != null && !String.valueOf(name).contains("${")) {
+    if (name != null && !io.alphaflow.quant.data.Configs.resolvesLater(name)) {
       String problem = io.alphaflow.core.model.ModelRegistry.nameProblem(String.valueOf(name));
       if (problem != null) {
         out.add(new io.alphaflow.core.flow.ConfigProblem("name", problem, example));

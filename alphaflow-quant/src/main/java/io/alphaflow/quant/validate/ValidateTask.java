@@ -115,7 +115,7 @@ public final class ValidateTask implements QuantTask {
   }
 
   private static Double bound(String column, String key, Object v, List<ConfigProblem> problems) {
-    if (v == null || String.valueOf(v).contains("${")) {
+    if (v == null || Configs.resolvesLater(v)) {
       return null;
     }
     try {
