@@ -2,6 +2,7 @@ package io.alphaflow.quant.models;
 
 import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.flow.DidYouMean;
+import io.alphaflow.core.task.TaskFailure;
 import io.alphaflow.quant.data.Configs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -171,7 +172,7 @@ record Gate(String metric, Double min, Double max, Double minVsChampion, Double 
   private static Double bound(String metric, String name, Object v) {
     Double d = num(v);
     if (v != null && d == null) {
-      throw io.alphaflow.core.task.TaskFailure.nonRetryable(
+      throw TaskFailure.nonRetryable(
           "gate " + metric + "'s " + name + " must be a number, was '" + v + "'");
     }
     return d;

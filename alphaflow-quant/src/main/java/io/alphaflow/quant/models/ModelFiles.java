@@ -1,13 +1,17 @@
 package io.alphaflow.quant.models;
 
+import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.model.ModelRegistry;
 import io.alphaflow.core.task.CodeVersion;
 import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Json;
 import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,16 +47,13 @@ final class ModelFiles {
    * A registry task's {@code name}: given, and a name the registry takes (checked when the flow
    * loads unless it comes from a ${...} reference, which resolves later).
    */
-  static List<io.alphaflow.core.flow.ConfigProblem> nameProblems(
-      Map<String, Object> config, String example) {
-    List<io.alphaflow.core.flow.ConfigProblem> out =
-        new java.util.ArrayList<>(
-            io.alphaflow.quant.data.Configs.required(config, "name", example));
+  static List<ConfigProblem> nameProblems(Map<String, Object> config, String example) {
+    List<ConfigProblem> out = new ArrayList<>(Configs.required(config, "name", example));
     Object name = config.get("name");
-    if (name != null && !io.alphaflow.quant.data.Configs.resolvesLater(name)) {
-      String problem = io.alphaflow.core.model.ModelRegistry.nameProblem(String.valueOf(name));
+    if (name != null && !Configs.resolvesLater(name)) {
+      String problem = ModelRegistry.nameProblem(String.valueOf(name));
       if (problem != null) {
-        out.add(new io.alphaflow.core.flow.ConfigProblem("name", problem, example));
+        out.add(new ConfigProblem("name", problem, example));
       }
     }
     return out;
