@@ -87,16 +87,9 @@ public final class Configs {
   public static List<ConfigProblem> wholeNumber(
       Map<String, Object> config, String key, String example) {
     Object v = config.get(key);
-    if (v == null || resolvesLater(v)) {
-      return List.of();
-    }
-    try {
-      Long.parseLong(String.valueOf(v).replace("_", ""));
-      return List.of();
-    } catch (NumberFormatException e) {
-      return List.of(
-          new ConfigProblem(key, "'" + key + "' must be a whole number, was '" + v + "'", example));
-    }
+    return v == null || resolvesLater(v) || whole(v) != null
+        ? List.of()
+        : List.of(new ConfigProblem(key, wholeNumberMessage(key, v), example));
   }
 
   public static long integer(Map<String, Object> config, String key, long fallback) {
@@ -104,11 +97,24 @@ public final class Configs {
     if (v == null) {
       return fallback;
     }
+    Long n = whole(v);
+    if (n == null) {
+      throw TaskFailure.nonRetryable(wholeNumberMessage(key, v));
+    }
+    return n;
+  }
+
+  /** {@code v} as a whole number ({@code 1_000} too), or null when it is not one. */
+  private static Long whole(Object v) {
     try {
       return Long.parseLong(String.valueOf(v).replace("_", ""));
     } catch (NumberFormatException e) {
-      throw TaskFailure.nonRetryable("'" + key + "' must be a whole number, was '" + v + "'");
+      return null;
     }
+  }
+
+  private static String wholeNumberMessage(String key, Object value) {
+    return "'" + key + "' must be a whole number, was '" + value + "'";
   }
 
   @SuppressWarnings("unchecked")
