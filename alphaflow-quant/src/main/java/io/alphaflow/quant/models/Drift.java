@@ -107,7 +107,13 @@ final class Drift {
       }
       long rows = number(fold.get("train_rows")) + number(fold.get("test_rows"));
       Map<String, Double> psi =
-          fold(db, measured.size(), within(train), within(test), sampleEvery(rows), bins);
+          fold(
+              db,
+              measured.size(),
+              ModelFiles.inWindow("__t", train),
+              ModelFiles.inWindow("__t", test),
+              sampleEvery(rows),
+              bins);
       Map<String, Double> named = new LinkedHashMap<>();
       for (int i = 0; i < features.size(); i++) {
         Double v = psi.get("x" + i);
@@ -138,14 +144,6 @@ final class Drift {
     out.put("target", target);
     out.put("target_psi", targetLargest);
     return out;
-  }
-
-  private static String within(Map<?, ?> window) {
-    return "__t BETWEEN CAST("
-        + Sql.literal(String.valueOf(window.get("from")))
-        + " AS TIMESTAMP) AND CAST("
-        + Sql.literal(String.valueOf(window.get("to")))
-        + " AS TIMESTAMP)";
   }
 
   /**

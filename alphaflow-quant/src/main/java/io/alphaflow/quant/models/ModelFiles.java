@@ -6,6 +6,7 @@ import io.alphaflow.core.task.CodeVersion;
 import io.alphaflow.core.task.TaskFailure;
 import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Json;
+import io.alphaflow.quant.data.Sql;
 import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
@@ -57,6 +58,19 @@ final class ModelFiles {
       }
     }
     return out;
+  }
+
+  /**
+   * A window of model.json ({@code {from, to}}, as train's folds and training window give them) as
+   * a condition on the TIMESTAMP expression {@code time}, both ends included.
+   */
+  static String inWindow(String time, Map<?, ?> window) {
+    return time
+        + " BETWEEN CAST("
+        + Sql.literal(String.valueOf(window.get("from")))
+        + " AS TIMESTAMP) AND CAST("
+        + Sql.literal(String.valueOf(window.get("to")))
+        + " AS TIMESTAMP)";
   }
 
   static Model load(Path dir) {

@@ -126,13 +126,9 @@ public final class ScoreTask implements QuantTask {
         ((Number)
                 Sql.row(
                         db,
-                        "SELECT count(*) AS n FROM scored WHERE prediction IS NOT NULL AND CAST("
-                            + Sql.ident(time)
-                            + " AS TIMESTAMP) BETWEEN CAST("
-                            + Sql.literal(String.valueOf(window.get("from")))
-                            + " AS TIMESTAMP) AND CAST("
-                            + Sql.literal(String.valueOf(window.get("to")))
-                            + " AS TIMESTAMP)")
+                        "SELECT count(*) AS n FROM scored WHERE prediction IS NOT NULL AND "
+                            + ModelFiles.inWindow(
+                                "CAST(" + Sql.ident(time) + " AS TIMESTAMP)", window))
                     .get("n"))
             .longValue();
     meta.put("training_window", window);
