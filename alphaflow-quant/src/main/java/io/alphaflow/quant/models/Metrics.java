@@ -6,9 +6,11 @@ import io.alphaflow.quant.data.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Scores out-of-sample predictions (the view {@code p}: actual, prediction, period, and the time
@@ -141,19 +143,22 @@ final class Metrics {
                         + ") GROUP BY period, bucket ORDER BY period, bucket"))
             .getFirst();
     Map<String, double[]> byPeriod = new LinkedHashMap<>();
+    // ntile fills buckets 1 .. q in order: a period of fewer rows than buckets has no bucket q
+    Set<String> full = new HashSet<>();
     for (Map<String, Object> r : rows) {
-      double[] means = byPeriod.computeIfAbsent((String) r.get("period"), k -> new double[q]);
-      means[((Number) r.get("bucket")).intValue() - 1] = ((Number) r.get("m")).doubleValue();
-    }
-    Map<String, Long> filled = new LinkedHashMap<>();
-    for (Map<String, Object> r : rows) {
-      filled.merge((String) r.get("period"), 1L, Long::sum);
+      String period = (String) r.get("period");
+      int bucket = ((Number) r.get("bucket")).intValue();
+      byPeriod.computeIfAbsent(period, k -> new double[q])[bucket - 1] =
+          ((Number) r.get("m")).doubleValue();
+      if (bucket == q) {
+        full.add(period);
+      }
     }
     double[] total = new double[q];
     List<Double> spreads = new ArrayList<>();
     List<Map<String, Object>> series = new ArrayList<>();
     for (Map.Entry<String, double[]> e : byPeriod.entrySet()) {
-      if (filled.get(e.getKey()) < q) {
+      if (!full.contains(e.getKey())) {
         continue; // fewer rows than buckets
       }
       double[] m = e.getValue();
