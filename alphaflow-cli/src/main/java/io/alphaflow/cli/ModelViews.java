@@ -30,6 +30,7 @@ final class ModelViews {
     m.put("created_at", RunViews.text(v.createdAt()));
     m.put("run_id", v.runId());
     m.put("path", v.path());
+    m.put("pruned", registry.pruned(v).orElse(null));
     m.put("manifest", v.manifestMap());
     return m;
   }

@@ -7,13 +7,15 @@ import picocli.CommandLine.Spec;
 /** Groups the model registry commands. */
 @Command(
     name = "models",
-    description = "The model registry: versions, champion and challenger, promotion, rollback.",
+    description =
+        "The model registry: versions, champion and challenger, promotion, rollback, pruning.",
     subcommands = {
       ModelsListCommand.class,
       ModelsShowCommand.class,
       ModelsPromoteCommand.class,
       ModelsRollbackCommand.class,
-      ModelsDiffCommand.class
+      ModelsDiffCommand.class,
+      ModelsPruneCommand.class
     })
 final class ModelsCommand implements Runnable {
   @Spec CommandSpec spec;

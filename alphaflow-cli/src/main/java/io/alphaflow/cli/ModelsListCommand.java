@@ -33,7 +33,7 @@ final class ModelsListCommand implements Callable<Integer> {
       }
       List<String> names = name == null ? registry.names() : List.of(name);
       List<Map<String, Object>> out = new ArrayList<>();
-      Table table = new Table("MODEL", "VERSION", "ALIASES", "CREATED", "RUN", "METRICS");
+      Table table = new Table("MODEL", "VERSION", "ALIASES", "CREATED", "RUN", "FILES", "METRICS");
       for (String n : names) {
         for (ModelVersion v : registry.versions(n)) {
           out.add(ModelViews.json(registry, v));
@@ -50,6 +50,7 @@ final class ModelsListCommand implements Callable<Integer> {
               String.join(",", ModelViews.aliasesOf(registry, v)),
               RunViews.clock(v.createdAt()),
               v.runId(),
+              registry.pruned(v).isPresent() ? "pruned" : "all",
               metrics.toString().trim());
         }
       }

@@ -43,7 +43,21 @@ final class ModelsShowCommand implements Callable<Integer> {
         out.println("model " + name + "  version " + v.version());
         out.println("aliases: " + String.join(", ", ModelViews.aliasesOf(registry, v)));
         out.println("registered " + RunViews.clock(v.createdAt()) + " by run " + v.runId());
-        out.println("files: " + v.path());
+        out.println(
+            "files: "
+                + v.path()
+                + registry
+                    .pruned(v)
+                    .map(
+                        p ->
+                            " (pruned on "
+                                + p.get("pruned_at")
+                                + " by "
+                                + p.get("by")
+                                + ": "
+                                + p.get("deleted")
+                                + " deleted, the records kept)")
+                    .orElse(""));
         v.manifestMap().forEach((k, val) -> out.println("  " + k + ": " + val));
         out.println("history:");
         for (AliasMove m : registry.history(name)) {

@@ -301,6 +301,56 @@ class ExamplesIT {
   }
 
   @Test
+  void pruningDeletesOldVersionsFilesAndKeepsTheirRecords() throws Exception {
+    Cli cli = cli();
+    String firstRun = null;
+    for (long rows : new long[] {20000, 30000}) {
+      String runId = runHft(cli, rows).json().get("run_id").asText();
+      firstRun = firstRun == null ? runId : firstRun;
+      assertThat(cli.run("approve", runId, "deploy", "--by", "alice", "--quiet").exitCode())
+          .isZero();
+    }
+    JsonNode versions = cli.run("models", "list", "hft_factor", "--json").json();
+    String older = versions.get(0).get("version").asText();
+    Path olderDir = Path.of(versions.get(0).get("path").asText());
+    long modelBytes =
+        Files.size(olderDir.resolve("model.bin"))
+            + Files.size(olderDir.resolve("predictions.parquet"));
+
+    Cli.Result unsigned = cli.run("models", "prune", "hft_factor", "--keep", "0");
+    JsonNode dry =
+        cli.run("models", "prune", "hft_factor", "--keep", "0", "--dry-run", "--json").json();
+    Cli.Result pruned = cli.run("models", "prune", "hft_factor", "--keep", "0", "--by", "ops");
+
+    assertThat(unsigned.exitCode()).isEqualTo(2);
+    assertThat(unsigned.err()).contains("say who does it with --by NAME");
+    assertThat(dry.get("freed_bytes").asLong()).isEqualTo(modelBytes);
+    assertThat(dry.get("versions").get(0).get("why").asText()).isEqualTo("the champion");
+    assertThat(dry.get("versions").get(1).get("action").asText()).isEqualTo("pruned");
+    assertThat(pruned.exitCode()).as(pruned.err()).isZero();
+    assertThat(pruned.out())
+        .contains("pruned  " + older.substring(0, 12))
+        .contains("freed " + modelBytes + " bytes");
+    assertThat(olderDir.resolve("model.bin")).doesNotExist();
+    assertThat(olderDir.resolve("manifest.json")).exists();
+    assertThat(cli.run("models", "list", "hft_factor").out()).contains("pruned").contains("all");
+    assertThat(cli.run("models", "show", "hft_factor", older.substring(0, 12)).out())
+        .contains("(pruned on ")
+        .contains(" by ops: [model.bin, predictions.parquet] deleted");
+    // what needs the files says so, rather than failing on a missing file
+    Cli.Result rollback = cli.run("models", "rollback", "hft_factor", "--by", "dave");
+    assertThat(rollback.exitCode()).isEqualTo(2);
+    assertThat(rollback.err())
+        .contains("cannot roll back the champion: version " + older.substring(0, 12))
+        .contains("was pruned on");
+    Path features = home.resolve("outputs").resolve(firstRun).resolve("features");
+    Cli.Result scored =
+        standalone("score", features, "s", "name: hft_factor\nversion: " + older + "\n");
+    assertThat(scored.exitCode()).isEqualTo(1);
+    assertThat(scored.out() + scored.err()).contains("its model file is gone");
+  }
+
+  @Test
   void demoStopsAtTheDeploymentGateUnlessToldToApproveIt() {
     System.setProperty("alphaflow.install", Cli.repo(".").toAbsolutePath().toString());
     Cli cli = cli();

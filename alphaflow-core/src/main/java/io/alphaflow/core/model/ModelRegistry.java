@@ -1,9 +1,13 @@
 package io.alphaflow.core.model;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.alphaflow.core.ConflictException;
 import io.alphaflow.core.InvalidInputException;
 import io.alphaflow.core.NotFoundException;
 import io.alphaflow.core.flow.DidYouMean;
+import io.alphaflow.core.model.PruneReport.Action;
+import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,9 +15,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The model registry: versions of named models under {@code <home>/models/<name>/<version>/}, their
@@ -23,7 +34,16 @@ import java.util.regex.Pattern;
 public final class ModelRegistry {
   public static final String CHAMPION = "champion";
   public static final String CHALLENGER = "challenger";
+
+  /**
+   * Written into a version's directory when {@link #prune} deletes its files: when, by whom, which
+   * files and how many bytes.
+   */
+  public static final String PRUNED_FILE = "pruned.json";
+
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Store store;
   private final Path root;
@@ -41,8 +61,8 @@ public final class ModelRegistry {
 
   /**
    * Registers the files in {@code staged} as a version: they are moved into the version's directory
-   * at once (a version already there is kept: same hash, same files). Returns the version as
-   * stored.
+   * at once (a version already there is kept: same hash, same files; a pruned one gets its files
+   * back). Returns the version as stored.
    */
   public ModelVersion register(
       String name, String version, Path staged, String manifest, String runId, String taskId) {
@@ -57,6 +77,8 @@ public final class ModelRegistry {
           }
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      } else if (Files.exists(target.resolve(PRUNED_FILE))) {
+        restore(staged, target);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot store model " + name + " " + version, e);
@@ -66,6 +88,195 @@ public final class ModelRegistry {
             name, version, target.toString(), manifest, runId, taskId, clock.instant());
     store.registerModel(v);
     return store.modelVersion(name, version).orElse(v);
+  }
+
+  /**
+   * Puts a pruned version's files back from {@code staged} (the same model trained again): each
+   * file lands whole, and the pruned mark goes last, so a version is never marked whole with a file
+   * missing.
+   */
+  private static void restore(Path staged, Path target) throws IOException {
+    Path tmp = Files.createTempDirectory(target.getParent(), ".incoming-");
+    try (Stream<Path> files = Files.list(staged)) {
+      for (Path f : files.toList()) {
+        Path copy =
+            Files.copy(f, tmp.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            copy,
+            target.resolve(f.getFileName()),
+            StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+      }
+    }
+    Files.delete(tmp);
+    Files.delete(target.resolve(PRUNED_FILE));
+  }
+
+  /**
+   * Deletes the model file, and every other file but the records (JSON, YAML, Markdown, text: the
+   * manifest, model.json, metrics, a deployment manifest), of each version of {@code name} that
+   * nothing may need again. Kept are: the champion and the challenger; the {@code keep} versions
+   * each of them would return to in successive rollbacks; the {@code keep} newest versions; and
+   * versions registered by a run that has not ended, whose promotion may still be waiting for
+   * approval. A rollback further back than {@code keep} is refused with what was pruned. A pruned
+   * version stays in the registry with its manifest and a {@value #PRUNED_FILE} saying when, by
+   * whom and what went, so {@code models list/show/diff} and the alias history still show it;
+   * promoting or scoring it is refused ({@link #filesProblem}), and training the same model again
+   * restores it. With {@code dryRun} nothing is deleted and the report says what would be.
+   */
+  public PruneReport prune(String name, int keep, String by, boolean dryRun) {
+    requireModel(name);
+    if (keep < 0) {
+      throw new InvalidInputException(
+          "keep must be 0 or more (how many newest versions, and rollback targets of each alias,"
+              + " to keep), got "
+              + keep);
+    }
+    Map<String, String> needed = new HashMap<>();
+    for (String alias : List.of(CHAMPION, CHALLENGER)) {
+      store.alias(name, alias).ifPresent(v -> needed.put(v, "the " + alias));
+      int step = 0;
+      for (String v : rollbackStack(name, alias)) {
+        if (step > 0 && step <= keep) {
+          needed.putIfAbsent(v, "the " + alias + "'s rollback " + step + " returns to it");
+        }
+        step++;
+      }
+    }
+    List<ModelVersion> newestFirst = new ArrayList<>(store.modelVersions(name));
+    newestFirst.sort(
+        Comparator.comparing(ModelVersion::createdAt)
+            .thenComparing(ModelVersion::version)
+            .reversed());
+    for (int i = 0; i < Math.min(keep, newestFirst.size()); i++) {
+      needed.putIfAbsent(
+          newestFirst.get(i).version(),
+          keep == 1 ? "the newest" : "one of the " + keep + " newest");
+    }
+    List<PruneReport.Item> items = new ArrayList<>();
+    for (ModelVersion v : newestFirst) {
+      items.add(prune(v, needed.get(v.version()), by, dryRun));
+    }
+    return new PruneReport(name, items, dryRun);
+  }
+
+  private PruneReport.Item prune(ModelVersion v, String needed, String by, boolean dryRun) {
+    Path dir = dir(v.name(), v.version());
+    try {
+      List<Path> files = deletable(dir);
+      long bytes = 0;
+      for (Path f : files) {
+        bytes += Files.size(f);
+      }
+      Optional<Map<String, Object>> before = pruned(v);
+      if (before.isPresent() && files.isEmpty()) {
+        Object freed = before.get().get("bytes");
+        return new PruneReport.Item(
+            v,
+            Action.PRUNED_BEFORE,
+            freed instanceof Number n ? n.longValue() : 0,
+            "on " + before.get().get("pruned_at") + " by " + before.get().get("by"));
+      }
+      if (!Files.isDirectory(dir)) {
+        return new PruneReport.Item(
+            v, Action.PRUNED_BEFORE, 0, "its directory " + dir + " is gone, deleted by hand");
+      }
+      String running = needed != null ? null : unfinishedRun(v);
+      if (needed != null || running != null) {
+        return new PruneReport.Item(v, Action.KEPT, bytes, needed != null ? needed : running);
+      }
+      if (!dryRun) {
+        // the mark first: a prune cut short leaves a version marked, never one half gone unmarked
+        Map<String, Object> mark = new LinkedHashMap<>();
+        mark.put("pruned_at", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+        mark.put("by", by);
+        mark.put("deleted", files.stream().map(f -> f.getFileName().toString()).toList());
+        mark.put("bytes", bytes);
+        Path tmp = dir.resolve(PRUNED_FILE + ".tmp");
+        JSON.writeValue(tmp.toFile(), mark);
+        Files.move(
+            tmp,
+            dir.resolve(PRUNED_FILE),
+            StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+        for (Path f : files) {
+          Files.delete(f);
+        }
+      }
+      return new PruneReport.Item(
+          v,
+          Action.PRUNED,
+          bytes,
+          "older than the --keep newest, and no rollback within --keep returns to it");
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot prune version " + v.shortVersion() + " of model '" + v.name() + "' in " + dir, e);
+    }
+  }
+
+  /** What a pruned version keeps: its records (manifest, metrics, deployment manifest). */
+  private static final Pattern RECORD = Pattern.compile(".*\\.(json|ya?ml|md|txt)");
+
+  /** The files prune deletes from a version's directory: the model and data, not the records. */
+  private static List<Path> deletable(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(f -> !RECORD.matcher(f.getFileName().toString()).matches())
+          .sorted()
+          .toList();
+    }
+  }
+
+  /** Why a version's run may still need it (it has not ended), or null. */
+  private String unfinishedRun(ModelVersion v) {
+    return v.runId() == null
+        ? null
+        : store
+            .findRun(v.runId())
+            .filter(r -> !r.state().isTerminal())
+            .map(RunRecord::state)
+            .map(s -> "registered by run " + v.runId() + ", which is " + s + ": it may promote it")
+            .orElse(null);
+  }
+
+  /** What {@link #prune} recorded when it deleted {@code v}'s files; empty if it did not. */
+  @SuppressWarnings("unchecked")
+  public Optional<Map<String, Object>> pruned(ModelVersion v) {
+    Path mark = dir(v.name(), v.version()).resolve(PRUNED_FILE);
+    if (!Files.isRegularFile(mark)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(JSON.readValue(mark.toFile(), Map.class));
+    } catch (IOException e) {
+      return Optional.of(Map.of("pruned_at", "?", "by", "? (" + mark + " is unreadable)"));
+    }
+  }
+
+  /**
+   * Why {@code v}'s model cannot be loaded (its files were pruned), or null when they are there:
+   * what promoting or scoring it says instead of a missing file.
+   */
+  public String filesProblem(ModelVersion v) {
+    return pruned(v)
+        .map(
+            p ->
+                "version "
+                    + v.shortVersion()
+                    + " of model '"
+                    + v.name()
+                    + "' was pruned on "
+                    + p.get("pruned_at")
+                    + " by "
+                    + p.get("by")
+                    + " (alphaflow models prune): its model file is gone. Run the flow that"
+                    + " trained it again, with the same data and seed, to register it with its"
+                    + " files, or use another version")
+        .orElse(null);
   }
 
   /**
@@ -139,6 +350,10 @@ public final class ModelRegistry {
   /** Points {@code alias} at {@code version}; refuses if someone moved it meanwhile. */
   public AliasMove promote(String name, String version, String alias, String by, String reason) {
     ModelVersion v = find(name, version);
+    String gone = filesProblem(v);
+    if (gone != null) {
+      throw new ConflictException(gone);
+    }
     String previous = store.alias(name, alias).orElse(null);
     if (v.version().equals(previous)) {
       throw new ConflictException(
@@ -161,20 +376,8 @@ public final class ModelRegistry {
                 () ->
                     new NotFoundException(
                         "model '" + name + "' has no " + alias + " to roll back"));
-    List<AliasMove> moves =
-        store.aliasHistory(name).stream().filter(m -> m.alias().equals(alias)).toList();
-    // the version before the current one, skipping versions that were themselves rolled away
+    java.util.Deque<String> stack = rollbackStack(name, alias);
     String previous = null;
-    java.util.Deque<String> stack = new java.util.ArrayDeque<>();
-    for (AliasMove m : moves) {
-      if (m.action().equals("rollback")) {
-        if (!stack.isEmpty()) {
-          stack.pop();
-        }
-      } else {
-        stack.push(m.version());
-      }
-    }
     if (!stack.isEmpty() && stack.peek().equals(current)) {
       stack.pop();
       previous = stack.peek();
@@ -183,8 +386,33 @@ public final class ModelRegistry {
       throw new ConflictException(
           "model '" + name + "' has no earlier " + alias + " to roll back to");
     }
+    String gone = filesProblem(find(name, previous));
+    if (gone != null) {
+      throw new ConflictException("cannot roll back the " + alias + ": " + gone);
+    }
     return move(
         new AliasMove(name, alias, previous, current, "rollback", by, reason, clock.instant()));
+  }
+
+  /**
+   * The versions {@code alias} pointed to, the current one on top and below it those successive
+   * rollbacks return to (a version rolled away from is skipped).
+   */
+  private java.util.Deque<String> rollbackStack(String name, String alias) {
+    java.util.Deque<String> stack = new java.util.ArrayDeque<>();
+    for (AliasMove m : store.aliasHistory(name)) {
+      if (!m.alias().equals(alias)) {
+        continue;
+      }
+      if (m.action().equals("rollback")) {
+        if (!stack.isEmpty()) {
+          stack.pop();
+        }
+      } else {
+        stack.push(m.version());
+      }
+    }
+    return stack;
   }
 
   private AliasMove move(AliasMove m) {

@@ -130,6 +130,10 @@ public final class PromoteTask implements QuantTask {
       ctx.output("promoted", "false");
       return;
     }
+    String gone = registry.filesProblem(candidate);
+    if (gone != null) {
+      throw TaskFailure.nonRetryable(gone);
+    }
     Map<String, Object> metrics = candidate.metrics();
     Map<String, Object> championMetrics = current == null ? null : current.metrics();
     List<Gate> gates = Gate.parse(cfg.get("gates"));

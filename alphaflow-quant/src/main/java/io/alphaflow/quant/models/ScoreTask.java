@@ -54,6 +54,10 @@ public final class ScoreTask implements QuantTask {
     String name = Configs.string(cfg, "name");
     ModelVersion v =
         ctx.models().find(name, Configs.string(cfg, "version", ModelRegistry.CHAMPION));
+    String gone = ctx.models().filesProblem(v);
+    if (gone != null) {
+      throw TaskFailure.nonRetryable(gone);
+    }
     Path dir = Path.of(v.path());
     Model model = ModelFiles.load(dir);
     Map<String, Object> json = ModelFiles.json(dir, TrainTask.MODEL_JSON);
