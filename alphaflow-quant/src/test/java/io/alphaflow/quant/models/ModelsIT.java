@@ -706,6 +706,9 @@ class ModelsIT {
                 depends_on: [reg_c, promote_x]
                 config: {name: m, version: "${tasks.reg_c.outputs.version}", compare_on: "${tasks.label.output_dir}"}
               - {id: promote_d, type: promote, depends_on: [promote_c], config: {name: m, version: "${tasks.reg_a.outputs.version}", compare_on: "${tasks.label.output_dir}"}}
+              - {id: gen2, type: synthetic_orderflow, config: {rows: 6000, seed: 4, signal: 0.6, interval: 1 minute}}
+              - {id: two_books, type: ingest, depends_on: [gen, gen2], config: {path: "${tasks.gen.output_dir}/../gen*/data.parquet", timestamp_column: timestamp}}
+              - {id: promote_e, type: promote, depends_on: [promote_d, two_books], config: {name: m, version: "${tasks.reg_b.outputs.version}", compare_on: "${tasks.two_books.output_dir}"}}
               - {id: report_b, type: model_report, depends_on: [promote_b], config: {name: m, train: "${tasks.train_b.output_dir}", promotion: "${tasks.promote_b.output_dir}"}}
               - {id: report_refused, type: model_report, depends_on: [back_to_a], trigger_rule: all_done, config: {name: m, promotion: "${tasks.back_to_a.output_dir}"}}
             """);
@@ -789,6 +792,18 @@ class ModelsIT {
         .content()
         .contains("basis: \"each model's stored metrics (its own test window)\"")
         .contains("none of the candidate's out-of-sample predictions come after the champion's");
+    // two books' rows at each minute, no symbol to tell them apart: no row matches one
+    // prediction, so stored metrics, and why
+    Map<?, ?> twoBooks =
+        (Map<?, ?>)
+            Json.readYaml(out(r, "promote_e").resolve("deployment_manifest.yaml"))
+                .get("champion_comparison");
+    assertThat(twoBooks.get("basis"))
+        .isEqualTo("each model's stored metrics (its own test window)");
+    assertThat(twoBooks.get("why").toString())
+        .endsWith(
+            "two_books holds several rows per timestamp, so its rows cannot be matched to"
+                + " the candidate's predictions");
     assertThat(home.resolve("models/m").resolve(task(r, "reg_a").outputs().get("version")))
         .isDirectoryContaining(f -> f.getFileName().toString().equals("predictions.parquet"));
   }
