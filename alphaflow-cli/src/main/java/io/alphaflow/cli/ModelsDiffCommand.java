@@ -3,11 +3,16 @@ package io.alphaflow.cli;
 import io.alphaflow.core.NotFoundException;
 import io.alphaflow.core.model.ModelRegistry;
 import io.alphaflow.core.model.ModelVersion;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +22,9 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "diff",
-    description = "Two versions' metrics side by side (versions of any model, by hash or prefix).")
+    description =
+        "Two versions' metrics side by side (versions of any model, by hash or prefix), then what"
+            + " else tells them apart: data, training window, features, params, seed, code.")
 final class ModelsDiffCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
@@ -42,10 +49,12 @@ final class ModelsDiffCommand implements Callable<Integer> {
       Set<String> keys = new LinkedHashSet<>(ma.keySet());
       keys.addAll(mb.keySet());
       var out = spec.commandLine().getOut();
+      Map<String, List<Object>> differences = differences(a.manifestMap(), b.manifestMap());
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(a.version(), ma);
         m.put(b.version(), mb);
+        m.put("manifest_differences", differences);
         out.println(Json.write(m));
         return ExitCode.OK.code();
       }
@@ -61,9 +70,75 @@ final class ModelsDiffCommand implements Callable<Integer> {
         t.row(k, ModelViews.number(x), ModelViews.number(y), ModelViews.change(x, y));
       }
       out.print(t.render());
+      out.println();
+      if (differences.isEmpty()) {
+        out.println("trained alike: same data, window, features, params, seed and code");
+      } else {
+        Table d = new Table("TRAINED WITH", a.shortVersion(), b.shortVersion());
+        differences.forEach((k, v) -> d.row(k, shown(v.get(0)), shown(v.get(1))));
+        if (differences.get("features") != null) {
+          d.row("", "", featureChange(differences.get("features")));
+        }
+        out.print(d.render());
+      }
       out.flush();
       return ExitCode.OK.code();
     }
+  }
+
+  /** Manifest fields that are not the version's identity, run or metrics. */
+  private static final Set<String> NOT_COMPARED =
+      Set.of("name", "version", "metrics", "parent_run");
+
+  /**
+   * The manifest fields whose values differ, each as [first's, second's] (null where one lacks it):
+   * what may explain a change in the metrics.
+   */
+  static Map<String, List<Object>> differences(Map<String, Object> a, Map<String, Object> b) {
+    Set<String> keys = new LinkedHashSet<>(a.keySet());
+    keys.addAll(b.keySet());
+    keys.removeAll(NOT_COMPARED);
+    Map<String, List<Object>> out = new LinkedHashMap<>();
+    for (String k : keys) {
+      if (!Objects.equals(a.get(k), b.get(k))) {
+        out.put(k, Arrays.asList(a.get(k), b.get(k)));
+      }
+    }
+    return out;
+  }
+
+  /** A manifest value on one line: maps as k=v, lists comma-separated, hashes shortened. */
+  static String shown(Object v) {
+    if (v == null) {
+      return "-";
+    }
+    if (v instanceof Map<?, ?> m && m.keySet().equals(Set.of("from", "to"))) {
+      return m.get("from") + " to " + m.get("to"); // a window
+    }
+    if (v instanceof Map<?, ?> m) {
+      return m.entrySet().stream()
+          .map(e -> e.getKey() + "=" + shown(e.getValue()))
+          .collect(Collectors.joining(", "));
+    }
+    if (v instanceof List<?> l) {
+      return l.stream().map(Object::toString).collect(Collectors.joining(", "));
+    }
+    String text = v.toString();
+    return text.matches("[0-9a-f]{40,}") ? text.substring(0, 12) : text;
+  }
+
+  /** Which features the second version added and dropped. */
+  static String featureChange(List<Object> features) {
+    List<String> a = strings(features.get(0));
+    List<String> b = strings(features.get(1));
+    List<String> change = new ArrayList<>();
+    b.stream().filter(f -> !a.contains(f)).forEach(f -> change.add("+" + f));
+    a.stream().filter(f -> !b.contains(f)).forEach(f -> change.add("-" + f));
+    return change.isEmpty() ? "(the same features, reordered)" : String.join(" ", change);
+  }
+
+  private static List<String> strings(Object v) {
+    return v instanceof List<?> l ? l.stream().map(Object::toString).toList() : List.of();
   }
 
   private static ModelVersion find(ModelRegistry registry, String version) {

@@ -271,6 +271,12 @@ class ExamplesIT {
     Cli.Result again = cli.run("models", "rollback", "hft_factor", "--by", "dave");
 
     assertThat(diff.out()).contains("r2").contains("rmse");
+    // the two runs trained on more or less generated data: what tells the versions apart
+    assertThat(diff.out())
+        .containsPattern("TRAINED WITH +" + older.substring(0, 12) + " +" + newer.substring(0, 12))
+        .containsPattern("training_window +2023-01-01 \\S+ to 2023-01-\\d\\d \\S+ +2023")
+        .contains("data_hash")
+        .doesNotContain("seed ");
     // counts as whole numbers: the two runs tested on 4,000 and 6,000 rows
     assertThat(diff.out().lines().filter(l -> l.startsWith("rows ")).findFirst().orElseThrow())
         .matches("rows +4000 +6000 +\\+2000");
