@@ -138,7 +138,11 @@ public final class ModelRegistry {
       int step = 0;
       for (String v : rollbackStack(name, alias)) {
         if (step > 0 && step <= keep) {
-          needed.putIfAbsent(v, "the " + alias + "'s rollback " + step + " returns to it");
+          needed.putIfAbsent(
+              v,
+              step == 1
+                  ? "the " + alias + "'s next rollback returns to it"
+                  : "the " + alias + " returns to it after " + step + " rollbacks");
         }
         step++;
       }

@@ -68,7 +68,7 @@ class ModelRegistryPruneTest {
     assertThat(items.keySet()).containsExactly("v6", "v5", "v4", "v3", "v2", "v1");
     assertThat(items.get("v6").why()).isEqualTo("the newest");
     assertThat(items.get("v4").why()).isEqualTo("the champion");
-    assertThat(items.get("v3").why()).isEqualTo("the champion's rollback 1 returns to it");
+    assertThat(items.get("v3").why()).isEqualTo("the champion's next rollback returns to it");
     assertThat(List.of("v6", "v4", "v3"))
         .allSatisfy(v -> assertThat(items.get(v).action()).isEqualTo(Action.KEPT));
     assertThat(List.of("v5", "v2", "v1"))
@@ -86,6 +86,14 @@ class ModelRegistryPruneTest {
         .containsEntry("deleted", List.of("model.bin", "predictions.parquet"));
     assertThat(registry.dir("m", "v3").resolve("model.bin")).exists();
     assertThat(registry.versions("m")).hasSize(6);
+  }
+
+  @Test
+  void keepingMoreKeepsDeeperRollbackTargets() {
+    Map<String, PruneReport.Item> items = byVersion(registry.prune("m", 2, "ops", true));
+
+    assertThat(items.get("v2").why()).isEqualTo("the champion returns to it after 2 rollbacks");
+    assertThat(items.get("v1").action()).isEqualTo(Action.PRUNED);
   }
 
   @Test
