@@ -29,6 +29,13 @@ final class Profile {
 
   static Map<String, Object> of(Connection db, Path file, long rows, Map<String, String> columns)
       throws SQLException {
+    return of(db, file, rows, columns, Dataset.PART_ROWS);
+  }
+
+  /** {@link #of}, the numeric columns summed in parts of {@code partRows} rows (or more). */
+  static Map<String, Object> of(
+      Connection db, Path file, long rows, Map<String, String> columns, long partRows)
+      throws SQLException {
     List<String> numeric = new ArrayList<>();
     for (Map.Entry<String, String> c : columns.entrySet()) {
       if (Sql.isNumber(c.getValue())) {
@@ -37,30 +44,30 @@ final class Profile {
     }
     List<String> names = new ArrayList<>(columns.keySet());
     Map<String, Object> simple = simpleStats(db, file, columns);
-    Map<String, double[]> sums = sums(db, file, rows, numeric);
+    Map<String, Numeric> sums = sums(db, file, rows, numeric, columns, partRows);
     Map<String, Object> quartiles = quartiles(db, file, rows, numeric);
     Map<String, Object> out = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
       String type = columns.get(name);
+      Numeric s = sums.get(name);
       Map<String, Object> p = new LinkedHashMap<>();
       p.put("type", type);
-      long nulls = ((Number) simple.get("nulls" + i)).longValue();
+      long nulls = s != null ? s.nulls : ((Number) simple.get("nulls" + i)).longValue();
       p.put("nulls", nulls);
       p.put("null_rate", rows == 0 ? 0.0 : (double) nulls / rows);
-      if (sums.containsKey(name)) {
-        double[] s = sums.get(name); // count, shift, sum of deviations, sum of their squares
-        long n = (long) s[0];
+      if (s != null) {
+        long n = s.count;
         p.put("count", n);
-        p.put("mean", n == 0 ? null : s[1] + s[2] / n);
-        double var = n < 2 ? Double.NaN : (s[3] - s[2] * s[2] / n) / (n - 1);
+        p.put("mean", n == 0 ? null : s.shift + s.sum / n);
+        double var = n < 2 ? Double.NaN : (s.squares - s.sum * s.sum / n) / (n - 1);
         p.put("std", Double.isFinite(var) ? Math.sqrt(Math.max(var, 0)) : null);
-        p.put("min", simple.get("min" + i));
+        p.put("min", s.min);
         int q = numeric.indexOf(name);
         p.put("25%", quartiles.get("a" + q));
         p.put("50%", quartiles.get("b" + q));
         p.put("75%", quartiles.get("c" + q));
-        p.put("max", simple.get("max" + i));
+        p.put("max", s.max);
       } else if (type.startsWith("TIMESTAMP") || type.equals("DATE")) {
         p.put("first", simple.get("min" + i));
         p.put("last", simple.get("max" + i));
@@ -75,9 +82,26 @@ final class Profile {
     return profile;
   }
 
+  private static boolean floating(String type) {
+    return type.equals("DOUBLE") || type.equals("FLOAT");
+  }
+
+  /** Nulls of a column, NaN counted as null: {@code count(*) - count(...)}. */
+  private static String nulls(String col, String type) {
+    return "count(*) - count("
+        + (floating(type) ? "CASE WHEN NOT isnan(" + col + ") THEN 1 END" : col)
+        + ")";
+  }
+
+  /** A column's finite values, for its minimum and maximum. */
+  private static String finite(String col, String type) {
+    return floating(type) ? " FILTER (WHERE isfinite(" + col + "))" : "";
+  }
+
   /**
-   * Nulls (NaN included), minimum and maximum of every column (of a time, as text), distinct values
-   * of text; by the column's position: nulls0, min0, ...
+   * Of the columns that are not numeric (the numeric ones come from {@link #sums}' pass): nulls,
+   * the first and last of a time (as text), distinct values of text; by the column's position:
+   * nulls0, min0, ...
    */
   private static Map<String, Object> simpleStats(
       Connection db, Path file, Map<String, String> columns) throws SQLException {
@@ -86,26 +110,21 @@ final class Profile {
     for (Map.Entry<String, String> c : columns.entrySet()) {
       String col = Sql.ident(c.getKey());
       String type = c.getValue();
-      boolean floating = type.equals("DOUBLE") || type.equals("FLOAT");
-      boolean time = type.startsWith("TIMESTAMP") || type.equals("DATE");
-      select.add(
-          "count(*) - count("
-              + (floating ? "CASE WHEN NOT isnan(" + col + ") THEN 1 END" : col)
-              + ") AS nulls"
-              + i);
-      if (!Sql.isText(type) && !type.equals("BOOLEAN")) {
-        String finite = floating ? " FILTER (WHERE isfinite(" + col + "))" : "";
-        String min = "min(" + col + ")" + finite;
-        String max = "max(" + col + ")" + finite;
-        select.add((time ? "CAST(" + min + " AS VARCHAR)" : min) + " AS min" + i);
-        select.add((time ? "CAST(" + max + " AS VARCHAR)" : max) + " AS max" + i);
-      }
-      if (Sql.isText(type)) {
-        select.add("count(DISTINCT " + col + ") AS distinct" + i);
+      if (!Sql.isNumber(type)) {
+        select.add(nulls(col, type) + " AS nulls" + i);
+        if (!Sql.isText(type) && !type.equals("BOOLEAN")) {
+          select.add("CAST(min(" + col + ") AS VARCHAR) AS min" + i);
+          select.add("CAST(max(" + col + ") AS VARCHAR) AS max" + i);
+        }
+        if (Sql.isText(type)) {
+          select.add("count(DISTINCT " + col + ") AS distinct" + i);
+        }
       }
       i++;
     }
-    return Sql.row(db, "SELECT " + String.join(", ", select) + " FROM " + Dataset.own(file, null));
+    return select.isEmpty()
+        ? Map.of()
+        : Sql.row(db, "SELECT " + String.join(", ", select) + " FROM " + Dataset.own(file, null));
   }
 
   /** Rows a file is read by for its quartiles, about, when it holds more. */
@@ -141,12 +160,50 @@ final class Profile {
   }
 
   /**
-   * Per numeric column: its finite values' count, the shift, and the sums of their deviations from
-   * it and of their squares.
+   * A numeric column's figures: nulls (NaN included), its finite values' count, the shift, the sums
+   * of their deviations from it and of their squares, and its finite minimum and maximum (of the
+   * column's own type: an integer column's are integers).
    */
-  private static Map<String, double[]> sums(
-      Connection db, Path file, long rows, List<String> numeric) throws SQLException {
-    Map<String, double[]> out = new LinkedHashMap<>();
+  private static final class Numeric {
+    long nulls;
+    long count;
+    double shift;
+    double sum;
+    double squares;
+    Object min;
+    Object max;
+
+    /** Adds a part's figures; minimum and maximum of parts that have any. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void add(Map<String, Object> row, int i) {
+      nulls += ((Number) row.get("z" + i)).longValue();
+      count += ((Number) row.get("n" + i)).longValue();
+      sum += row.get("d" + i) instanceof Number v ? v.doubleValue() : 0;
+      squares += row.get("q" + i) instanceof Number v ? v.doubleValue() : 0;
+      Object lo = row.get("lo" + i);
+      Object hi = row.get("hi" + i);
+      if (lo != null && (min == null || ((Comparable) lo).compareTo(min) < 0)) {
+        min = lo;
+      }
+      if (hi != null && (max == null || ((Comparable) hi).compareTo(max) > 0)) {
+        max = hi;
+      }
+    }
+  }
+
+  /**
+   * Each numeric column's {@link Numeric} figures, from one pass over the file's parts side by
+   * side, merged in part order.
+   */
+  private static Map<String, Numeric> sums(
+      Connection db,
+      Path file,
+      long rows,
+      List<String> numeric,
+      Map<String, String> columns,
+      long partRows)
+      throws SQLException {
+    Map<String, Numeric> out = new LinkedHashMap<>();
     if (numeric.isEmpty()) {
       return out;
     }
@@ -157,30 +214,33 @@ final class Profile {
     double[] shift = Moments.shifts(db, Dataset.own(file, null), x);
     List<String> aggregates = new ArrayList<>();
     for (int i = 0; i < numeric.size(); i++) {
+      String col = Sql.ident(numeric.get(i));
+      String type = columns.get(numeric.get(i));
       String d =
           "CASE WHEN isfinite(" + x.get(i) + ") THEN " + x.get(i) + " - " + shift[i] + " END";
+      aggregates.add(nulls(col, type) + " AS z" + i);
       aggregates.add("count(" + d + ") AS n" + i);
       aggregates.add("sum(" + d + ") AS d" + i);
       aggregates.add("sum((" + d + ") * (" + d + ")) AS q" + i);
+      aggregates.add("min(" + col + ")" + finite(col, type) + " AS lo" + i);
+      aggregates.add("max(" + col + ")" + finite(col, type) + " AS hi" + i);
     }
-    List<Dataset.RowRange> parts = Dataset.parts(file, rows, Dataset.PART_ROWS);
+    List<Dataset.RowRange> parts = Dataset.parts(file, rows, partRows);
     List<String> queries = new ArrayList<>();
     for (Dataset.RowRange r :
         parts.isEmpty() ? Collections.singletonList((Dataset.RowRange) null) : parts) {
       queries.add("SELECT " + String.join(", ", aggregates) + " FROM " + Dataset.own(file, r));
     }
-    double[][] total = new double[numeric.size()][4];
+    for (int i = 0; i < numeric.size(); i++) {
+      Numeric n = new Numeric();
+      n.shift = shift[i];
+      out.put(numeric.get(i), n);
+    }
     for (List<Map<String, Object>> part : Duck.parallel(db, queries)) {
       Map<String, Object> row = part.getFirst();
       for (int i = 0; i < numeric.size(); i++) {
-        total[i][0] += ((Number) row.get("n" + i)).longValue();
-        total[i][2] += row.get("d" + i) instanceof Number v ? v.doubleValue() : 0;
-        total[i][3] += row.get("q" + i) instanceof Number v ? v.doubleValue() : 0;
+        out.get(numeric.get(i)).add(row, i);
       }
-    }
-    for (int i = 0; i < numeric.size(); i++) {
-      total[i][1] = shift[i];
-      out.put(numeric.get(i), total[i]);
     }
     return out;
   }
