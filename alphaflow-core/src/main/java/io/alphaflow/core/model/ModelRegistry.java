@@ -1,13 +1,10 @@
 package io.alphaflow.core.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.alphaflow.core.ConflictException;
 import io.alphaflow.core.InvalidInputException;
 import io.alphaflow.core.NotFoundException;
 import io.alphaflow.core.flow.DidYouMean;
-import io.alphaflow.core.model.PruneReport.Action;
-import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,11 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.InstantSource;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,8 +34,7 @@ public final class ModelRegistry {
   public static final String PRUNED_FILE = "pruned.json";
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Store store;
   private final Path root;
@@ -126,125 +117,7 @@ public final class ModelRegistry {
    */
   public PruneReport prune(String name, int keep, String by, boolean dryRun) {
     requireModel(name);
-    if (keep < 0) {
-      throw new InvalidInputException(
-          "keep must be 0 or more (how many newest versions, and rollback targets of each alias,"
-              + " to keep), got "
-              + keep);
-    }
-    Map<String, String> needed = new HashMap<>();
-    for (String alias : List.of(CHAMPION, CHALLENGER)) {
-      store.alias(name, alias).ifPresent(v -> needed.put(v, "the " + alias));
-      int step = 0;
-      for (String v : rollbackStack(name, alias)) {
-        if (step > 0 && step <= keep) {
-          needed.putIfAbsent(
-              v,
-              step == 1
-                  ? "the " + alias + "'s next rollback returns to it"
-                  : "the " + alias + " returns to it after " + step + " rollbacks");
-        }
-        step++;
-      }
-    }
-    List<ModelVersion> newestFirst = new ArrayList<>(store.modelVersions(name));
-    newestFirst.sort(
-        Comparator.comparing(ModelVersion::createdAt)
-            .thenComparing(ModelVersion::version)
-            .reversed());
-    for (int i = 0; i < Math.min(keep, newestFirst.size()); i++) {
-      needed.putIfAbsent(
-          newestFirst.get(i).version(),
-          keep == 1 ? "the newest" : "one of the " + keep + " newest");
-    }
-    List<PruneReport.Item> items = new ArrayList<>();
-    for (ModelVersion v : newestFirst) {
-      items.add(prune(v, needed.get(v.version()), by, dryRun));
-    }
-    return new PruneReport(name, items, dryRun);
-  }
-
-  private PruneReport.Item prune(ModelVersion v, String needed, String by, boolean dryRun) {
-    Path dir = dir(v.name(), v.version());
-    try {
-      List<Path> files = deletable(dir);
-      long bytes = 0;
-      for (Path f : files) {
-        bytes += Files.size(f);
-      }
-      Optional<Map<String, Object>> before = pruned(v);
-      if (before.isPresent() && files.isEmpty()) {
-        Object freed = before.get().get("bytes");
-        return new PruneReport.Item(
-            v,
-            Action.PRUNED_BEFORE,
-            freed instanceof Number n ? n.longValue() : 0,
-            "on " + before.get().get("pruned_at") + " by " + before.get().get("by"));
-      }
-      if (!Files.isDirectory(dir)) {
-        return new PruneReport.Item(
-            v, Action.PRUNED_BEFORE, 0, "its directory " + dir + " is gone, deleted by hand");
-      }
-      String running = needed != null ? null : unfinishedRun(v);
-      if (needed != null || running != null) {
-        return new PruneReport.Item(v, Action.KEPT, bytes, needed != null ? needed : running);
-      }
-      if (!dryRun) {
-        // the mark first: a prune cut short leaves a version marked, never one half gone unmarked
-        Map<String, Object> mark = new LinkedHashMap<>();
-        mark.put("pruned_at", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
-        mark.put("by", by);
-        mark.put("deleted", files.stream().map(f -> f.getFileName().toString()).toList());
-        mark.put("bytes", bytes);
-        Path tmp = dir.resolve(PRUNED_FILE + ".tmp");
-        JSON.writeValue(tmp.toFile(), mark);
-        Files.move(
-            tmp,
-            dir.resolve(PRUNED_FILE),
-            StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
-        for (Path f : files) {
-          Files.delete(f);
-        }
-      }
-      return new PruneReport.Item(
-          v,
-          Action.PRUNED,
-          bytes,
-          "older than the --keep newest, and no rollback within --keep returns to it");
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot prune version " + v.shortVersion() + " of model '" + v.name() + "' in " + dir, e);
-    }
-  }
-
-  /** What a pruned version keeps: its records (manifest, metrics, deployment manifest). */
-  private static final Pattern RECORD = Pattern.compile(".*\\.(json|ya?ml|md|txt)");
-
-  /** The files prune deletes from a version's directory: the model and data, not the records. */
-  private static List<Path> deletable(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> files = Files.list(dir)) {
-      return files
-          .filter(Files::isRegularFile)
-          .filter(f -> !RECORD.matcher(f.getFileName().toString()).matches())
-          .sorted()
-          .toList();
-    }
-  }
-
-  /** Why a version's run may still need it (it has not ended), or null. */
-  private String unfinishedRun(ModelVersion v) {
-    return v.runId() == null
-        ? null
-        : store
-            .findRun(v.runId())
-            .filter(r -> !r.state().isTerminal())
-            .map(RunRecord::state)
-            .map(s -> "registered by run " + v.runId() + ", which is " + s + ": it may promote it")
-            .orElse(null);
+    return new Pruning(this, store, clock).prune(name, keep, by, dryRun);
   }
 
   /** What {@link #prune} recorded when it deleted {@code v}'s files; empty if it did not. */
@@ -402,7 +275,7 @@ public final class ModelRegistry {
    * The versions {@code alias} pointed to, the current one on top and below it those successive
    * rollbacks return to (a version rolled away from is skipped).
    */
-  private java.util.Deque<String> rollbackStack(String name, String alias) {
+  java.util.Deque<String> rollbackStack(String name, String alias) {
     java.util.Deque<String> stack = new java.util.ArrayDeque<>();
     for (AliasMove m : store.aliasHistory(name)) {
       if (!m.alias().equals(alias)) {
