@@ -340,6 +340,9 @@ class ExamplesIT {
     assertThat(olderDir.resolve("model.bin")).doesNotExist();
     assertThat(olderDir.resolve("manifest.json")).exists();
     assertThat(cli.run("models", "list", "hft_factor").out()).contains("pruned").contains("all");
+    JsonNode listed = cli.run("models", "list", "hft_factor", "--json").json();
+    assertThat(listed.get(0).get("pruned").get("by").asText()).isEqualTo("ops");
+    assertThat(listed.get(1).get("pruned").isNull()).isTrue();
     assertThat(cli.run("models", "show", "hft_factor", older.substring(0, 12)).out())
         .contains("(pruned on ")
         .contains(" by ops: [model.bin, predictions.parquet] deleted");
