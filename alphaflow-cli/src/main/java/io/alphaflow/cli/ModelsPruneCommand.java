@@ -19,10 +19,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "prune",
     description =
-        "Delete the model files (model.bin, predictions) of a model's old versions, keeping the"
-            + " champion and the challenger, the --keep versions each returns to in successive"
-            + " rollbacks, the --keep newest, and those of runs still going. Pruned versions keep"
-            + " their manifest and history; training the same model again restores them.")
+        "Delete old versions' model files (model.bin, predictions), keeping their records; the"
+            + " champion, the challenger, their --keep rollback targets, the --keep newest and"
+            + " versions of runs still going keep everything.")
 final class ModelsPruneCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
