@@ -610,6 +610,28 @@ class EngineTest {
     assertThat(r.tasks().get(0).outputs()).containsEntry("k", "v");
   }
 
+  /** The class sees its own config, as under its type name: {@code class} is the java type's. */
+  @Test
+  void aJavaTasksClassSeesItsConfigWithoutClass() {
+    RunResult r =
+        run(
+            """
+            name: java_task
+            tasks:
+              - {id: plugin, type: java, config: {class: io.alphaflow.core.testkit.StrictTask, rows: 3}}
+            """);
+
+    assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(r.tasks().get(0).outputs()).containsEntry("keys", "rows");
+    assertThatThrownBy(
+            () ->
+                TestFlows.parse(
+                    "name: f\ntasks: [{id: a, type: java, config:"
+                        + " {class: io.alphaflow.core.testkit.StrictTask, rowz: 3}}]\n"))
+        .hasMessageContaining("unknown key 'rowz'")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("unknown key 'class'"));
+  }
+
   /**
    * A java task's cache key holds its class's code version, not the java type's (the engine's): a
    * plugin rebuilt with changed code runs again instead of being served its old result.

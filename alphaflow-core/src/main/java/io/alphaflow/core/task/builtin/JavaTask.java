@@ -1,9 +1,15 @@
 package io.alphaflow.core.task.builtin;
 
+import io.alphaflow.core.approval.Approval;
 import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.flow.TaskSpec;
+import io.alphaflow.core.model.ModelRegistry;
+import io.alphaflow.core.task.Cancellation;
+import io.alphaflow.core.task.ExternalCalls;
 import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskContext;
+import io.alphaflow.core.task.TaskLog;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +20,9 @@ import java.util.ServiceLoader;
  * Runs a {@link Task} implementation named by class in {@code config.class}. The class must be
  * registered with {@link ServiceLoader} like any task type; this form lets a flow name a class
  * without relying on its type name. The class answers for the task throughout: its config checks,
- * whether it is cached by default, whether params are part of its key, and its code version.
+ * whether it is cached by default, whether params are part of its key, and its code version. It
+ * sees its config without {@code class}, as it would under its own type name, so a class that
+ * refuses keys it does not know runs either way.
  */
 public final class JavaTask implements Task {
   @Override
@@ -37,7 +45,7 @@ public final class JavaTask implements Task {
               "put its jar on the class path and list the class in"
                   + " META-INF/services/io.alphaflow.core.task.Task"));
     }
-    return task.get().validate(config);
+    return task.get().validate(own(config));
   }
 
   @Override
@@ -47,12 +55,12 @@ public final class JavaTask implements Task {
 
   @Override
   public boolean idempotent(Map<String, Object> config) {
-    return named(config).map(t -> t.idempotent(config)).orElse(false);
+    return named(config).map(t -> t.idempotent(own(config))).orElse(false);
   }
 
   @Override
   public boolean readsParams(Map<String, Object> config) {
-    return named(config).map(t -> t.readsParams(config)).orElse(true);
+    return named(config).map(t -> t.readsParams(own(config))).orElse(true);
   }
 
   /**
@@ -68,7 +76,7 @@ public final class JavaTask implements Task {
     Map<String, Object> identity = new LinkedHashMap<>();
     identity.put("class", resolvedConfig.get("class"));
     identity.put("code_version", task.codeVersion());
-    identity.put("work", task.cacheIdentity(resolvedConfig));
+    identity.put("work", task.cacheIdentity(own(resolvedConfig)));
     return identity;
   }
 
@@ -80,7 +88,82 @@ public final class JavaTask implements Task {
             .orElseThrow(
                 () ->
                     new IllegalStateException("Task class '" + name + "' is no longer registered"));
-    task.execute(context);
+    task.execute(new OwnConfig(context, own(context.config())));
+  }
+
+  /** A task's config as its class sees it: without {@code class}, which names the class. */
+  private static Map<String, Object> own(Map<String, Object> config) {
+    Map<String, Object> own = new LinkedHashMap<>(config);
+    own.remove("class");
+    return own;
+  }
+
+  /** The attempt's context, with the class's own config. */
+  private record OwnConfig(TaskContext context, Map<String, Object> config) implements TaskContext {
+    @Override
+    public String runId() {
+      return context.runId();
+    }
+
+    @Override
+    public String flowName() {
+      return context.flowName();
+    }
+
+    @Override
+    public String taskId() {
+      return context.taskId();
+    }
+
+    @Override
+    public int attempt() {
+      return context.attempt();
+    }
+
+    @Override
+    public Map<String, String> params() {
+      return context.params();
+    }
+
+    @Override
+    public TaskLog log() {
+      return context.log();
+    }
+
+    @Override
+    public Path outputDir() {
+      return context.outputDir();
+    }
+
+    @Override
+    public boolean isPublishedOutput(Path file) {
+      return context.isPublishedOutput(file);
+    }
+
+    @Override
+    public Cancellation cancellation() {
+      return context.cancellation();
+    }
+
+    @Override
+    public void output(String name, String value) {
+      context.output(name, value);
+    }
+
+    @Override
+    public ExternalCalls external() {
+      return context.external();
+    }
+
+    @Override
+    public Optional<Approval> approval() {
+      return context.approval();
+    }
+
+    @Override
+    public ModelRegistry models() {
+      return context.models();
+    }
   }
 
   private static Optional<Task> named(Map<String, Object> config) {
