@@ -155,6 +155,10 @@ public final class EvaluateTask implements QuantTask {
                   ? overall.get(name)
                   : baseline(db, "fold = " + f.get("fold"), benchmarks, classification));
         }
+        if (classification) {
+          overBaseline(overall);
+          folds.forEach(EvaluateTask::overBaseline);
+        }
       }
       Map<String, Object> driftCfg = driftConfig(cfg);
       if (driftCfg != null) {
@@ -291,6 +295,17 @@ public final class EvaluateTask implements QuantTask {
   }
 
   /** {@code name} into {@code metrics}, right after {@code after}. */
+  /**
+   * {@code accuracy_over_baseline}, after the baseline: what the model adds to always answering the
+   * training window's majority class. A gate's {@code {min: 0}} refuses a model that calls
+   * directions no better than that, whatever the market's drift in the window.
+   */
+  private static void overBaseline(Map<String, Object> m) {
+    if (m.get("accuracy") instanceof Number a && m.get("baseline_accuracy") instanceof Number b) {
+      put(m, "baseline_accuracy", "accuracy_over_baseline", a.doubleValue() - b.doubleValue());
+    }
+  }
+
   private static void put(Map<String, Object> metrics, String after, String name, Object value) {
     Map<String, Object> copy = new LinkedHashMap<>(metrics);
     metrics.clear();

@@ -41,6 +41,7 @@ final class Metrics {
           "rank_ic_tstat",
           "accuracy",
           "baseline_accuracy",
+          "accuracy_over_baseline",
           "precision",
           "recall",
           "f1",

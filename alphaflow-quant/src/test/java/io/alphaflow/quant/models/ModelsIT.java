@@ -512,6 +512,18 @@ class ModelsIT {
             org.assertj.core.data.Offset.offset(1e-12));
     // above the median of the training window: about half its rows are ones
     assertThat(positives).isBetween(0.45, 0.55);
+    assertThat(((Number) overall.get("accuracy_over_baseline")).doubleValue())
+        .isEqualTo(
+            ((Number) overall.get("accuracy")).doubleValue()
+                - ((Number) overall.get("baseline_accuracy")).doubleValue());
+    // a gate on it refuses a model that calls directions no better than the majority class
+    RunResult noBetter =
+        run(
+            "kind: classification\nmodel: {type: gradient_boosting, trees: 30}",
+            "gate: {accuracy_over_baseline: {min: 0.99}}");
+    assertThat(noBetter.state()).isEqualTo(RunState.FAILED);
+    assertThat(task(noBetter, "evaluate").error())
+        .containsPattern("accuracy_over_baseline 0\\.\\d+ is below the minimum 0\\.99");
 
     // every number either kind reports is a metric a gate may name, and no other
     RunResult regression =
