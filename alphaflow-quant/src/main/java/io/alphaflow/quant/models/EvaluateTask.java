@@ -294,7 +294,6 @@ public final class EvaluateTask implements QuantTask {
     return v instanceof Number n ? n.doubleValue() : null;
   }
 
-  /** {@code name} into {@code metrics}, right after {@code after}. */
   /**
    * {@code accuracy_over_baseline}, after the baseline: what the model adds to always answering the
    * training window's majority class. A gate's {@code {min: 0}} refuses a model that calls
@@ -306,6 +305,7 @@ public final class EvaluateTask implements QuantTask {
     }
   }
 
+  /** {@code name} into {@code metrics}, right after {@code after}. */
   private static void put(Map<String, Object> metrics, String after, String name, Object value) {
     Map<String, Object> copy = new LinkedHashMap<>(metrics);
     metrics.clear();
