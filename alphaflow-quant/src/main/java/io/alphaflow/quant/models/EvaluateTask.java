@@ -160,6 +160,20 @@ public final class EvaluateTask implements QuantTask {
           folds.forEach(EvaluateTask::overBaseline);
         }
       }
+      int horizon = valueHorizon(model);
+      if (!classification && horizon > 0) {
+        persistenceView(db, predictions, model, horizon);
+        put(overall, "oos_r2", R2_VS_PERSISTENCE, vsPersistence(db, "TRUE"));
+        for (Map<String, Object> f : folds) {
+          put(
+              f,
+              "oos_r2",
+              R2_VS_PERSISTENCE,
+              foldIds.size() == 1
+                  ? overall.get(R2_VS_PERSISTENCE)
+                  : vsPersistence(db, "fold = " + f.get("fold")));
+        }
+      }
       Map<String, Object> driftCfg = driftConfig(cfg);
       if (driftCfg != null) {
         Map<String, Object> drift =
@@ -261,6 +275,74 @@ public final class EvaluateTask implements QuantTask {
       out.put(m.get("fold"), n.doubleValue());
     }
     return out;
+  }
+
+  static final String R2_VS_PERSISTENCE = "r2_vs_persistence";
+
+  /**
+   * The horizon of a {@code value} label the model predicts (the column's value {@code horizon}
+   * rows ahead), or 0 for any other target: only such a level has "no change" as its naive
+   * forecast.
+   */
+  private static int valueHorizon(Map<String, Object> model) {
+    return model.get("label") instanceof Map<?, ?> l
+            && "value".equals(l.get("kind"))
+            && l.get("horizon") instanceof Number h
+        ? h.intValue()
+        : 0;
+  }
+
+  /**
+   * The view {@code persisted}: each prediction beside the no-change forecast known when it was
+   * made, the column's value at the row's own time. A value label is the column {@code horizon}
+   * rows ahead, so that value is the actual of the row {@code horizon} rows before, in the same
+   * fold (and symbol); the first {@code horizon} rows of each have none. Train writes predictions
+   * in time order, so without symbols that row is {@code horizon} rows back in the file: a
+   * streaming lag, where a window sorting 2M rows took three times as long.
+   */
+  private static void persistenceView(
+      Connection db, Path predictions, Map<String, Object> model, int horizon)
+      throws java.sql.SQLException {
+    String file = Sql.literal(predictions.toAbsolutePath().toString());
+    Object symbol = model.get("symbol_column");
+    String unchanged =
+        symbol == null
+            ? "CASE WHEN lag(fold, "
+                + horizon
+                + ") OVER () = fold THEN lag(actual, "
+                + horizon
+                + ") OVER () END"
+            : "lag(actual, "
+                + horizon
+                + ") OVER (PARTITION BY fold, "
+                + Sql.ident(String.valueOf(symbol))
+                + " ORDER BY "
+                + Sql.ident(String.valueOf(model.get("time_column")))
+                + ", file_row_number)";
+    Sql.exec(
+        db,
+        "CREATE VIEW persisted AS SELECT fold, actual, prediction, "
+            + unchanged
+            + " AS unchanged FROM read_parquet("
+            + file
+            + ", file_row_number = true)");
+  }
+
+  /**
+   * R² against the no-change forecast: 1 - the model's squared errors over those of forecasting the
+   * column's current value, on the rows that have one. Near 1 for a price level, r2 says little
+   * (tomorrow's close is mostly today's); this is positive only when the model beats "no change".
+   * One thread: the same bits every run.
+   */
+  private static Double vsPersistence(Connection db, String where) throws java.sql.SQLException {
+    Object v =
+        Duck.row(
+                db,
+                "SELECT 1 - sum((actual - prediction) ^ 2) / nullif(sum((actual - unchanged) ^ 2),"
+                    + " 0) AS r FROM persisted WHERE unchanged IS NOT NULL AND "
+                    + where)
+            .get("r");
+    return v instanceof Number n ? n.doubleValue() : null;
   }
 
   /**

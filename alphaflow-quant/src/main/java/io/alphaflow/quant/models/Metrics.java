@@ -31,6 +31,7 @@ final class Metrics {
           "rows",
           "r2",
           "oos_r2",
+          "r2_vs_persistence",
           "rmse",
           "mae",
           "hit_rate",

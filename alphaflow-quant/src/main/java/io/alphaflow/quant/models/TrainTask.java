@@ -214,6 +214,15 @@ public final class TrainTask implements QuantTask {
       }
       json.put("time_column", time);
       json.put("symbol_column", symbol);
+      if (label.get("kind") != null && target.equals(label.get("name"))) {
+        // what the target is: evaluate's no-change benchmark needs a value label's horizon
+        json.put(
+            "label",
+            Json.ordered(
+                "kind", label.get("kind"),
+                "column", label.get("column"),
+                "horizon", label.get("horizon")));
+      }
       json.put("params", modelCfg);
       json.put("seed", seed);
       json.put(

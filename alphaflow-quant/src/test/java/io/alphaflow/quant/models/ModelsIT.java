@@ -382,6 +382,62 @@ class ModelsIT {
     assertThat(overall.containsKey("ic_by_period")).isFalse();
   }
 
+  /**
+   * A value label's naive forecast is "no change": the column's value at the row's own time (the
+   * label is its value two rows later). r2_vs_persistence measures the model against it, per fold
+   * and overall, on the rows past each fold's first two; data with a symbol column takes the sorted
+   * path and gives the same figure.
+   */
+  @Test
+  void aValueLabelIsMeasuredAgainstNoChange() throws Exception {
+    String split =
+        "model: {type: linear_regression}\nsplit: {method: walk_forward, folds: 3, refit: false}";
+    RunResult r = run(split, "ic_period: hour");
+    RunResult withSymbol =
+        runFlow(
+            FLOW.formatted((split + "\nsymbol_column: symbol").indent(6).strip(), "ic_period: hour")
+                .replace(
+                    "{id: features, type: features, depends_on: [gen], config: {input: \"${tasks.gen.output_dir}\",",
+                    "{id: book, type: ingest, depends_on: [gen], config: {path: \"${tasks.gen.output_dir}/data.parquet\", timestamp_column: timestamp, symbol: ABC}}\n"
+                        + "  - {id: features, type: features, depends_on: [book], config: {input: \"${tasks.book.output_dir}\","));
+
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(withSymbol.state()).as(withSymbol.error()).isEqualTo(RunState.SUCCEEDED);
+    Map<String, Object> model = Json.read(out(r, "train").resolve("model.json"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> label = (Map<String, Object>) model.get("label");
+    assertThat(label)
+        .containsEntry("kind", "value")
+        .containsEntry("column", "S_LI_INITIATIVESELLRATE")
+        .containsEntry("horizon", 2);
+    Map<String, Object> metrics = Json.read(out(r, "evaluate").resolve("metrics.json"));
+    // the column's own value at each prediction's time, from the generated data itself
+    String noChange =
+        "SELECT 1 - sum((actual - prediction) ^ 2) / sum((actual - g.S_LI_INITIATIVESELLRATE) ^ 2)"
+            + " FROM (SELECT *, row_number() OVER (PARTITION BY fold ORDER BY timestamp) AS i"
+            + " FROM read_parquet('"
+            + out(r, "train").resolve("predictions.parquet")
+            + "')) p JOIN read_parquet('"
+            + out(r, "gen").resolve("data.parquet")
+            + "') g USING (timestamp) WHERE i > 2";
+    Map<?, ?> overall = (Map<?, ?>) metrics.get("overall");
+    assertThat(((Number) overall.get("r2_vs_persistence")).doubleValue())
+        .isCloseTo(((Number) scalar(noChange)).doubleValue(), within(1e-9));
+    Map<?, ?> second = (Map<?, ?>) ((List<?>) metrics.get("folds")).get(1);
+    assertThat(((Number) second.get("r2_vs_persistence")).doubleValue())
+        .isCloseTo(
+            ((Number) scalar(noChange + " AND fold = " + second.get("fold"))).doubleValue(),
+            within(1e-9));
+    // the metric follows oos_r2
+    assertThat(keys(overall)).containsSubsequence("r2", "oos_r2", "r2_vs_persistence", "rmse");
+    assertThat(Json.read(out(withSymbol, "train").resolve("model.json")))
+        .containsEntry("symbol_column", "symbol");
+    Map<?, ?> symbolOverall =
+        (Map<?, ?>) Json.read(out(withSymbol, "evaluate").resolve("metrics.json")).get("overall");
+    assertThat(((Number) symbolOverall.get("r2_vs_persistence")).doubleValue())
+        .isCloseTo(((Number) overall.get("r2_vs_persistence")).doubleValue(), within(1e-12));
+  }
+
   @Test
   void outOfSampleR2MeasuresAgainstTheTrainingWindowsMeanNotTheTestWindows() throws Exception {
     RunResult holdout = run("model: {type: linear_regression}", "ic_period: hour");
@@ -557,7 +613,7 @@ class ModelsIT {
     assertThatThrownBy(() -> run("model: {type: linear_regression}", "gate: {sharpe: {min: 1}}"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("unknown metric 'sharpe'")
-        .hasMessageContaining("known: rows, r2, oos_r2, rmse");
+        .hasMessageContaining("known: rows, r2, oos_r2, r2_vs_persistence, rmse");
     assertThatThrownBy(() -> run("model: {type: linear_regression}\nseed: abc", "ic_period: hour"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("'seed' must be a whole number, was 'abc'");
