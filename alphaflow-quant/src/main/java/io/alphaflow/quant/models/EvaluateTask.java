@@ -139,41 +139,7 @@ public final class EvaluateTask implements QuantTask {
       // the IC's series beside the metrics, not among them: a list is no metric to gate or diff
       Object series = overall.remove(Metrics.IC_BY_PERIOD);
       folds.forEach(f -> f.remove(Metrics.IC_BY_PERIOD));
-      Map<Object, Double> benchmarks =
-          perFold(
-              model, classification ? TrainTask.TRAIN_POSITIVE_RATE : TrainTask.TRAIN_TARGET_MEAN);
-      if (benchmarks != null) {
-        String after = classification ? "accuracy" : "r2";
-        String name = classification ? "baseline_accuracy" : "oos_r2";
-        put(overall, after, name, baseline(db, "TRUE", benchmarks, classification));
-        for (Map<String, Object> f : folds) {
-          put(
-              f,
-              after,
-              name,
-              foldIds.size() == 1
-                  ? overall.get(name)
-                  : baseline(db, "fold = " + f.get("fold"), benchmarks, classification));
-        }
-        if (classification) {
-          overBaseline(overall);
-          folds.forEach(EvaluateTask::overBaseline);
-        }
-      }
-      int horizon = valueHorizon(model);
-      if (!classification && horizon > 0) {
-        persistenceView(db, predictions, model, horizon);
-        put(overall, "oos_r2", R2_VS_PERSISTENCE, vsPersistence(db, "TRUE"));
-        for (Map<String, Object> f : folds) {
-          put(
-              f,
-              "oos_r2",
-              R2_VS_PERSISTENCE,
-              foldIds.size() == 1
-                  ? overall.get(R2_VS_PERSISTENCE)
-                  : vsPersistence(db, "fold = " + f.get("fold")));
-        }
-      }
+      benchmarks(db, predictions, model, classification, overall, folds);
       Map<String, Object> driftCfg = driftConfig(cfg);
       if (driftCfg != null) {
         Map<String, Object> drift =
@@ -332,17 +298,79 @@ public final class EvaluateTask implements QuantTask {
    * R² against the no-change forecast: 1 - the model's squared errors over those of forecasting the
    * column's current value, on the rows that have one. Near 1 for a price level, r2 says little
    * (tomorrow's close is mostly today's); this is positive only when the model beats "no change".
-   * One thread: the same bits every run.
    */
-  private static Double vsPersistence(Connection db, String where) throws java.sql.SQLException {
-    Object v =
-        Duck.row(
-                db,
-                "SELECT 1 - sum((actual - prediction) ^ 2) / nullif(sum((actual - unchanged) ^ 2),"
-                    + " 0) AS r FROM persisted WHERE unchanged IS NOT NULL AND "
-                    + where)
-            .get("r");
-    return v instanceof Number n ? n.doubleValue() : null;
+  private static String vsPersistence(String where) {
+    return "SELECT 1 - sum((actual - prediction) ^ 2) / nullif(sum((actual - unchanged) ^ 2), 0)"
+        + " AS r FROM persisted WHERE unchanged IS NOT NULL AND "
+        + where;
+  }
+
+  /**
+   * The benchmarks known when the predictions were made, into the overall metrics and each fold's:
+   * {@link #baseline} (oos_r2, or baseline_accuracy and accuracy_over_baseline) and, for a value
+   * label, {@link #vsPersistence}. Each is one query on one thread (the same bits every run), all
+   * of them side by side.
+   */
+  private static void benchmarks(
+      Connection db,
+      Path predictions,
+      Map<String, Object> model,
+      boolean classification,
+      Map<String, Object> overall,
+      List<Map<String, Object>> folds)
+      throws java.sql.SQLException {
+    Map<Object, Double> perFold =
+        perFold(
+            model, classification ? TrainTask.TRAIN_POSITIVE_RATE : TrainTask.TRAIN_TARGET_MEAN);
+    int horizon = classification ? 0 : valueHorizon(model);
+    if (horizon > 0) {
+      persistenceView(db, predictions, model, horizon);
+    }
+    // overall, and each fold of several (one fold, a holdout, holds every prediction)
+    List<List<Map<String, Object>>> scopes = new ArrayList<>();
+    List<String> wheres = new ArrayList<>();
+    scopes.add(folds.size() == 1 ? List.of(overall, folds.getFirst()) : List.of(overall));
+    wheres.add("TRUE");
+    for (Map<String, Object> f : folds.size() == 1 ? List.<Map<String, Object>>of() : folds) {
+      scopes.add(List.of(f));
+      wheres.add("fold = " + f.get("fold"));
+    }
+    List<String> queries = new ArrayList<>();
+    for (String where : wheres) {
+      if (perFold != null) {
+        queries.add(baseline(where, perFold, classification));
+      }
+      if (horizon > 0) {
+        queries.add(vsPersistence(where));
+      }
+    }
+    java.util.Iterator<List<Map<String, Object>>> results = Duck.parallel(db, queries).iterator();
+    for (List<Map<String, Object>> targets : scopes) {
+      if (perFold != null) {
+        Double v = number(results.next());
+        for (Map<String, Object> t : targets) {
+          put(
+              t,
+              classification ? "accuracy" : "r2",
+              classification ? "baseline_accuracy" : "oos_r2",
+              v);
+          if (classification) {
+            overBaseline(t);
+          }
+        }
+      }
+      if (horizon > 0) {
+        Double v = number(results.next());
+        for (Map<String, Object> t : targets) {
+          put(t, t.containsKey("oos_r2") ? "oos_r2" : "r2", R2_VS_PERSISTENCE, v);
+        }
+      }
+    }
+  }
+
+  /** The figure {@code r} of a benchmark query's one row, or null. */
+  private static Double number(List<Map<String, Object>> rows) {
+    return !rows.isEmpty() && rows.getFirst().get("r") instanceof Number n ? n.doubleValue() : null;
   }
 
   /**
@@ -353,9 +381,8 @@ public final class EvaluateTask implements QuantTask {
    * classification the accuracy of always answering its majority class. One thread: the same bits
    * every run.
    */
-  private static Double baseline(
-      Connection db, String where, Map<Object, Double> perFold, boolean classification)
-      throws java.sql.SQLException {
+  private static String baseline(
+      String where, Map<Object, Double> perFold, boolean classification) {
     StringBuilder guess = new StringBuilder("CASE fold");
     perFold.forEach(
         (fold, v) ->
@@ -365,15 +392,12 @@ public final class EvaluateTask implements QuantTask {
                 .append(" THEN ")
                 .append(classification ? (v >= 0.5 ? "1" : "0") : Double.toString(v)));
     guess.append(" END");
-    String sql =
-        classification
-            ? "SELECT avg(CAST(actual = " + guess + " AS DOUBLE)) AS r FROM p WHERE " + where
-            : "SELECT 1 - sum((actual - prediction) ^ 2) / nullif(sum((actual - "
-                + guess
-                + ") ^ 2), 0) AS r FROM p WHERE "
-                + where;
-    Object v = Duck.row(db, sql).get("r");
-    return v instanceof Number n ? n.doubleValue() : null;
+    return classification
+        ? "SELECT avg(CAST(actual = " + guess + " AS DOUBLE)) AS r FROM p WHERE " + where
+        : "SELECT 1 - sum((actual - prediction) ^ 2) / nullif(sum((actual - "
+            + guess
+            + ") ^ 2), 0) AS r FROM p WHERE "
+            + where;
   }
 
   /**
