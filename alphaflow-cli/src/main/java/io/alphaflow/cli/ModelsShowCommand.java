@@ -4,6 +4,7 @@ import io.alphaflow.core.model.AliasMove;
 import io.alphaflow.core.model.ModelRegistry;
 import io.alphaflow.core.model.ModelVersion;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,7 +59,21 @@ final class ModelsShowCommand implements Callable<Integer> {
                                 + p.get("deleted")
                                 + " deleted, the records kept)")
                     .orElse(""));
-        v.manifestMap().forEach((k, val) -> out.println("  " + k + ": " + val));
+        v.manifestMap()
+            .forEach(
+                (k, val) -> {
+                  if (val instanceof Map<?, ?> metrics && k.equals("metrics")) {
+                    // one a line, as models diff shows them: counts whole, measures to 4 places
+                    out.println("  metrics:");
+                    metrics.forEach(
+                        (m, x) -> out.println("    " + m + ": " + ModelViews.number(x)));
+                  } else if (val instanceof Map<?, ?> w
+                      && w.keySet().equals(Set.of("from", "to"))) {
+                    out.println("  " + k + ": " + w.get("from") + " to " + w.get("to"));
+                  } else {
+                    out.println("  " + k + ": " + val);
+                  }
+                });
         out.println("history:");
         for (AliasMove m : registry.history(name)) {
           out.println(

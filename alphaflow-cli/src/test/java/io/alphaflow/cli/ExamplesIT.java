@@ -290,7 +290,10 @@ class ExamplesIT {
                 + "), by dave");
     assertThat(cli.run("models", "show", "hft_factor", "champion").out())
         .contains(older)
-        .contains("rollback champion -> " + older.substring(0, 12) + " by dave: drift alarm");
+        .contains("rollback champion -> " + older.substring(0, 12) + " by dave: drift alarm")
+        // one metric a line, as diff shows them, and the window as a span
+        .containsPattern("\n    rows: 4000\n    r2: 0\\.\\d{4}\n")
+        .containsPattern("training_window: 2023-01-01 \\S+ to 2023-01-\\d\\d ");
     assertThat(again.exitCode()).isEqualTo(2);
     for (List<String> typo :
         List.of(
