@@ -171,13 +171,24 @@ public final class EvaluateTask implements QuantTask {
               "thresholds", gates.stream().map(Gate::describe).toList()));
       Json.write(ctx.outputDir().resolve(METRICS_FILE), metrics);
       ctx.log().info("metrics: " + overall);
+      // the verdict first: a summary line cut short still shows it
+      ctx.output("breached", Boolean.toString(!breaches.isEmpty()));
       for (String key :
-          List.of("r2", "rmse", "mae", "ic_mean", "accuracy", "roc_auc", "f1", "max_psi")) {
+          List.of(
+              "r2",
+              R2_VS_PERSISTENCE,
+              "rmse",
+              "mae",
+              "ic_mean",
+              "accuracy",
+              "accuracy_over_baseline",
+              "roc_auc",
+              "f1",
+              "max_psi")) {
         if (overall.get(key) != null) {
           ctx.output(key, String.valueOf(overall.get(key)));
         }
       }
-      ctx.output("breached", Boolean.toString(!breaches.isEmpty()));
       ctx.output("breaches", String.join("; ", breaches));
       if (!breaches.isEmpty()) {
         if ("review".equals(Configs.string(cfg, "on_breach", "fail"))) {
