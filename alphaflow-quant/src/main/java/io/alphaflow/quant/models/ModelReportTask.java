@@ -53,10 +53,10 @@ public final class ModelReportTask implements QuantTask {
           .append(model.get("model_hash"))
           .append('\n')
           .append("- features: ")
-          .append(model.get("features"))
+          .append(shown(model.get("features")))
           .append('\n')
           .append("- training window: ")
-          .append(model.get("training_window"))
+          .append(shown(model.get("training_window")))
           .append('\n');
     } else {
       outcome = champion == null ? "no_model" : "kept_previous_model";
@@ -76,13 +76,23 @@ public final class ModelReportTask implements QuantTask {
       Map<String, Object> m = Json.read(metrics.resolve(EvaluateTask.METRICS_FILE));
       md.append("\n## Out-of-sample metrics\n\n");
       if (m.get("overall") instanceof Map<?, ?> overall) {
-        overall.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+        overall.forEach(
+            (k, v) -> md.append("- ").append(k).append(": ").append(shown(v)).append('\n'));
+        benchmarks(md, overall);
       }
       if (m.get("gate") instanceof Map<?, ?> gate) {
-        md.append("\ngate passed: ")
-            .append(gate.get("passed"))
-            .append(' ')
-            .append(gate.get("breaches"))
+        List<?> breaches = gate.get("breaches") instanceof List<?> b ? b : List.of();
+        List<?> thresholds = gate.get("thresholds") instanceof List<?> t ? t : List.of();
+        md.append("\nGate: ")
+            .append(
+                thresholds.isEmpty()
+                    ? "none set"
+                    : breaches.isEmpty()
+                        ? "passed (" + shown(thresholds) + ")"
+                        : "breached: "
+                            + breaches.stream()
+                                .map(String::valueOf)
+                                .collect(java.util.stream.Collectors.joining("; ")))
             .append('\n');
       }
       Path drift = metrics.resolve(EvaluateTask.DRIFT_REPORT);
@@ -156,13 +166,87 @@ public final class ModelReportTask implements QuantTask {
               md.append("| ")
                   .append(k)
                   .append(" | ")
-                  .append(v)
+                  .append(shown(v))
                   .append(" | ")
-                  .append(ch.get(k))
+                  .append(shown(ch.get(k)))
                   .append(" |\n");
             }
           });
     }
+  }
+
+  /**
+   * What the metrics say against the forecasts that need no model, in words: a stakeholder reading
+   * "r2 0.93" of a price level, or "accuracy 0.45", cannot tell whether the model helps.
+   */
+  private static void benchmarks(StringBuilder md, Map<?, ?> overall) {
+    List<String> lines = new java.util.ArrayList<>();
+    if (overall.get("accuracy") instanceof Number a
+        && overall.get("baseline_accuracy") instanceof Number b) {
+      double edge = a.doubleValue() - b.doubleValue();
+      lines.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "The model calls %.1f%% of the test rows right; always answering each training"
+                  + " window's majority class would call %.1f%%: the model does %s.",
+              100 * a.doubleValue(),
+              100 * b.doubleValue(),
+              Math.abs(edge) < 0.0005
+                  ? "no better"
+                  : String.format(
+                      java.util.Locale.ROOT,
+                      "%s by %.1f points",
+                      edge > 0 ? "better" : "worse",
+                      100 * Math.abs(edge))));
+    }
+    if (overall.get("oos_r2") instanceof Number o) {
+      lines.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "Against the training window's mean target (known when predicting), R² is %.4f: %s.",
+              o.doubleValue(),
+              o.doubleValue() > 0
+                  ? "the model beats the mean"
+                  : "the mean does as well or better"));
+    }
+    if (overall.get(EvaluateTask.R2_VS_PERSISTENCE) instanceof Number p) {
+      lines.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "Against no change (the target column's value at the time of the prediction), R² is"
+                  + " %.4f: %s.",
+              p.doubleValue(),
+              p.doubleValue() > 0
+                  ? "the model adds to today's value"
+                  : "today's value forecasts as well or better"));
+    }
+    if (!lines.isEmpty()) {
+      md.append("\n").append(String.join("\n", lines)).append('\n');
+    }
+  }
+
+  /**
+   * A value as a person reads it: counts whole, other numbers to 4 places, a window as "from to
+   * to", other maps as k=v and lists comma-separated.
+   */
+  static String shown(Object v) {
+    if (v instanceof Double || v instanceof Float) {
+      return String.format(java.util.Locale.ROOT, "%.4f", ((Number) v).doubleValue());
+    }
+    if (v instanceof Map<?, ?> m && m.keySet().equals(java.util.Set.of("from", "to"))) {
+      return m.get("from") + " to " + m.get("to");
+    }
+    if (v instanceof Map<?, ?> m) {
+      return m.entrySet().stream()
+          .map(e -> e.getKey() + "=" + shown(e.getValue()))
+          .collect(java.util.stream.Collectors.joining(", "));
+    }
+    if (v instanceof List<?> l) {
+      return l.stream()
+          .map(ModelReportTask::shown)
+          .collect(java.util.stream.Collectors.joining(", "));
+    }
+    return String.valueOf(v);
   }
 
   /** An instant to the second, as a person reads it; as given when it is not one. */

@@ -777,7 +777,7 @@ class ModelsIT {
               - {id: gen2, type: synthetic_orderflow, config: {rows: 6000, seed: 4, signal: 0.6, interval: 1 minute}}
               - {id: two_books, type: ingest, depends_on: [gen, gen2], config: {path: "${tasks.gen.output_dir}/../gen*/data.parquet", timestamp_column: timestamp}}
               - {id: promote_e, type: promote, depends_on: [promote_d, two_books], config: {name: m, version: "${tasks.reg_b.outputs.version}", compare_on: "${tasks.two_books.output_dir}"}}
-              - {id: report_b, type: model_report, depends_on: [promote_b], config: {name: m, train: "${tasks.train_b.output_dir}", promotion: "${tasks.promote_b.output_dir}"}}
+              - {id: report_b, type: model_report, depends_on: [promote_b], config: {name: m, train: "${tasks.train_b.output_dir}", metrics: "${tasks.eval_b.output_dir}", promotion: "${tasks.promote_b.output_dir}"}}
               - {id: report_refused, type: model_report, depends_on: [back_to_a], trigger_rule: all_done, config: {name: m, promotion: "${tasks.back_to_a.output_dir}"}}
             """);
 
@@ -834,7 +834,16 @@ class ModelsIT {
         .contains("- previous champion: " + task(r, "reg_a").outputs().get("version"))
         .contains("- compared on: the same rows")
         .contains(comparison.get("rows") + " rows, " + testB.get("from"))
-        .contains("| r2 | " + candidate.get("r2") + " | " + champion.get("r2") + " |");
+        .contains(
+            "| r2 | "
+                + ModelReportTask.shown(candidate.get("r2"))
+                + " | "
+                + ModelReportTask.shown(champion.get("r2"))
+                + " |")
+        // the new model's own metrics, to 4 places, and what they say against the mean
+        .containsPattern("\n- r2: -?0\\.\\d{4}\n")
+        .contains("Against the training window's mean target (known when predicting), R² is ")
+        .contains("Against no change (the target column's value at the time of the prediction)");
     assertThat(out(r, "report_refused").resolve("report.md"))
         .content()
         .contains("No version was promoted in this run");
