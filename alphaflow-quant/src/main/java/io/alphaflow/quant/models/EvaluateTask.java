@@ -139,7 +139,7 @@ public final class EvaluateTask implements QuantTask {
       // the IC's series beside the metrics, not among them: a list is no metric to gate or diff
       Object series = overall.remove(Metrics.IC_BY_PERIOD);
       folds.forEach(f -> f.remove(Metrics.IC_BY_PERIOD));
-      benchmarks(db, predictions, model, classification, overall, folds);
+      Benchmarks.add(db, predictions, model, classification, overall, folds);
       Map<String, Object> driftCfg = driftConfig(cfg);
       if (driftCfg != null) {
         Map<String, Object> drift =
@@ -176,7 +176,7 @@ public final class EvaluateTask implements QuantTask {
       for (String key :
           List.of(
               "r2",
-              R2_VS_PERSISTENCE,
+              Benchmarks.R2_VS_PERSISTENCE,
               "rmse",
               "mae",
               "ic_mean",
@@ -237,202 +237,6 @@ public final class EvaluateTask implements QuantTask {
               "drift.bins", "bins must be a whole number from 2 to 100, was " + bins, "bins: 10"));
     }
     return problems;
-  }
-
-  /** Each fold's {@code key} in model.json, by fold number; null when a fold lacks it. */
-  private static Map<Object, Double> perFold(Map<String, Object> model, String key) {
-    if (!(model.get("folds") instanceof List<?> folds)) {
-      return null;
-    }
-    Map<Object, Double> out = new LinkedHashMap<>();
-    for (Object f : folds) {
-      if (!(f instanceof Map<?, ?> m) || !(m.get(key) instanceof Number n)) {
-        return null; // trained before train recorded it
-      }
-      out.put(m.get("fold"), n.doubleValue());
-    }
-    return out;
-  }
-
-  static final String R2_VS_PERSISTENCE = "r2_vs_persistence";
-
-  /**
-   * The horizon of a {@code value} label the model predicts (the column's value {@code horizon}
-   * rows ahead), or 0 for any other target: only such a level has "no change" as its naive
-   * forecast.
-   */
-  private static int valueHorizon(Map<String, Object> model) {
-    return model.get("label") instanceof Map<?, ?> l
-            && "value".equals(l.get("kind"))
-            && l.get("horizon") instanceof Number h
-        ? h.intValue()
-        : 0;
-  }
-
-  /**
-   * The view {@code persisted}: each prediction beside the no-change forecast known when it was
-   * made, the column's value at the row's own time. A value label is the column {@code horizon}
-   * rows ahead, so that value is the actual of the row {@code horizon} rows before, in the same
-   * fold (and symbol); the first {@code horizon} rows of each have none. Train writes predictions
-   * in time order, so without symbols that row is {@code horizon} rows back in the file: a
-   * streaming lag, where a window sorting 2M rows took three times as long.
-   */
-  private static void persistenceView(
-      Connection db, Path predictions, Map<String, Object> model, int horizon)
-      throws java.sql.SQLException {
-    String file = Sql.literal(predictions.toAbsolutePath().toString());
-    Object symbol = model.get("symbol_column");
-    String unchanged =
-        symbol == null
-            ? "CASE WHEN lag(fold, "
-                + horizon
-                + ") OVER () = fold THEN lag(actual, "
-                + horizon
-                + ") OVER () END"
-            : "lag(actual, "
-                + horizon
-                + ") OVER (PARTITION BY fold, "
-                + Sql.ident(String.valueOf(symbol))
-                + " ORDER BY "
-                + Sql.ident(String.valueOf(model.get("time_column")))
-                + ", file_row_number)";
-    Sql.exec(
-        db,
-        "CREATE VIEW persisted AS SELECT fold, actual, prediction, "
-            + unchanged
-            + " AS unchanged FROM read_parquet("
-            + file
-            + ", file_row_number = true)");
-  }
-
-  /**
-   * R² against the no-change forecast: 1 - the model's squared errors over those of forecasting the
-   * column's current value, on the rows that have one. Near 1 for a price level, r2 says little
-   * (tomorrow's close is mostly today's); this is positive only when the model beats "no change".
-   */
-  private static String vsPersistence(String where) {
-    return "SELECT 1 - sum((actual - prediction) ^ 2) / nullif(sum((actual - unchanged) ^ 2), 0)"
-        + " AS r FROM persisted WHERE unchanged IS NOT NULL AND "
-        + where;
-  }
-
-  /**
-   * The benchmarks known when the predictions were made, into the overall metrics and each fold's:
-   * {@link #baseline} (oos_r2, or baseline_accuracy and accuracy_over_baseline) and, for a value
-   * label, {@link #vsPersistence}. Each is one query on one thread (the same bits every run), all
-   * of them side by side.
-   */
-  private static void benchmarks(
-      Connection db,
-      Path predictions,
-      Map<String, Object> model,
-      boolean classification,
-      Map<String, Object> overall,
-      List<Map<String, Object>> folds)
-      throws java.sql.SQLException {
-    Map<Object, Double> perFold =
-        perFold(
-            model, classification ? TrainTask.TRAIN_POSITIVE_RATE : TrainTask.TRAIN_TARGET_MEAN);
-    int horizon = classification ? 0 : valueHorizon(model);
-    if (horizon > 0) {
-      persistenceView(db, predictions, model, horizon);
-    }
-    // overall, and each fold of several (one fold, a holdout, holds every prediction)
-    List<List<Map<String, Object>>> scopes = new ArrayList<>();
-    List<String> wheres = new ArrayList<>();
-    scopes.add(folds.size() == 1 ? List.of(overall, folds.getFirst()) : List.of(overall));
-    wheres.add("TRUE");
-    for (Map<String, Object> f : folds.size() == 1 ? List.<Map<String, Object>>of() : folds) {
-      scopes.add(List.of(f));
-      wheres.add("fold = " + f.get("fold"));
-    }
-    List<String> queries = new ArrayList<>();
-    for (String where : wheres) {
-      if (perFold != null) {
-        queries.add(baseline(where, perFold, classification));
-      }
-      if (horizon > 0) {
-        queries.add(vsPersistence(where));
-      }
-    }
-    java.util.Iterator<List<Map<String, Object>>> results = Duck.parallel(db, queries).iterator();
-    for (List<Map<String, Object>> targets : scopes) {
-      if (perFold != null) {
-        Double v = number(results.next());
-        for (Map<String, Object> t : targets) {
-          put(
-              t,
-              classification ? "accuracy" : "r2",
-              classification ? "baseline_accuracy" : "oos_r2",
-              v);
-          if (classification) {
-            overBaseline(t);
-          }
-        }
-      }
-      if (horizon > 0) {
-        Double v = number(results.next());
-        for (Map<String, Object> t : targets) {
-          put(t, t.containsKey("oos_r2") ? "oos_r2" : "r2", R2_VS_PERSISTENCE, v);
-        }
-      }
-    }
-  }
-
-  /** The figure {@code r} of a benchmark query's one row, or null. */
-  private static Double number(List<Map<String, Object>> rows) {
-    return !rows.isEmpty() && rows.getFirst().get("r") instanceof Number n ? n.doubleValue() : null;
-  }
-
-  /**
-   * How the predictions fare against the guess that needs no model, known when they were made: each
-   * fold's training window. For regression the out-of-sample R² against its mean target (Campbell
-   * and Thompson's, for returns: r2 measures against the test window's own mean, which nobody knew
-   * then, and this one is positive only when the model beats the historical mean); for
-   * classification the accuracy of always answering its majority class. One thread: the same bits
-   * every run.
-   */
-  private static String baseline(
-      String where, Map<Object, Double> perFold, boolean classification) {
-    StringBuilder guess = new StringBuilder("CASE fold");
-    perFold.forEach(
-        (fold, v) ->
-            guess
-                .append(" WHEN ")
-                .append(fold)
-                .append(" THEN ")
-                .append(classification ? (v >= 0.5 ? "1" : "0") : Double.toString(v)));
-    guess.append(" END");
-    return classification
-        ? "SELECT avg(CAST(actual = " + guess + " AS DOUBLE)) AS r FROM p WHERE " + where
-        : "SELECT 1 - sum((actual - prediction) ^ 2) / nullif(sum((actual - "
-            + guess
-            + ") ^ 2), 0) AS r FROM p WHERE "
-            + where;
-  }
-
-  /**
-   * {@code accuracy_over_baseline}, after the baseline: what the model adds to always answering the
-   * training window's majority class. A gate's {@code {min: 0}} refuses a model that calls
-   * directions no better than that, whatever the market's drift in the window.
-   */
-  private static void overBaseline(Map<String, Object> m) {
-    if (m.get("accuracy") instanceof Number a && m.get("baseline_accuracy") instanceof Number b) {
-      put(m, "baseline_accuracy", "accuracy_over_baseline", a.doubleValue() - b.doubleValue());
-    }
-  }
-
-  /** {@code name} into {@code metrics}, right after {@code after}. */
-  private static void put(Map<String, Object> metrics, String after, String name, Object value) {
-    Map<String, Object> copy = new LinkedHashMap<>(metrics);
-    metrics.clear();
-    copy.forEach(
-        (k, v) -> {
-          metrics.put(k, v);
-          if (k.equals(after)) {
-            metrics.put(name, value);
-          }
-        });
   }
 
   private static Map<String, Object> score(Connection db, String where, boolean classification)

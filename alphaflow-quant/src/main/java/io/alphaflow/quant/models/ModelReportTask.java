@@ -209,7 +209,7 @@ public final class ModelReportTask implements QuantTask {
                   ? "the model beats the mean"
                   : "the mean does as well or better"));
     }
-    if (overall.get(EvaluateTask.R2_VS_PERSISTENCE) instanceof Number p) {
+    if (overall.get(Benchmarks.R2_VS_PERSISTENCE) instanceof Number p) {
       lines.add(
           String.format(
               java.util.Locale.ROOT,
