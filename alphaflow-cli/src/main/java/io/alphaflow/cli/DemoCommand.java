@@ -64,16 +64,11 @@ final class DemoCommand implements Callable<Integer> {
       Flow flow = ws.loadFlow(flowFile);
       Engine engine = ws.engine(runOptions.toSettings());
       PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
       RunResult[] result = new RunResult[1];
       // progress lines as the tasks run, then one summary (not a table per part of the run)
-      RunReporter reporter = RunReporter.quietly();
+      RunReporter reporter = RunReporter.quietly(engine, runOptions, spec.commandLine());
       int code =
           reporter.run(
-              engine,
-              runOptions,
-              out,
-              err,
               flow.tasks().size(),
               0,
               () -> result[0] = engine.run(flow, Map.of("rows", Long.toString(rows))));
@@ -81,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
         String runId = result[0].runId();
         engine.decide(
             runId, GATE, Decision.APPROVED, "demo --auto-approve", "approved by the demo itself");
-        code = reporter.continueRun(engine, runOptions, out, err, runId);
+        code = reporter.continueRun(runId);
       }
       if (!runOptions.json) {
         summary(out, ws, result[0].runId(), flowFile);

@@ -49,15 +49,8 @@ final class FlowRunCommand implements Callable<Integer> {
         }
         return ExitCode.OK.code();
       }
-      return RunReporter.printing()
-          .run(
-              engine,
-              runOptions,
-              spec.commandLine().getOut(),
-              spec.commandLine().getErr(),
-              flow.tasks().size(),
-              0,
-              () -> engine.run(flow, params, runOptions.cachePolicy()));
+      return RunReporter.printing(engine, runOptions, spec.commandLine())
+          .run(flow.tasks().size(), 0, () -> engine.run(flow, params, runOptions.cachePolicy()));
     }
   }
 

@@ -6,6 +6,7 @@ import io.alphaflow.core.run.RunRecord;
 import io.alphaflow.core.run.RunState;
 import java.io.PrintWriter;
 import java.util.function.Supplier;
+import picocli.CommandLine;
 
 /**
  * Runs something on an engine with progress lines, then prints the outcome as text or JSON (or, as
@@ -13,29 +14,31 @@ import java.util.function.Supplier;
  */
 final class RunReporter {
   private final boolean outcomeAsText;
+  private final Engine engine;
+  private final RunOptions options;
+  private final PrintWriter out;
+  private final PrintWriter err;
 
-  private RunReporter(boolean outcomeAsText) {
+  private RunReporter(boolean outcomeAsText, Engine engine, RunOptions options, CommandLine cli) {
     this.outcomeAsText = outcomeAsText;
+    this.engine = engine;
+    this.options = options;
+    this.out = cli.getOut();
+    this.err = cli.getErr();
   }
 
   /** A reporter that prints progress, and the outcome only as JSON: the demo's summary says it. */
-  static RunReporter quietly() {
-    return new RunReporter(false);
+  static RunReporter quietly(Engine engine, RunOptions options, CommandLine cli) {
+    return new RunReporter(false, engine, options, cli);
   }
 
   /** A reporter that prints progress, then the outcome as text (or as JSON with --json). */
-  static RunReporter printing() {
-    return new RunReporter(true);
+  static RunReporter printing(Engine engine, RunOptions options, CommandLine cli) {
+    return new RunReporter(true, engine, options, cli);
   }
 
-  int run(
-      Engine engine,
-      RunOptions options,
-      PrintWriter out,
-      PrintWriter err,
-      int taskCount,
-      int alreadyDone,
-      Supplier<RunResult> work) {
+  /** Runs {@code work}, {@code alreadyDone} of the run's {@code taskCount} tasks ended before. */
+  int run(int taskCount, int alreadyDone, Supplier<RunResult> work) {
     ProgressPrinter progress =
         new ProgressPrinter(options.json ? err : out, taskCount, alreadyDone);
     if (!options.quiet) {
@@ -70,17 +73,9 @@ final class RunReporter {
   }
 
   /** Continues a parked or stopped run in this process, counting what had already ended. */
-  int continueRun(
-      Engine engine, RunOptions options, PrintWriter out, PrintWriter err, String runId) {
+  int continueRun(String runId) {
     java.util.List<io.alphaflow.core.run.TaskRunRecord> tasks = engine.store().taskRuns(runId);
     int done = (int) tasks.stream().filter(t -> t.state().isTerminal()).count();
-    return run(
-        engine,
-        options,
-        out,
-        err,
-        tasks.size(),
-        done,
-        () -> engine.resume(runId, false, options.cachePolicy()));
+    return run(tasks.size(), done, () -> engine.resume(runId, false, options.cachePolicy()));
   }
 }

@@ -49,12 +49,8 @@ final class RunResumeCommand implements Callable<Integer> {
             .getOut()
             .println("run " + runId + " already succeeded; nothing to resume");
       }
-      return RunReporter.printing()
+      return RunReporter.printing(engine, runOptions, spec.commandLine())
           .run(
-              engine,
-              runOptions,
-              spec.commandLine().getOut(),
-              spec.commandLine().getErr(),
               tasks.size(),
               succeeded,
               () ->

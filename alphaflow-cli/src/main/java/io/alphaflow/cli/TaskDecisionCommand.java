@@ -62,8 +62,7 @@ abstract class TaskDecisionCommand implements Callable<Integer> {
         out.flush();
         return ExitCode.OK.code();
       }
-      return RunReporter.printing()
-          .continueRun(engine, runOptions, out, spec.commandLine().getErr(), runId);
+      return RunReporter.printing(engine, runOptions, spec.commandLine()).continueRun(runId);
     }
   }
 }
