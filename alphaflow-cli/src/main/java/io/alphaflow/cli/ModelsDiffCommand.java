@@ -112,8 +112,9 @@ final class ModelsDiffCommand implements Callable<Integer> {
     if (v == null) {
       return "-";
     }
-    if (v instanceof Map<?, ?> m && m.keySet().equals(Set.of("from", "to"))) {
-      return m.get("from") + " to " + m.get("to"); // a window
+    java.util.Optional<String> window = ModelVersion.span(v);
+    if (window.isPresent()) {
+      return window.get();
     }
     if (v instanceof Map<?, ?> m) {
       return m.entrySet().stream()

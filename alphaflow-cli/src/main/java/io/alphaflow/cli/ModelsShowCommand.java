@@ -4,7 +4,6 @@ import io.alphaflow.core.model.AliasMove;
 import io.alphaflow.core.model.ModelRegistry;
 import io.alphaflow.core.model.ModelVersion;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,11 +66,9 @@ final class ModelsShowCommand implements Callable<Integer> {
                     out.println("  metrics:");
                     metrics.forEach(
                         (m, x) -> out.println("    " + m + ": " + ModelViews.number(x)));
-                  } else if (val instanceof Map<?, ?> w
-                      && w.keySet().equals(Set.of("from", "to"))) {
-                    out.println("  " + k + ": " + w.get("from") + " to " + w.get("to"));
                   } else {
-                    out.println("  " + k + ": " + val);
+                    out.println(
+                        "  " + k + ": " + ModelVersion.span(val).orElse(String.valueOf(val)));
                   }
                 });
         out.println("history:");

@@ -45,6 +45,17 @@ public record ModelVersion(
         : java.util.Map.of();
   }
 
+  /**
+   * A time window as a manifest and model.json record it ({@code {from, to}}: a training or test
+   * window), as people read it: "from to to"; empty when {@code value} is no such window.
+   */
+  public static java.util.Optional<String> span(Object value) {
+    return value instanceof java.util.Map<?, ?> m
+            && m.keySet().equals(java.util.Set.of("from", "to"))
+        ? java.util.Optional.of(m.get("from") + " to " + m.get("to"))
+        : java.util.Optional.empty();
+  }
+
   public String shortVersion() {
     return version.length() > 12 ? version.substring(0, 12) : version;
   }

@@ -152,13 +152,10 @@ public final class ModelReportTask implements QuantTask {
     }
     md.append('\n');
     if (c.get("candidate") instanceof Map<?, ?> cand && c.get("champion") instanceof Map<?, ?> ch) {
-      Map<?, ?> window = c.get("window") instanceof Map<?, ?> w ? w : Map.of();
       md.append("\n")
           .append(c.get("rows"))
           .append(" rows, ")
-          .append(window.get("from"))
-          .append(" to ")
-          .append(window.get("to"))
+          .append(shown(c.get("window")))
           .append(", out of both models' samples:\n\n| metric | new | previous |\n|---|---|---|\n");
       cand.forEach(
           (k, v) -> {
@@ -233,8 +230,9 @@ public final class ModelReportTask implements QuantTask {
     if (v instanceof Double || v instanceof Float) {
       return String.format(java.util.Locale.ROOT, "%.4f", ((Number) v).doubleValue());
     }
-    if (v instanceof Map<?, ?> m && m.keySet().equals(java.util.Set.of("from", "to"))) {
-      return m.get("from") + " to " + m.get("to");
+    java.util.Optional<String> window = ModelVersion.span(v);
+    if (window.isPresent()) {
+      return window.get();
     }
     if (v instanceof Map<?, ?> m) {
       return m.entrySet().stream()

@@ -93,9 +93,7 @@ public final class PromoteTask implements QuantTask {
             .append(" on the same ")
             .append(c.rows())
             .append(" rows (")
-            .append(c.window().get("from"))
-            .append(" to ")
-            .append(c.window().get("to"))
+            .append(ModelVersion.span(c.window()).orElse(String.valueOf(c.window())))
             .append(")");
     for (Gate g : gates) {
       if (g.relative()) {

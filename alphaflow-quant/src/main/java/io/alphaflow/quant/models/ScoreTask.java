@@ -142,9 +142,7 @@ public final class ScoreTask implements QuantTask {
           .info(
               inSample
                   + " of the rows scored lie in the model's training window ("
-                  + window.get("from")
-                  + " to "
-                  + window.get("to")
+                  + ModelVersion.span(window).orElse(String.valueOf(window))
                   + "): their predictions are in-sample, not a test of the model");
     }
   }
