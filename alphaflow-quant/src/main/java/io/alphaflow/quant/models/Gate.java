@@ -74,7 +74,7 @@ record Gate(String metric, Double min, Double max, Double minVsChampion, Double 
                     out.add(
                         new ConfigProblem(
                             key + "." + k + "." + bound,
-                            k + "'s " + bound + " must be a number, was '" + value + "'",
+                            notANumber(String.valueOf(k), String.valueOf(bound), value),
                             key + ": {" + k + ": {" + bound + ": 0.1}}"));
                   }
                 });
@@ -172,10 +172,14 @@ record Gate(String metric, Double min, Double max, Double minVsChampion, Double 
   private static Double bound(String metric, String name, Object v) {
     Double d = num(v);
     if (v != null && d == null) {
-      throw TaskFailure.nonRetryable(
-          "gate " + metric + "'s " + name + " must be a number, was '" + v + "'");
+      throw TaskFailure.nonRetryable("gate " + notANumber(metric, name, v));
     }
     return d;
+  }
+
+  /** What the flow check and the resolved gate both say of a bound that is not a number. */
+  private static String notANumber(String metric, String bound, Object value) {
+    return metric + "'s " + bound + " must be a number, was '" + value + "'";
   }
 
   private static Double num(Object v) {
