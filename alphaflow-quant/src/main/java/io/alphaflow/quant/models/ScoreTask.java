@@ -13,7 +13,6 @@ import io.alphaflow.quant.data.Json;
 import io.alphaflow.quant.data.Sql;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,8 +78,17 @@ public final class ScoreTask implements QuantTask {
       Predict.view(db, model, features, src, "scored");
       String extra = classifier ? ", CAST(prediction >= 0.5 AS INTEGER) AS predicted_class" : "";
       Dataset.writeParquet(db, "SELECT *" + extra + " FROM scored", out);
+      // counted from the file just written, in one pass: the view would predict every row again
+      String inSample = inTrainingWindow(json, columns);
       Map<String, Object> r =
-          Sql.row(db, "SELECT count(*) AS n, count(prediction) AS scored FROM scored");
+          Sql.row(
+              db,
+              "SELECT count(*) AS n, count(prediction) AS scored"
+                  + (inSample == null
+                      ? ""
+                      : ", count(prediction) FILTER (WHERE " + inSample + ") AS in_sample")
+                  + " FROM "
+                  + Dataset.own(out, null));
       long n = ((Number) r.get("n")).longValue();
       long scored = ((Number) r.get("scored")).longValue();
       if (scored == 0 && n > 0) {
@@ -97,7 +105,9 @@ public final class ScoreTask implements QuantTask {
       meta.put("rows", n);
       meta.put("rows_scored", scored);
       meta.put("rows_without_features", n - scored);
-      inTrainingWindow(db, json, columns, ctx, meta);
+      if (inSample != null) {
+        reportInSample(json, ((Number) r.get("in_sample")).longValue(), ctx, meta);
+      }
       Json.write(ctx.outputDir().resolve(Dataset.METADATA_FILE), meta);
       ctx.output("version", v.version());
       ctx.output("rows_scored", Long.toString(scored));
@@ -107,34 +117,29 @@ public final class ScoreTask implements QuantTask {
   }
 
   /**
-   * How many scored rows lie in the window the model was trained on, into {@code meta} (with the
-   * window): their predictions are in-sample, fitted rather than forecast, and a quant reading them
-   * as a test of the model would be misled. Nothing when the input has no time column.
+   * The condition on a scored row that it lies in the window the model was trained on; null when
+   * the model records none or the input has no time column.
    */
-  private static void inTrainingWindow(
-      Connection db,
-      Map<String, Object> model,
-      Map<String, String> columns,
-      TaskContext ctx,
-      Map<String, Object> meta)
-      throws SQLException {
+  private static String inTrainingWindow(Map<String, Object> model, Map<String, String> columns) {
     String time = (String) model.get("time_column");
     if (!(model.get("training_window") instanceof Map<?, ?> window)
         || window.get("from") == null
         || window.get("to") == null
         || time == null
         || !columns.containsKey(time)) {
-      return;
+      return null;
     }
-    long inSample =
-        ((Number)
-                Sql.row(
-                        db,
-                        "SELECT count(*) AS n FROM scored WHERE prediction IS NOT NULL AND "
-                            + ModelFiles.inWindow(
-                                "CAST(" + Sql.ident(time) + " AS TIMESTAMP)", window))
-                    .get("n"))
-            .longValue();
+    return ModelFiles.inWindow("CAST(" + Sql.ident(time) + " AS TIMESTAMP)", window);
+  }
+
+  /**
+   * How many scored rows lie in the model's training window, into {@code meta} (with the window):
+   * their predictions are in-sample, fitted rather than forecast, and a quant reading them as a
+   * test of the model would be misled.
+   */
+  private static void reportInSample(
+      Map<String, Object> model, long inSample, TaskContext ctx, Map<String, Object> meta) {
+    Object window = model.get("training_window");
     meta.put("training_window", window);
     meta.put("rows_in_training_window", inSample);
     if (inSample > 0) {
