@@ -9,7 +9,10 @@ import java.util.List;
 public record PruneReport(String name, List<Item> items, boolean dryRun) {
   /** What happened to one version's files. */
   public enum Action {
-    /** Its model file and every other non-JSON file were deleted (or would be, in a dry run). */
+    /**
+     * Its model and data files were deleted, its records (JSON, YAML, Markdown, text) kept (or
+     * would be, in a dry run).
+     */
     PRUNED,
     /** Its files stay: an alias points or pointed at it, it is among the newest, or in use. */
     KEPT,
