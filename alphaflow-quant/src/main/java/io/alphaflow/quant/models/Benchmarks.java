@@ -20,6 +20,9 @@ import java.util.Map;
 final class Benchmarks {
   static final String R2_VS_PERSISTENCE = "r2_vs_persistence";
 
+  /** The predictions' column of the no-change forecast, as train writes it. */
+  static final String UNCHANGED = "unchanged";
+
   private Benchmarks() {}
 
   /** Each fold's {@code key} in model.json, by fold number; null when a fold lacks it. */
@@ -38,51 +41,21 @@ final class Benchmarks {
   }
 
   /**
-   * The horizon of a {@code value} label the model predicts (the column's value {@code horizon}
-   * rows ahead), or 0 for any other target: only such a level has "no change" as its naive
-   * forecast.
-   */
-  private static int valueHorizon(Map<String, Object> model) {
-    return model.get("label") instanceof Map<?, ?> l
-            && "value".equals(l.get("kind"))
-            && l.get("horizon") instanceof Number h
-        ? h.intValue()
-        : 0;
-  }
-
-  /**
    * The view {@code persisted}: each prediction beside the no-change forecast known when it was
-   * made, the column's value at the row's own time. A value label is the column {@code horizon}
-   * rows ahead, so that value is the actual of the row {@code horizon} rows before, in the same
-   * fold (and symbol); the first {@code horizon} rows of each have none. Train writes predictions
-   * in time order, so without symbols that row is {@code horizon} rows back in the file: a
-   * streaming lag, where a window sorting 2M rows took three times as long.
+   * made, where train wrote one ({@code unchanged}: for a value label, the column's value at the
+   * row's own time, read from the same row of its input, so rows train left out between two
+   * predictions shift nothing). False, and no view, for predictions without it: any other target,
+   * or a model trained before train wrote it.
    */
-  private static void persistenceView(
-      Connection db, Path predictions, Map<String, Object> model, int horizon) throws SQLException {
-    String file = Sql.literal(predictions.toAbsolutePath().toString());
-    Object symbol = model.get("symbol_column");
-    String unchanged =
-        symbol == null
-            ? "CASE WHEN lag(fold, "
-                + horizon
-                + ") OVER () = fold THEN lag(actual, "
-                + horizon
-                + ") OVER () END"
-            : "lag(actual, "
-                + horizon
-                + ") OVER (PARTITION BY fold, "
-                + Sql.ident(String.valueOf(symbol))
-                + " ORDER BY "
-                + Sql.ident(String.valueOf(model.get("time_column")))
-                + ", file_row_number)";
+  private static boolean persistenceView(Connection db, Path predictions) throws SQLException {
+    String file = "read_parquet(" + Sql.literal(predictions.toAbsolutePath().toString()) + ")";
+    if (!Sql.columns(db, "SELECT * FROM " + file).containsKey(UNCHANGED)) {
+      return false;
+    }
     Sql.exec(
         db,
-        "CREATE VIEW persisted AS SELECT fold, actual, prediction, "
-            + unchanged
-            + " AS unchanged FROM read_parquet("
-            + file
-            + ", file_row_number = true)");
+        "CREATE VIEW persisted AS SELECT fold, actual, prediction, " + UNCHANGED + " FROM " + file);
+    return true;
   }
 
   /**
@@ -92,7 +65,7 @@ final class Benchmarks {
    */
   private static String vsPersistence(String where) {
     return "SELECT 1 - sum((actual - prediction) ^ 2) / nullif(sum((actual - unchanged) ^ 2), 0)"
-        + " AS r FROM persisted WHERE unchanged IS NOT NULL AND "
+        + " AS r FROM persisted WHERE isfinite(unchanged) AND "
         + where;
   }
 
@@ -113,10 +86,7 @@ final class Benchmarks {
     Map<Object, Double> perFold =
         perFold(
             model, classification ? TrainTask.TRAIN_POSITIVE_RATE : TrainTask.TRAIN_TARGET_MEAN);
-    int horizon = classification ? 0 : valueHorizon(model);
-    if (horizon > 0) {
-      persistenceView(db, predictions, model, horizon);
-    }
+    boolean persisted = !classification && persistenceView(db, predictions);
     // overall, and each fold of several (one fold, a holdout, holds every prediction)
     List<List<Map<String, Object>>> scopes = new ArrayList<>();
     List<String> wheres = new ArrayList<>();
@@ -131,7 +101,7 @@ final class Benchmarks {
       if (perFold != null) {
         queries.add(baseline(where, perFold, classification));
       }
-      if (horizon > 0) {
+      if (persisted) {
         queries.add(vsPersistence(where));
       }
     }
@@ -150,7 +120,7 @@ final class Benchmarks {
           }
         }
       }
-      if (horizon > 0) {
+      if (persisted) {
         Double v = number(results.next());
         for (Map<String, Object> t : targets) {
           put(t, t.containsKey("oos_r2") ? "oos_r2" : "r2", R2_VS_PERSISTENCE, v);

@@ -13,7 +13,8 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * Out-of-sample predictions per fold, written to {@code predictions.parquet}: fold, time (then
- * symbol), actual and prediction, in time order (then symbol).
+ * symbol), actual and prediction, and for a value label {@code unchanged} (the column's value at
+ * the row's own time: evaluate's no-change forecast), in time order (then symbol).
  */
 final class Predictions {
   private Predictions() {}
@@ -41,7 +42,7 @@ final class Predictions {
           Sql.exec(
               db,
               "CREATE TEMP TABLE preds (fold INTEGER, __t BIGINT, __symbol VARCHAR, actual DOUBLE,"
-                  + " prediction DOUBLE)");
+                  + " prediction DOUBLE, __unchanged DOUBLE)");
           inJvm = true;
         }
         predictInJvm(db, data, f, model, threshold);
@@ -75,7 +76,9 @@ final class Predictions {
                 + actual
                 + " END AS actual, CASE __fold"
                 + prediction
-                + " END AS prediction FROM (SELECT *, CASE"
+                + " END AS prediction"
+                + (data.unchangedColumn == null ? "" : ", __unchanged")
+                + " FROM (SELECT *, CASE"
                 + fold
                 + " END AS __fold FROM "
                 + data.rowsIn(windows)
@@ -88,7 +91,9 @@ final class Predictions {
           "SELECT fold, make_timestamp(__t) AS "
               + Sql.ident(time)
               + (symbol == null ? "" : ", __symbol AS " + Sql.ident(symbol))
-              + ", actual, prediction FROM "
+              + ", actual, prediction"
+              + (data.unchangedColumn == null ? "" : ", __unchanged AS unchanged")
+              + " FROM "
               + rows
               + data.orderByTime(),
           file);
@@ -116,6 +121,11 @@ final class Predictions {
         app.append(rows.symbols()[i]);
         app.append(threshold == null ? rows.y()[i] : (rows.y()[i] > threshold ? 1.0 : 0.0));
         app.append(p[i]);
+        if (rows.unchanged() == null || Double.isNaN(rows.unchanged()[i])) {
+          app.appendNull();
+        } else {
+          app.append(rows.unchanged()[i]);
+        }
         app.endRow();
       }
     }

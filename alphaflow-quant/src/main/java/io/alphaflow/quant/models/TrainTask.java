@@ -149,9 +149,14 @@ public final class TrainTask implements QuantTask {
       String symbol = Configs.string(cfg, "symbol_column", (String) meta.get("symbol_column"));
       // least squares: every window's moments from the pass that counts the rows
       boolean moments = algorithm == Algorithm.LINEAR_REGRESSION;
+      // a value label's column at each row's own time: evaluate's no-change forecast
+      String unchanged =
+          "value".equals(labelKind) && target.equals(label.get("name"))
+              ? (String) label.get("column")
+              : null;
       TrainingSet data =
           new TrainingSet(
-              db, input, features, target, time, symbol, moments, TrainingSet.PART_ROWS);
+              db, input, features, target, time, symbol, moments, TrainingSet.PART_ROWS, unchanged);
       List<Fold> folds = FoldPlanner.plan(data, split, embargo, moments);
       if (data.droppedRows() > 0) {
         ctx.log()
@@ -215,7 +220,7 @@ public final class TrainTask implements QuantTask {
       json.put("time_column", time);
       json.put("symbol_column", symbol);
       if (label.get("kind") != null && target.equals(label.get("name"))) {
-        // what the target is: evaluate's no-change benchmark needs a value label's horizon
+        // what the target is: which label, of which column, how far ahead
         json.put(
             "label",
             Json.ordered(

@@ -22,8 +22,10 @@ import java.util.Map;
 
 /**
  * The rows a model learns from, as the DuckDB view {@code train_src}: the feature columns, the
- * target {@code __y} and the time {@code __t} (epoch microseconds). Rows with a missing feature or
- * target are left out (a 5-row moving average has none for its first 4 rows).
+ * target {@code __y} and the time {@code __t} (epoch microseconds), and for a value label the
+ * column it is read from, at the row's own time ({@code __unchanged}, evaluate's no-change
+ * forecast). Rows with a missing feature or target are left out (a 5-row moving average has none
+ * for its first 4 rows).
  *
  * <p>A Parquet input is read in parts of {@link #PART_ROWS} consecutive rows (more in files of over
  * 64 such parts: {@link Dataset#parts}), the views {@code train_part_<k>}, scanned side by side
@@ -45,6 +47,10 @@ final class TrainingSet {
   final String target;
   final String timeColumn;
   final String symbolColumn;
+
+  /** A value label's column, its value at each row's own time; null for any other target. */
+  final String unchangedColumn;
+
   private final Path input;
   private final long allRows;
   private final boolean withMoments;
@@ -57,12 +63,14 @@ final class TrainingSet {
   TrainingSet(
       Connection db, Path input, List<String> features, String target, String time, String symbol)
       throws SQLException {
-    this(db, input, features, target, time, symbol, false, PART_ROWS);
+    this(db, input, features, target, time, symbol, false, PART_ROWS, null);
   }
 
   /**
    * With {@code moments}, the first pass also sums what least squares needs, so every window's
-   * {@link Moments} comes from it (and the scans of the parts its ends cross).
+   * {@link Moments} comes from it (and the scans of the parts its ends cross). {@code unchanged}
+   * names a value label's column, kept beside each row as {@code __unchanged} (NULL where missing:
+   * it leaves no row out); null for none.
    */
   TrainingSet(
       Connection db,
@@ -72,13 +80,15 @@ final class TrainingSet {
       String time,
       String symbol,
       boolean moments,
-      long partRows)
+      long partRows,
+      String unchanged)
       throws SQLException {
     this.db = db;
     this.features = List.copyOf(features);
     this.target = target;
     this.timeColumn = time;
     this.symbolColumn = symbol;
+    this.unchangedColumn = unchanged;
     this.input = input;
     this.withMoments = moments;
     this.heldInTimeOrder = symbol == null && new RowOrder(null, time).heldBy(input);
@@ -87,6 +97,9 @@ final class TrainingSet {
     List<String> needed = new ArrayList<>(features);
     needed.add(target);
     needed.add(time);
+    if (unchanged != null) {
+      needed.add(unchanged);
+    }
     for (String c : needed) {
       if (!columns.containsKey(c)) {
         throw TaskFailure.nonRetryable(
@@ -131,6 +144,12 @@ final class TrainingSet {
         .append(" AS TIMESTAMP)) AS __t");
     if (symbolColumn != null) {
       select.append(", CAST(").append(Sql.ident(symbolColumn)).append(" AS VARCHAR) AS __symbol");
+    }
+    if (unchangedColumn != null) {
+      select
+          .append(", CAST(")
+          .append(Sql.ident(unchangedColumn))
+          .append(" AS DOUBLE) AS __unchanged");
     }
     return select
         .append(" FROM ")
@@ -640,7 +659,10 @@ final class TrainingSet {
     return load(where, false);
   }
 
-  /** {@link #load} with each row's time and symbol, to write its prediction under. */
+  /**
+   * {@link #load} with each row's time and symbol, to write its prediction under, and its {@code
+   * __unchanged} value (NaN where missing).
+   */
   Rows loadKeyed(String where) throws SQLException {
     return load(where, true);
   }
@@ -657,6 +679,8 @@ final class TrainingSet {
     double[] y = new double[n];
     long[] t = keyed ? new long[n] : null;
     String[] symbols = keyed ? new String[n] : null;
+    boolean withUnchanged = keyed && unchangedColumn != null;
+    double[] unchanged = withUnchanged ? new double[n] : null;
     StringBuilder cols = new StringBuilder();
     for (String f : features) {
       cols.append(Sql.ident(f)).append(", ");
@@ -665,7 +689,8 @@ final class TrainingSet {
         "SELECT "
             + cols
             + "__y"
-            + (keyed ? ", __t" + (symbolColumn == null ? "" : ", __symbol") : "")
+            + (keyed ? ", __t, " + (symbolColumn == null ? "NULL" : "__symbol") : "")
+            + (withUnchanged ? ", __unchanged" : "")
             + " FROM train_src WHERE "
             + where
             + orderByTime();
@@ -680,9 +705,13 @@ final class TrainingSet {
           t[i] = rs.getLong(k + 2);
           symbols[i] = symbolColumn == null ? null : rs.getString(k + 3);
         }
+        if (withUnchanged) {
+          double v = rs.getDouble(k + 4);
+          unchanged[i] = rs.wasNull() ? Double.NaN : v;
+        }
       }
     }
-    return new Rows(x, y, t, symbols);
+    return new Rows(x, y, t, symbols, unchanged);
   }
 
   /**
@@ -711,10 +740,10 @@ final class TrainingSet {
   }
 
   /**
-   * Features and target of each row; from {@link #loadKeyed} also its time and symbol (null without
-   * a symbol column), else both null.
+   * Features and target of each row; from {@link #loadKeyed} also its time, symbol (null without a
+   * symbol column) and unchanged value (null without a value label), else all three null.
    */
-  record Rows(double[][] x, double[] y, long[] t, String[] symbols) {
+  record Rows(double[][] x, double[] y, long[] t, String[] symbols, double[] unchanged) {
     int size() {
       return y.length;
     }

@@ -65,7 +65,7 @@ class TrainingSetPartsIT {
   }
 
   private TrainingSet set(Connection c, Path file, long partRows) throws Exception {
-    return new TrainingSet(c, file, List.of("x1", "x2"), "y", "ts", "sym", true, partRows);
+    return new TrainingSet(c, file, List.of("x1", "x2"), "y", "ts", "sym", true, partRows, null);
   }
 
   /**
