@@ -39,16 +39,17 @@ final class RunReporter {
 
   /** Runs {@code work}, {@code alreadyDone} of the run's {@code taskCount} tasks ended before. */
   int run(int taskCount, int alreadyDone, Supplier<RunResult> work) {
-    ProgressPrinter progress =
-        new ProgressPrinter(options.json ? err : out, taskCount, alreadyDone);
-    if (!options.quiet) {
-      engine.events().subscribe(progress);
-    }
     RunResult result;
-    try {
-      result = work.get();
-    } finally {
-      engine.events().unsubscribe(progress);
+    try (ProgressPrinter progress =
+        new ProgressPrinter(options.json ? err : out, taskCount, alreadyDone)) {
+      if (!options.quiet) {
+        engine.events().subscribe(progress);
+      }
+      try {
+        result = work.get();
+      } finally {
+        engine.events().unsubscribe(progress);
+      }
     }
     RunRecord run = engine.store().findRun(result.runId()).orElseThrow();
     if (options.json) {
