@@ -275,6 +275,112 @@ class FeaturesIT {
         .hasMessageContaining("features[2]: 'window' must be a whole number of rows");
   }
 
+  /** A flow of ingest and features on MSFT's days, features with time column {@code date}. */
+  private static String msftFeatures(String features, String timeColumn) {
+    return """
+        name: f
+        params: {t: {type: string, default: date}}
+        tasks:
+          - {id: ingest, type: ingest, config: {path: "%s", timestamp_column: date}}
+          - id: features
+            type: features
+            depends_on: [ingest]
+            config: {input: "${tasks.ingest.output_dir}", time_column: "%s", features: %s}
+        """
+        .formatted(QuantRuns.data("msft_daily_ohlcv.csv"), timeColumn, features);
+  }
+
+  /**
+   * A window reads later rows in more ways than lead() and FOLLOWING: none is refused by those
+   * words, each by DuckDB's parse of the feature. The flow check names them all; with the time
+   * column a placeholder, the run does, before computing anything.
+   */
+  @Test
+  void aSqlFeatureWhoseWindowReadsLaterRowsIsRefused() {
+    String leaks =
+        "[{name: demeaned, sql: \"close - avg(close) OVER ()\"},"
+            + " {name: month_high, sql: \"max(high) OVER (PARTITION BY date_trunc('month', date))\"},"
+            + " {name: tomorrow, sql: \"lag(close, 1) OVER (ORDER BY date DESC)\"},"
+            + " {name: back_minus_one, sql: \"lag(close, -1) OVER w\"},"
+            + " {name: by_price, sql: \"avg(volume) OVER (ORDER BY close)\"},"
+            + " {name: pct, sql: \"percent_rank() OVER w\"},"
+            + " {name: peek_max, sql: \"close / (SELECT max(close) FROM read_csv('x.csv'))\"},"
+            + " {name: fine, sql: \"avg(close) OVER w5\"}]";
+    String[] named = {
+      "feature 'demeaned' looks ahead: avg() over a window with no ORDER BY spans its whole"
+          + " partition",
+      "feature 'month_high' looks ahead: max() over a window with no ORDER BY",
+      "feature 'tomorrow' looks ahead: lag() orders rows newest first",
+      "feature 'back_minus_one' looks ahead: lag() with the negative offset -1 reads later rows",
+      "feature 'by_price' looks ahead: avg() orders its window by something other than time",
+      "feature 'pct' looks ahead: percent_rank() divides by the partition's row count",
+      "feature 'peek_max' looks ahead: a subquery reads rows other than the current one"
+    };
+    assertThatThrownBy(() -> TestFlows.parse(msftFeatures(leaks, "date")))
+        .hasMessageContaining(named[0])
+        .hasMessageContaining(named[1])
+        .hasMessageContaining(named[2])
+        .hasMessageContaining(named[3])
+        .hasMessageContaining(named[4])
+        .hasMessageContaining(named[5])
+        .hasMessageContaining(named[6])
+        .hasMessageContaining("order it by date")
+        .hasMessageNotContaining("'fine'");
+
+    var r = runs.run(msftFeatures(leaks, "${params.t}"));
+    assertThat(r.state()).isEqualTo(RunState.FAILED);
+    assertThat(runs.task("features").error()).contains(named).doesNotContain("'fine'");
+    assertThat(runs.out("features")).doesNotExist();
+  }
+
+  /**
+   * A SQL feature may call functions and order or partition its own window by time: its reads are
+   * the columns DuckDB's parse names, not every word (which took ORDER, BY and date_trunc for
+   * missing columns).
+   */
+  @Test
+  void aSqlFeatureWithItsOwnCausalWindowRunsAndReadsTheColumnsItNames() throws Exception {
+    var r =
+        runs.run(
+            msftFeatures(
+                "[{name: month_to_date, sql: \"avg(close) OVER (PARTITION BY date_trunc('month',"
+                    + " date) ORDER BY date)\"}, {name: z5, sql: \"(close - avg(close) OVER w5) /"
+                    + " stddev_samp(close) OVER w5\"}]",
+                "date"));
+
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+    Map<String, Object> meta = Json.read(runs.out("features").resolve("feature_metadata.json"));
+    List<?> described = (List<?>) meta.get("features");
+    assertThat(reads(described.get(0))).containsExactlyInAnyOrder("close", "date");
+    assertThat(reads(described.get(1))).containsExactly("close");
+    List<Map<String, Object>> rows =
+        QuantRuns.query(
+            "SELECT date, close, month_to_date FROM "
+                + runs.rows("features")
+                + " WHERE date < DATE '2001-01-01' ORDER BY date");
+    double sum = 0;
+    int n = 0;
+    Object month = null;
+    for (Map<String, Object> row : rows) {
+      Object m = row.get("date").toString().substring(0, 7);
+      if (!m.equals(month)) {
+        month = m;
+        sum = 0;
+        n = 0;
+      }
+      sum += (Double) row.get("close");
+      n++;
+      assertThat((Double) row.get("month_to_date")).isCloseTo(sum / n, offset(1e-9));
+    }
+    assertThat(rows).hasSizeGreaterThan(20);
+  }
+
+  /** The columns a feature of feature_metadata.json reads. */
+  private static List<String> reads(Object feature) {
+    return ((Map<?, ?>) ((Map<?, ?>) feature).get("reads"))
+        .keySet().stream().map(String::valueOf).toList();
+  }
+
   /** Loads a flow of one features task with this {@code features:} list. */
   private static void loadFeatures(String features) {
     TestFlows.parse(

@@ -301,6 +301,18 @@ public final class FeatureCatalog {
     return new Feature(name, "sql", "(" + expr + ")", reads);
   }
 
+  /**
+   * A user's SQL feature reading {@code columns} (as DuckDB's parse names them: {@link
+   * SqlFeatureCheck}) instead of the words {@link #sql} took for columns, with the same offsets.
+   */
+  static Feature reading(Feature f, java.util.Collection<String> columns) {
+    Map<String, int[]> reads = new LinkedHashMap<>();
+    for (String c : columns) {
+      reads.put(c, lagged(f.sql()) ? range(-1_000_000, 0) : at(0));
+    }
+    return new Feature(f.name(), f.kind(), f.sql(), reads);
+  }
+
   private static boolean lagged(String expr) {
     return expr.toLowerCase(Locale.ROOT).contains("over");
   }

@@ -56,24 +56,56 @@ public final class FeaturesTask implements QuantTask {
               "correlate_with names one column, was " + with,
               "correlate_with: S_LI_INITIATIVESELLRATE"));
     }
-    for (String problem : FeatureCatalog.problems(config.get("features"))) {
+    List<String> listed = FeatureCatalog.problems(config.get("features"));
+    for (String problem : listed) {
       problems.add(
           new ConfigProblem("features", problem, "see the features section of the README"));
     }
+    if (listed.isEmpty()) {
+      for (String problem : lookAhead(config)) {
+        problems.add(
+            new ConfigProblem(
+                "features",
+                problem,
+                "order a window by the time column, ascending, ending at the current row: OVER w,"
+                    + " or w5 for the last 5 rows"));
+      }
+    }
     return problems;
+  }
+
+  /**
+   * {@link #check} when the flow loads, so {@code alphaflow validate} names each SQL feature that
+   * looks ahead through its window; only for a list with SQL features and time and symbol columns
+   * that are no placeholders (the run checks again with their values).
+   */
+  private static List<String> lookAhead(Map<String, Object> config) {
+    List<Feature> features = FeatureCatalog.parse(config.get("features"));
+    Object ts = config.get("time_column");
+    Object symbol = config.get("symbol_column");
+    if (features.stream().noneMatch(f -> f.kind().equals("sql"))
+        || String.valueOf(ts).contains("${")
+        || String.valueOf(symbol).contains("${")) {
+      return List.of();
+    }
+    try (Connection db = java.sql.DriverManager.getConnection("jdbc:duckdb:")) {
+      return check(db, features, (String) ts, (String) symbol).problems();
+    } catch (SQLException e) {
+      return List.of(); // the run checks again, and fails there
+    }
   }
 
   @Override
   public void execute(TaskContext ctx) throws Exception {
     Map<String, Object> cfg = ctx.config();
-    List<Feature> features = parse(cfg);
     Path input = Dataset.resolve(Configs.string(cfg, "input"));
     try (Connection db = Duck.open(cfg)) {
       String src = Dataset.scan(input);
       Map<String, String> columns = Sql.columns(db, "SELECT * FROM " + src);
-      checkColumns(features, columns);
       String ts = (String) cfg.get("time_column");
       String symbol = (String) cfg.get("symbol_column");
+      List<Feature> features = checked(db, parse(cfg), ts, symbol);
+      checkColumns(features, columns);
       Configs.requireColumns(columns, input.toString(), "time_column", ts, "symbol_column", symbol);
       String target = (String) cfg.get(CORRELATE_WITH);
       List<String> numeric = correlated(features, columns, target);
@@ -281,6 +313,50 @@ public final class FeaturesTask implements QuantTask {
         + inner
         + FeatureCatalog.windows(features, partition, order)
         + ") ORDER BY __row";
+  }
+
+  /**
+   * The features, each of the user's own SQL checked by DuckDB's parse of it ({@link
+   * SqlFeatureCheck}) as this task runs it: the task fails, naming every way one reads a later row,
+   * before anything is computed. Their reads are the columns the parse names.
+   */
+  private static List<Feature> checked(
+      Connection db, List<Feature> features, String ts, String symbol) throws SQLException {
+    Checked c = check(db, features, ts, symbol);
+    if (!c.problems().isEmpty()) {
+      throw TaskFailure.nonRetryable(
+          String.join("; ", c.problems())
+              + " (a feature may read only the current and earlier rows, in time order)");
+    }
+    return c.features();
+  }
+
+  /** The features with their reads as {@link SqlFeatureCheck} finds them, and what it refuses. */
+  private record Checked(List<Feature> features, List<String> problems) {}
+
+  private static Checked check(Connection db, List<Feature> features, String ts, String symbol)
+      throws SQLException {
+    String partition = symbol == null ? "" : "PARTITION BY " + Sql.ident(symbol) + " ";
+    String windows =
+        FeatureCatalog.windows(features, partition, ts != null ? Sql.ident(ts) : "__row");
+    List<Feature> out = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (Feature f : features) {
+      if (!f.kind().equals("sql")) {
+        out.add(f);
+        continue;
+      }
+      try {
+        SqlFeatureCheck check = SqlFeatureCheck.of(db, f.sql(), ts, windows);
+        check
+            .lookAhead()
+            .forEach(p -> problems.add("feature '" + f.name() + "' looks ahead: " + p));
+        out.add(FeatureCatalog.reading(f, check.columns()));
+      } catch (IllegalArgumentException e) {
+        problems.add("feature '" + f.name() + "': " + e.getMessage());
+      }
+    }
+    return new Checked(out, problems);
   }
 
   private static List<Feature> parse(Map<String, Object> cfg) {
