@@ -89,7 +89,12 @@ public final class FeaturesTask implements QuantTask {
       return List.of();
     }
     try (Connection db = java.sql.DriverManager.getConnection("jdbc:duckdb:")) {
-      return check(db, features, (String) ts, (String) symbol).problems();
+      return check(
+              db,
+              features,
+              ts == null ? null : String.valueOf(ts),
+              symbol == null ? null : String.valueOf(symbol))
+          .problems();
     } catch (SQLException e) {
       return List.of(); // the run checks again, and fails there
     }
