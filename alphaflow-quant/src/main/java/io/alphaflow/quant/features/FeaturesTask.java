@@ -289,8 +289,8 @@ public final class FeaturesTask implements QuantTask {
    */
   private static String sortedQuery(List<Feature> features, String src, String ts, String symbol) {
     String base = "(SELECT *, row_number() OVER () AS __row FROM " + src + ")";
-    String order = ts != null ? Sql.ident(ts) : "__row";
-    String partition = symbol == null ? "" : "PARTITION BY " + Sql.ident(symbol) + " ";
+    String order = order(ts);
+    String partition = partition(symbol);
     List<String> helpers = FeatureCatalog.helpers(features);
     String inner =
         helpers.isEmpty()
@@ -341,9 +341,7 @@ public final class FeaturesTask implements QuantTask {
 
   private static Checked check(Connection db, List<Feature> features, String ts, String symbol)
       throws SQLException {
-    String partition = symbol == null ? "" : "PARTITION BY " + Sql.ident(symbol) + " ";
-    String windows =
-        FeatureCatalog.windows(features, partition, ts != null ? Sql.ident(ts) : "__row");
+    String windows = FeatureCatalog.windows(features, partition(symbol), order(ts));
     List<Feature> out = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     for (Feature f : features) {
@@ -362,6 +360,16 @@ public final class FeaturesTask implements QuantTask {
       }
     }
     return new Checked(out, problems);
+  }
+
+  /** What the task's windows order rows by: the time column, else the input's row number. */
+  private static String order(String ts) {
+    return ts != null ? Sql.ident(ts) : "__row";
+  }
+
+  /** The task's windows' PARTITION BY: per symbol, if there are symbols. */
+  private static String partition(String symbol) {
+    return symbol == null ? "" : "PARTITION BY " + Sql.ident(symbol) + " ";
   }
 
   private static List<Feature> parse(Map<String, Object> cfg) {
