@@ -34,6 +34,10 @@ public final class Main {
   public static void main(String[] args) {
     Class<?> named = args.length == 0 ? null : subcommand(args[0]);
     if (named != null && LOAD_A_FLOW.contains(named)) {
+      // logging is set up here first: the schema library logs while it sets up, and two threads
+      // starting logback at once made SLF4J print a warning about replayed calls on stderr
+      configureLogging(args);
+      LoggerFactory.getILoggerFactory();
       FlowLoader.prepareInBackground();
     }
     System.exit(run(args));
