@@ -100,18 +100,23 @@ public final class EvaluateTask implements QuantTask {
     String period = Configs.string(cfg, "ic_period", "day");
     Map<String, Object> metrics = new LinkedHashMap<>();
     try (Connection db = Duck.open(cfg)) {
+      String file = "read_parquet(" + Sql.literal(predictions.toAbsolutePath().toString()) + ")";
+      // a value label's current value, where train wrote it: the hit rate's direction of change
+      boolean unchanged =
+          Sql.columns(db, "SELECT * FROM " + file).containsKey(Benchmarks.UNCHANGED);
       Sql.exec(
           db,
           // a view, not a temp view: the connections Duck.parallel opens see it too
-          "CREATE VIEW p AS SELECT fold, actual, prediction, date_trunc('"
+          "CREATE VIEW p AS SELECT fold, actual, prediction, "
+              + (unchanged ? Benchmarks.UNCHANGED + ", " : "")
+              + "date_trunc('"
               + period
               + "', "
               + Sql.ident(time)
               + ") AS period, "
               + Sql.ident(time)
-              + " AS __t FROM read_parquet("
-              + Sql.literal(predictions.toAbsolutePath().toString())
-              + ")");
+              + " AS __t FROM "
+              + file);
       metrics.put("kind", model.get("kind"));
       metrics.put("algorithm", model.get("algorithm"));
       metrics.put("model_hash", model.get("model_hash"));

@@ -58,14 +58,16 @@ final class Metrics {
   private Metrics() {}
 
   /**
-   * R², RMSE, MAE, hit rate (the share of rows whose direction the prediction called: its sign, or
-   * for a target of one sign across all of {@code p} its side of the rows' mean actual; {@code
-   * hit_rate_basis} says which) and the IC: Pearson and rank IC per period, their mean and
-   * t-statistic (mean / std * sqrt(periods)). The errors' sums and each run of periods' ICs come
-   * from queries side by side; the ICs' mean and sample standard deviation are taken here, in
-   * period order.
+   * R², RMSE, MAE, hit rate (the share of rows whose direction the prediction called: for a value
+   * label, the direction of change from the column's current value ({@code p}'s {@code unchanged});
+   * else its sign, or for a target of one sign across all of {@code p} its side of the rows' mean
+   * actual; {@code hit_rate_basis} says which) and the IC: Pearson and rank IC per period, their
+   * mean and t-statistic (mean / std * sqrt(periods)). The errors' sums and each run of periods'
+   * ICs come from queries side by side; the ICs' mean and sample standard deviation are taken here,
+   * in period order.
    */
   static Map<String, Object> regression(Connection db, String where) throws SQLException {
+    boolean changes = Sql.columns(db, "SELECT * FROM p").containsKey(Benchmarks.UNCHANGED);
     List<String> queries = new ArrayList<>();
     queries.add(
         "SELECT count(*) AS n, 1 - sum((actual - prediction) ^ 2)"
@@ -73,6 +75,10 @@ final class Metrics {
             + " sqrt(avg((actual - prediction) ^ 2)) AS rmse, avg(abs(actual - prediction)) AS mae,"
             + " avg(CAST(sign(prediction) = sign(actual) AS DOUBLE)) AS hit_sign,"
             + " avg(CAST(sign(prediction - a.m) = sign(actual - a.m) AS DOUBLE)) AS hit_mean,"
+            + (changes
+                ? " avg(CAST(sign(prediction - unchanged) = sign(actual - unchanged) AS DOUBLE))"
+                    + " FILTER (WHERE isfinite(unchanged)) AS hit_change,"
+                : "")
             + " (SELECT min(actual) < 0 AND max(actual) > 0 FROM p) AS signed"
             + " FROM p, (SELECT avg(actual) AS m FROM p WHERE "
             + where
@@ -90,9 +96,16 @@ final class Metrics {
     // that never changes sign (a rate, a price, a volume) every positive prediction would count,
     // so the side of the actuals' mean instead. Which one is decided over every prediction, so a
     // fold whose returns happened all to be positive still scores the sign like the others.
+    // A level forecast's (a value label's) direction is its change from the current value: a
+    // price's side of the test window's mean says only that the model tracks the price.
     boolean signed = Boolean.TRUE.equals(r.get("signed"));
-    out.put("hit_rate", number(r.get(signed ? "hit_sign" : "hit_mean")));
-    out.put("hit_rate_basis", signed ? "sign" : "side of the mean actual");
+    String basis = changes ? "hit_change" : signed ? "hit_sign" : "hit_mean";
+    out.put("hit_rate", number(r.get(basis)));
+    out.put(
+        "hit_rate_basis",
+        changes
+            ? "direction of change from the current value"
+            : signed ? "sign" : "side of the mean actual");
     List<Double> ics = new ArrayList<>();
     List<Double> rankIcs = new ArrayList<>();
     List<Map<String, Object>> series = new ArrayList<>();

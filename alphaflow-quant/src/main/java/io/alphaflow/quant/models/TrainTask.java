@@ -151,7 +151,9 @@ public final class TrainTask implements QuantTask {
       boolean moments = algorithm == Algorithm.LINEAR_REGRESSION;
       // a value label's column at each row's own time: evaluate's no-change forecast
       String unchanged =
-          "value".equals(labelKind) && target.equals(label.get("name"))
+          objective == Objective.REGRESSION
+                  && "value".equals(labelKind)
+                  && target.equals(label.get("name"))
               ? (String) label.get("column")
               : null;
       TrainingSet data =

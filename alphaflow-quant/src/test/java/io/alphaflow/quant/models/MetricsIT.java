@@ -168,6 +168,33 @@ class MetricsIT {
   }
 
   /**
+   * A level forecast (a value label: tomorrow's close) calls a direction when it moves from today's
+   * value the way the actual does. Its side of the mean actual says only that it tracks the level:
+   * here every row, while the change is called in 2 of 4 (a row without a current value is left
+   * out).
+   */
+  @Test
+  void aLevelForecastsHitRateIsTheDirectionOfChangeFromTheCurrentValue() throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      Sql.exec(
+          c,
+          "CREATE TABLE preds AS SELECT 1 AS fold, actual::DOUBLE AS actual, prediction::DOUBLE AS"
+              + " prediction, unchanged::DOUBLE AS unchanged FROM (VALUES (101, 100.5, 100),"
+              + " (99, 100.5, 100), (110, 109, 110.5), (90, 91, 90.5), (120, 121, NULL)) t(actual,"
+              + " prediction, unchanged)");
+      Sql.exec(
+          c,
+          "CREATE VIEW p AS SELECT fold, actual, prediction, unchanged, TIMESTAMP '2024-03-01'"
+              + " AS period, TIMESTAMP '2024-03-01' AS __t FROM preds");
+      Map<String, Object> level = Metrics.regression(c, "TRUE");
+      assertThat(level.get("hit_rate")).isEqualTo(0.5);
+      assertThat(level.get("hit_rate_basis"))
+          .isEqualTo("direction of change from the current value");
+      assertThat(level.get("rows")).isEqualTo(5L);
+    }
+  }
+
+  /**
    * A return's basis is the sign in every fold, also one whose returns all happened to be positive:
    * the basis is the target's, not a fold's, so the folds' hit rates compare.
    */

@@ -422,6 +422,21 @@ class ModelsIT {
             within(1e-9));
     // the metric follows oos_r2
     assertThat(keys(overall)).containsSubsequence("r2", "oos_r2", "r2_vs_persistence", "rmse");
+    // the hit rate: the direction of change from the column's value at the prediction's time
+    assertThat(overall.get("hit_rate_basis"))
+        .isEqualTo("direction of change from the current value");
+    assertThat(((Number) overall.get("hit_rate")).doubleValue())
+        .isCloseTo(
+            ((Number)
+                    scalar(
+                        noChange(r)
+                            .replace(
+                                "1 - sum((actual - prediction) ^ 2) / sum((actual -"
+                                    + " g.S_LI_INITIATIVESELLRATE) ^ 2)",
+                                "avg(CAST(sign(prediction - g.S_LI_INITIATIVESELLRATE)"
+                                    + " = sign(actual - g.S_LI_INITIATIVESELLRATE) AS DOUBLE))")))
+                .doubleValue(),
+            within(1e-12));
     assertThat(Json.read(out(withSymbol, "train").resolve("model.json")))
         .containsEntry("symbol_column", "symbol");
     Map<?, ?> symbolOverall =
