@@ -126,10 +126,18 @@ record ChampionComparison(
                     + " AS VARCHAR) = CAST(c."
                     + Sql.ident(symbol)
                     + " AS VARCHAR)");
+    boolean classification = "classification".equals(a.get("kind"));
+    // a value label's current value beside the candidate's predictions: both models' hit rate and
+    // IC then score changes from it, as evaluate does
+    boolean changes =
+        !classification
+            && Sql.columns(db, "SELECT * FROM " + candidateRows).containsKey(Benchmarks.UNCHANGED);
     Sql.exec(
         db,
         "CREATE OR REPLACE VIEW cmp_rows AS SELECT d.*, c.actual AS __actual, c.prediction AS"
-            + " __candidate FROM "
+            + " __candidate"
+            + (changes ? ", c." + Benchmarks.UNCHANGED + " AS __unchanged" : "")
+            + " FROM "
             + candidateRows
             + " c JOIN "
             + src
@@ -163,10 +171,9 @@ record ChampionComparison(
     }
     Map<String, Object> window = Json.ordered("from", span.get("f"), "to", span.get("l"));
     String period = period(candDir);
-    boolean classification = "classification".equals(a.get("kind"));
     String at = "CAST(" + t + " AS TIMESTAMP)";
-    Map<String, Object> candidate = score(db, "__candidate", at, period, classification);
-    Map<String, Object> champion = score(db, "prediction", at, period, classification);
+    Map<String, Object> candidate = score(db, "__candidate", at, period, classification, changes);
+    Map<String, Object> champion = score(db, "prediction", at, period, classification, changes);
     return new ChampionComparison(null, window, rows, candidate, champion);
   }
 
@@ -175,13 +182,20 @@ record ChampionComparison(
    * {@code p} Metrics reads.
    */
   private static Map<String, Object> score(
-      Connection db, String prediction, String time, String period, boolean classification)
+      Connection db,
+      String prediction,
+      String time,
+      String period,
+      boolean classification,
+      boolean changes)
       throws SQLException {
     Sql.exec(
         db,
         "CREATE OR REPLACE VIEW p AS SELECT __actual AS actual, "
             + prediction
-            + " AS prediction, date_trunc('"
+            + " AS prediction, "
+            + (changes ? "__unchanged AS " + Benchmarks.UNCHANGED + ", " : "")
+            + "date_trunc('"
             + period
             + "', "
             + time

@@ -55,6 +55,9 @@ final class Metrics {
   /** Each period's IC (and rank IC, and rows), in period order: the series ic_mean summarizes. */
   static final String IC_BY_PERIOD = "ic_by_period";
 
+  /** What the IC and the quantiles score for a value label; its hit rate, the direction of it. */
+  static final String CHANGES = "change from the current value";
+
   private Metrics() {}
 
   /**
@@ -84,7 +87,7 @@ final class Metrics {
             + where
             + ") a WHERE "
             + where);
-    queries.addAll(icQueries(db, where));
+    queries.addAll(icQueries(db, where, changes));
     List<List<Map<String, Object>>> results = Duck.parallel(db, queries);
     Map<String, Object> r = results.getFirst().getFirst();
     Map<String, Object> out = new LinkedHashMap<>();
@@ -103,9 +106,7 @@ final class Metrics {
     out.put("hit_rate", number(r.get(basis)));
     out.put(
         "hit_rate_basis",
-        changes
-            ? "direction of change from the current value"
-            : signed ? "sign" : "side of the mean actual");
+        changes ? "direction of " + CHANGES : signed ? "sign" : "side of the mean actual");
     List<Double> ics = new ArrayList<>();
     List<Double> rankIcs = new ArrayList<>();
     List<Map<String, Object>> series = new ArrayList<>();
@@ -129,6 +130,7 @@ final class Metrics {
         }
       }
     }
+    out.put("ic_basis", changes ? CHANGES : "value");
     out.put("ic_periods", (long) ics.size());
     summarize(out, "ic", ics);
     summarize(out, "rank_ic", rankIcs);
@@ -145,6 +147,7 @@ final class Metrics {
    * bits every run.
    */
   static Map<String, Object> quantiles(Connection db, String where, int q) throws SQLException {
+    boolean changes = Sql.columns(db, "SELECT * FROM p").containsKey(Benchmarks.UNCHANGED);
     List<Map<String, Object>> rows =
         Duck.parallel(
                 db,
@@ -153,7 +156,9 @@ final class Metrics {
                         + " (SELECT period, actual, ntile("
                         + q
                         + ") OVER (PARTITION BY period ORDER BY prediction, __t, actual) AS bucket"
-                        + " FROM p WHERE "
+                        + " FROM "
+                        + scored(changes)
+                        + " WHERE "
                         + where
                         + ") GROUP BY period, bucket ORDER BY period, bucket"))
             .getFirst();
@@ -190,6 +195,7 @@ final class Metrics {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("count", q);
+    out.put("basis", changes ? CHANGES : "value");
     out.put("periods", (long) spreads.size());
     out.put("mean_actual_by_quantile", byQuantile);
     Double mean = mean(spreads);
@@ -212,7 +218,8 @@ final class Metrics {
    * of the ranks they span (Spearman's rank correlation; periods of fewer than 3 rows left out), in
    * period order.
    */
-  private static List<String> icQueries(Connection db, String where) throws SQLException {
+  private static List<String> icQueries(Connection db, String where, boolean changes)
+      throws SQLException {
     List<String> periods = new ArrayList<>();
     for (Map<String, Object> r :
         Sql.rows(
@@ -237,7 +244,9 @@ final class Metrics {
               + twiceMeanRank("wa")
               + " AS ra, "
               + twiceMeanRank("wp")
-              + " AS rp FROM p WHERE ("
+              + " AS rp FROM "
+              + scored(changes)
+              + " WHERE ("
               + where
               + ") AND __t >= CAST("
               + Sql.literal(periods.get(i))
@@ -252,6 +261,19 @@ final class Metrics {
               + " FROM ranked GROUP BY period HAVING count(*) >= 3 ORDER BY period");
     }
     return queries;
+  }
+
+  /**
+   * The rows a factor's IC and quantiles score: {@code p}, or for a value label (a level such as
+   * tomorrow's close) its forecast change against the actual change from the current value, those
+   * rows that have one. The IC of levels is high for any forecast that tracks the level, and ranks
+   * of levels across symbols rank their prices.
+   */
+  private static String scored(boolean changes) {
+    return changes
+        ? "(SELECT * REPLACE (actual - unchanged AS actual, prediction - unchanged AS prediction)"
+            + " FROM p WHERE isfinite(unchanged))"
+        : "p";
   }
 
   /**

@@ -191,6 +191,7 @@ class MetricsIT {
       assertThat(level.get("hit_rate_basis"))
           .isEqualTo("direction of change from the current value");
       assertThat(level.get("rows")).isEqualTo(5L);
+      assertThat(level.get("ic_basis")).isEqualTo("change from the current value");
     }
   }
 

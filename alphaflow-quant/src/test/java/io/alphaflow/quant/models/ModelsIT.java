@@ -422,6 +422,17 @@ class ModelsIT {
             within(1e-9));
     // the metric follows oos_r2
     assertThat(keys(overall)).containsSubsequence("r2", "oos_r2", "r2_vs_persistence", "rmse");
+    // the IC: each hour's correlation of the forecast change with the actual change
+    assertThat(overall.get("ic_basis")).isEqualTo("change from the current value");
+    String changeIc =
+        "SELECT avg(ic) FROM (SELECT corr(prediction - g.S_LI_INITIATIVESELLRATE, actual -"
+            + " g.S_LI_INITIATIVESELLRATE) AS ic FROM read_parquet('"
+            + out(r, "train").resolve("predictions.parquet")
+            + "') p JOIN read_parquet('"
+            + out(r, "gen").resolve("data.parquet")
+            + "') g USING (timestamp) GROUP BY date_trunc('hour', timestamp) HAVING count(*) >= 3)";
+    assertThat(((Number) overall.get("ic_mean")).doubleValue())
+        .isCloseTo(((Number) scalar(changeIc)).doubleValue(), within(1e-9));
     // the hit rate: the direction of change from the column's value at the prediction's time
     assertThat(overall.get("hit_rate_basis"))
         .isEqualTo("direction of change from the current value");
@@ -571,6 +582,10 @@ class ModelsIT {
     List<?> means = (List<?>) q.get("mean_actual_by_quantile");
 
     assertThat(means).hasSize(5);
+    // a value label: the fifths of the forecast change, and the actual changes they meet
+    assertThat(q.get("basis")).isEqualTo("change from the current value");
+    assertThat(((Number) means.get(0)).doubleValue()).isNegative();
+    assertThat(((Number) means.get(4)).doubleValue()).isPositive();
     // a model with skill: each fifth of its predictions meets higher actuals than the one below
     for (int b = 1; b < 5; b++) {
       assertThat(((Number) means.get(b)).doubleValue())
@@ -868,6 +883,15 @@ class ModelsIT {
         .isEqualTo(((Number) storedB.get("rows")).longValue());
     assertThat((Double) candidate.get("r2"))
         .isCloseTo((Double) storedB.get("r2"), org.assertj.core.data.Offset.offset(1e-12));
+    // its hit rate and IC too: of the changes from the current value, as evaluate scores them
+    assertThat(candidate.get("hit_rate_basis"))
+        .isEqualTo(storedB.get("hit_rate_basis"))
+        .isEqualTo("direction of change from the current value");
+    assertThat(candidate.get("ic_basis")).isEqualTo("change from the current value");
+    assertThat((Double) candidate.get("hit_rate"))
+        .isCloseTo((Double) storedB.get("hit_rate"), org.assertj.core.data.Offset.offset(1e-12));
+    assertThat((Double) candidate.get("ic_mean"))
+        .isCloseTo((Double) storedB.get("ic_mean"), org.assertj.core.data.Offset.offset(1e-12));
     // the champion's on those rows, from its own out-of-sample predictions there
     double champR2 =
         ((Number)
