@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
     name = "prune",
     description =
         "Delete old versions' model files (model.bin, predictions), keeping their records; the"
-            + " champion, the challenger, their --keep rollback targets, the --keep newest and"
-            + " versions of runs still going keep everything.")
+            + " champion, the challenger, their --keep rollback targets, the --keep newest, those"
+            + " named by --keep-version and versions of runs still going keep everything.")
 final class ModelsPruneCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
@@ -37,6 +37,14 @@ final class ModelsPruneCommand implements Callable<Integer> {
           "Keep the N newest versions, and the N each alias returns to in successive rollbacks"
               + " (default ${DEFAULT-VALUE}).")
   int keep;
+
+  @Option(
+      names = "--keep-version",
+      paramLabel = "VERSION",
+      description =
+          "Keep this version too (hash or unique prefix; repeatable): one a flow scores with by"
+              + " name (score's version:), which the registry cannot see.")
+  List<String> keepVersions = new ArrayList<>();
 
   @Option(names = "--dry-run", description = "Say what would be deleted; delete nothing.")
   boolean dryRun;
@@ -58,7 +66,7 @@ final class ModelsPruneCommand implements Callable<Integer> {
               + " --dry-run)");
     }
     try (Workspace ws = new Workspace(common)) {
-      PruneReport report = ModelViews.registry(ws).prune(name, keep, by, dryRun);
+      PruneReport report = ModelViews.registry(ws).prune(name, keep, keepVersions, by, dryRun);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         List<Map<String, Object>> items = new ArrayList<>();

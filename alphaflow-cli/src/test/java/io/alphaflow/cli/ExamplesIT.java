@@ -337,6 +337,26 @@ class ExamplesIT {
             + Files.size(olderDir.resolve("predictions.parquet"));
 
     Cli.Result unsigned = cli.run("models", "prune", "hft_factor", "--keep", "0");
+    // a version a flow's score pins by name is kept when named
+    JsonNode pinned =
+        cli.run(
+                "models",
+                "prune",
+                "hft_factor",
+                "--keep",
+                "0",
+                "--keep-version",
+                older.substring(0, 8),
+                "--dry-run",
+                "--json")
+            .json();
+    assertThat(pinned.get("versions").get(1).get("action").asText()).isEqualTo("kept");
+    assertThat(pinned.get("freed_bytes").asLong()).isZero();
+    Cli.Result unknown =
+        cli.run("models", "prune", "hft_factor", "--keep-version", "nope", "--by", "ops");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("has no version 'nope'");
+    assertThat(olderDir.resolve("model.bin")).exists();
     JsonNode dry =
         cli.run("models", "prune", "hft_factor", "--keep", "0", "--dry-run", "--json").json();
     Cli.Result pruned = cli.run("models", "prune", "hft_factor", "--keep", "0", "--by", "ops");

@@ -116,8 +116,26 @@ public final class ModelRegistry {
    * restores it. With {@code dryRun} nothing is deleted and the report says what would be.
    */
   public PruneReport prune(String name, int keep, String by, boolean dryRun) {
+    return prune(name, keep, List.of(), by, dryRun);
+  }
+
+  /**
+   * {@link #prune(String, int, String, boolean)}, keeping also the versions {@code pinned} names
+   * (by hash or unique prefix): those a flow scores with by name, which the registry cannot see. A
+   * name that is no version of the model fails before anything is deleted.
+   */
+  public PruneReport prune(
+      String name, int keep, java.util.Collection<String> pinned, String by, boolean dryRun) {
     requireModel(name);
-    return new Pruning(this, store, clock).prune(name, keep, by, dryRun);
+    List<String> versions = new java.util.ArrayList<>();
+    for (String v : pinned) {
+      if (List.of(CHAMPION, CHALLENGER).contains(v)) {
+        throw new InvalidInputException(
+            "--keep-version names a version; the " + v + " is kept already");
+      }
+      versions.add(find(name, v).version());
+    }
+    return new Pruning(this, store, clock).prune(name, keep, versions, by, dryRun);
   }
 
   /** What {@link #prune} recorded when it deleted {@code v}'s files; empty if it did not. */

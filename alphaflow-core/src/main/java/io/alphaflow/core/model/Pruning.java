@@ -38,7 +38,7 @@ final class Pruning {
     this.clock = clock;
   }
 
-  PruneReport prune(String name, int keep, String by, boolean dryRun) {
+  PruneReport prune(String name, int keep, List<String> pinned, String by, boolean dryRun) {
     if (keep < 0) {
       throw new InvalidInputException(
           "keep must be 0 or more (how many newest versions, and rollback targets of each alias,"
@@ -46,6 +46,9 @@ final class Pruning {
               + keep);
     }
     Map<String, String> needed = new HashMap<>();
+    for (String v : pinned) {
+      needed.put(v, "kept by name (--keep-version)");
+    }
     for (String alias : List.of(ModelRegistry.CHAMPION, ModelRegistry.CHALLENGER)) {
       store.alias(name, alias).ifPresent(v -> needed.putIfAbsent(v, "the " + alias));
       int step = 0;

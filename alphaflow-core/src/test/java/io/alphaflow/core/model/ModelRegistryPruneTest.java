@@ -96,6 +96,29 @@ class ModelRegistryPruneTest {
     assertThat(items.get("v1").action()).isEqualTo(Action.PRUNED);
   }
 
+  /**
+   * A version a flow scores with by name is unseen by the registry: --keep-version keeps it. A name
+   * that is no version fails before anything goes.
+   */
+  @Test
+  void aVersionKeptByNameIsKept() {
+    assertThatThrownBy(() -> registry.prune("m", 1, List.of("v1", "v9"), "ops", false))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("no version 'v9'");
+    assertThat(registry.dir("m", "v1").resolve("model.bin")).exists();
+    assertThatThrownBy(() -> registry.prune("m", 1, List.of("champion"), "ops", false))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("the champion is kept already");
+
+    Map<String, PruneReport.Item> items =
+        byVersion(registry.prune("m", 1, List.of("v1"), "ops", false));
+
+    assertThat(items.get("v1").action()).isEqualTo(Action.KEPT);
+    assertThat(items.get("v1").why()).isEqualTo("kept by name (--keep-version)");
+    assertThat(registry.dir("m", "v1").resolve("model.bin")).exists();
+    assertThat(items.get("v2").action()).isEqualTo(Action.PRUNED);
+  }
+
   @Test
   void aDryRunSaysWhatWouldGoAndDeletesNothing() {
     PruneReport dry = registry.prune("m", 1, null, true);
