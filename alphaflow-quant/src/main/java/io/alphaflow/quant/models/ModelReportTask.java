@@ -217,6 +217,15 @@ public final class ModelReportTask implements QuantTask {
                   ? "the model adds to today's value"
                   : "today's value forecasts as well or better"));
     }
+    if (("direction of " + Metrics.CHANGES).equals(overall.get("hit_rate_basis"))
+        && overall.get("hit_rate") instanceof Number h) {
+      lines.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "It calls the direction of the change from that value on %.1f%% of the test rows"
+                  + " (a coin calls half).",
+              100 * h.doubleValue()));
+    }
     if (!lines.isEmpty()) {
       md.append("\n").append(String.join("\n", lines)).append('\n');
     }

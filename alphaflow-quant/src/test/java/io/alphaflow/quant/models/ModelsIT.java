@@ -928,7 +928,12 @@ class ModelsIT {
         // the new model's own metrics, to 4 places, and what they say against the mean
         .containsPattern("\n- r2: -?0\\.\\d{4}\n")
         .contains("Against the training window's mean target (known when predicting), R² is ")
-        .contains("Against no change (the target column's value at the time of the prediction)");
+        .contains("Against no change (the target column's value at the time of the prediction)")
+        .contains(
+            String.format(
+                java.util.Locale.ROOT,
+                "It calls the direction of the change from that value on %.1f%% of the test rows",
+                100 * (Double) storedB.get("hit_rate")));
     assertThat(out(r, "report_refused").resolve("report.md"))
         .content()
         .contains("No version was promoted in this run");
