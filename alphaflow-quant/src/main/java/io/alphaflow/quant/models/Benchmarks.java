@@ -1,8 +1,6 @@
 package io.alphaflow.quant.models;
 
 import io.alphaflow.quant.data.Duck;
-import io.alphaflow.quant.data.Sql;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -41,43 +39,26 @@ final class Benchmarks {
   }
 
   /**
-   * The view {@code persisted}: each prediction beside the no-change forecast known when it was
-   * made, where train wrote one ({@code unchanged}: for a value label, the column's value at the
-   * row's own time, read from the same row of its input, so rows train left out between two
-   * predictions shift nothing). False, and no view, for predictions without it: any other target,
-   * or a model trained before train wrote it.
-   */
-  private static boolean persistenceView(Connection db, Path predictions) throws SQLException {
-    String file = "read_parquet(" + Sql.literal(predictions.toAbsolutePath().toString()) + ")";
-    if (!Sql.columns(db, "SELECT * FROM " + file).containsKey(UNCHANGED)) {
-      return false;
-    }
-    Sql.exec(
-        db,
-        "CREATE VIEW persisted AS SELECT fold, actual, prediction, " + UNCHANGED + " FROM " + file);
-    return true;
-  }
-
-  /**
    * R² against the no-change forecast: 1 - the model's squared errors over those of forecasting the
-   * column's current value, on the rows that have one. Near 1 for a price level, r2 says little
-   * (tomorrow's close is mostly today's); this is positive only when the model beats "no change".
+   * column's current value ({@code unchanged}, which train writes beside a value label's
+   * predictions from the row's own input row, so rows it left out between two predictions shift
+   * nothing), on the rows that have one. Near 1 for a price level, r2 says little (tomorrow's close
+   * is mostly today's); this is positive only when the model beats "no change".
    */
   private static String vsPersistence(String where) {
     return "SELECT 1 - sum((actual - prediction) ^ 2) / nullif(sum((actual - unchanged) ^ 2), 0)"
-        + " AS r FROM persisted WHERE isfinite(unchanged) AND "
+        + " AS r FROM p WHERE isfinite(unchanged) AND "
         + where;
   }
 
   /**
    * The benchmarks known when the predictions were made, into the overall metrics and each fold's:
-   * {@link #baseline} (oos_r2, or baseline_accuracy and accuracy_over_baseline) and, for a value
-   * label, {@link #vsPersistence}. Each is one query on one thread (the same bits every run), all
-   * of them side by side.
+   * {@link #baseline} (oos_r2, or baseline_accuracy and accuracy_over_baseline) and, where {@code
+   * p} has a value label's {@code unchanged}, {@link #vsPersistence}. Each is one query on one
+   * thread (the same bits every run), all of them side by side.
    */
   static void add(
       Connection db,
-      Path predictions,
       Map<String, Object> model,
       boolean classification,
       Map<String, Object> overall,
@@ -86,7 +67,7 @@ final class Benchmarks {
     Map<Object, Double> perFold =
         perFold(
             model, classification ? TrainTask.TRAIN_POSITIVE_RATE : TrainTask.TRAIN_TARGET_MEAN);
-    boolean persisted = !classification && persistenceView(db, predictions);
+    boolean persisted = !classification && Metrics.scoresChanges(db);
     // overall, and each fold of several (one fold, a holdout, holds every prediction)
     List<List<Map<String, Object>>> scopes = new ArrayList<>();
     List<String> wheres = new ArrayList<>();

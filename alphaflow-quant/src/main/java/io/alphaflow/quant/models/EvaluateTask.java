@@ -144,7 +144,7 @@ public final class EvaluateTask implements QuantTask {
       // the IC's series beside the metrics, not among them: a list is no metric to gate or diff
       Object series = overall.remove(Metrics.IC_BY_PERIOD);
       folds.forEach(f -> f.remove(Metrics.IC_BY_PERIOD));
-      Benchmarks.add(db, predictions, model, classification, overall, folds);
+      Benchmarks.add(db, model, classification, overall, folds);
       Map<String, Object> driftCfg = driftConfig(cfg);
       if (driftCfg != null) {
         Map<String, Object> drift =

@@ -58,6 +58,8 @@ final class Metrics {
   /** What the IC and the quantiles score for a value label; its hit rate, the direction of it. */
   static final String CHANGES = "change from the current value";
 
+  static final String CHANGE_DIRECTION = "direction of " + CHANGES;
+
   private Metrics() {}
 
   /**
@@ -70,7 +72,7 @@ final class Metrics {
    * in period order.
    */
   static Map<String, Object> regression(Connection db, String where) throws SQLException {
-    boolean changes = Sql.columns(db, "SELECT * FROM p").containsKey(Benchmarks.UNCHANGED);
+    boolean changes = scoresChanges(db);
     List<String> queries = new ArrayList<>();
     queries.add(
         "SELECT count(*) AS n, 1 - sum((actual - prediction) ^ 2)"
@@ -105,8 +107,7 @@ final class Metrics {
     String basis = changes ? "hit_change" : signed ? "hit_sign" : "hit_mean";
     out.put("hit_rate", number(r.get(basis)));
     out.put(
-        "hit_rate_basis",
-        changes ? "direction of " + CHANGES : signed ? "sign" : "side of the mean actual");
+        "hit_rate_basis", changes ? CHANGE_DIRECTION : signed ? "sign" : "side of the mean actual");
     List<Double> ics = new ArrayList<>();
     List<Double> rankIcs = new ArrayList<>();
     List<Map<String, Object>> series = new ArrayList<>();
@@ -147,7 +148,7 @@ final class Metrics {
    * bits every run.
    */
   static Map<String, Object> quantiles(Connection db, String where, int q) throws SQLException {
-    boolean changes = Sql.columns(db, "SELECT * FROM p").containsKey(Benchmarks.UNCHANGED);
+    boolean changes = scoresChanges(db);
     List<Map<String, Object>> rows =
         Duck.parallel(
                 db,
@@ -261,6 +262,15 @@ final class Metrics {
               + " FROM ranked GROUP BY period HAVING count(*) >= 3 ORDER BY period");
     }
     return queries;
+  }
+
+  /**
+   * Whether the view {@code p} holds a value label's current value ({@code unchanged}, from train),
+   * so the hit rate, the IC and the quantiles score changes from it and evaluate measures against
+   * no change.
+   */
+  static boolean scoresChanges(Connection db) throws SQLException {
+    return Sql.columns(db, "SELECT * FROM p").containsKey(Benchmarks.UNCHANGED);
   }
 
   /**
