@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -109,23 +108,15 @@ final class ModelsDiffCommand implements Callable<Integer> {
 
   /** A manifest value on one line: maps as k=v, lists comma-separated, hashes shortened. */
   static String shown(Object v) {
-    if (v == null) {
-      return "-";
-    }
-    java.util.Optional<String> window = ModelVersion.span(v);
-    if (window.isPresent()) {
-      return window.get();
-    }
-    if (v instanceof Map<?, ?> m) {
-      return m.entrySet().stream()
-          .map(e -> e.getKey() + "=" + shown(e.getValue()))
-          .collect(Collectors.joining(", "));
-    }
-    if (v instanceof List<?> l) {
-      return l.stream().map(Object::toString).collect(Collectors.joining(", "));
-    }
-    String text = v.toString();
-    return text.matches("[0-9a-f]{40,}") ? text.substring(0, 12) : text;
+    return ModelVersion.oneLine(
+        v,
+        x -> {
+          if (x == null) {
+            return "-";
+          }
+          String text = x.toString();
+          return text.matches("[0-9a-f]{40,}") ? text.substring(0, 12) : text;
+        });
   }
 
   /** Which features the second version added and dropped. */

@@ -56,6 +56,29 @@ public record ModelVersion(
         : java.util.Optional.empty();
   }
 
+  /**
+   * A manifest's or metrics' value on one line, as people read it: a time window as {@link #span},
+   * a map as k=v and a list comma-separated, each in turn so, and every other value as {@code
+   * scalar} shows it (models diff shortens hashes, a model report rounds numbers).
+   */
+  public static String oneLine(Object value, java.util.function.Function<Object, String> scalar) {
+    java.util.Optional<String> window = span(value);
+    if (window.isPresent()) {
+      return window.get();
+    }
+    if (value instanceof java.util.Map<?, ?> m) {
+      return m.entrySet().stream()
+          .map(e -> e.getKey() + "=" + oneLine(e.getValue(), scalar))
+          .collect(java.util.stream.Collectors.joining(", "));
+    }
+    if (value instanceof java.util.List<?> l) {
+      return l.stream()
+          .map(x -> oneLine(x, scalar))
+          .collect(java.util.stream.Collectors.joining(", "));
+    }
+    return scalar.apply(value);
+  }
+
   public String shortVersion() {
     return version.length() > 12 ? version.substring(0, 12) : version;
   }

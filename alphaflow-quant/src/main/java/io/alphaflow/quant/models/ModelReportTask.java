@@ -236,24 +236,12 @@ public final class ModelReportTask implements QuantTask {
    * to", other maps as k=v and lists comma-separated.
    */
   static String shown(Object v) {
-    if (v instanceof Double || v instanceof Float) {
-      return String.format(java.util.Locale.ROOT, "%.4f", ((Number) v).doubleValue());
-    }
-    java.util.Optional<String> window = ModelVersion.span(v);
-    if (window.isPresent()) {
-      return window.get();
-    }
-    if (v instanceof Map<?, ?> m) {
-      return m.entrySet().stream()
-          .map(e -> e.getKey() + "=" + shown(e.getValue()))
-          .collect(java.util.stream.Collectors.joining(", "));
-    }
-    if (v instanceof List<?> l) {
-      return l.stream()
-          .map(ModelReportTask::shown)
-          .collect(java.util.stream.Collectors.joining(", "));
-    }
-    return String.valueOf(v);
+    return ModelVersion.oneLine(
+        v,
+        x ->
+            x instanceof Double || x instanceof Float
+                ? String.format(java.util.Locale.ROOT, "%.4f", ((Number) x).doubleValue())
+                : String.valueOf(x));
   }
 
   /** An instant to the second, as a person reads it; as given when it is not one. */
