@@ -91,18 +91,7 @@ public final class Engine implements AutoCloseable {
     Instant now = parts.clock().instant();
     String runId = RunIds.next(now, ids);
     RunRecord run =
-        new RunRecord(
-            runId,
-            flow.name(),
-            flow.fileName(),
-            flow.source(),
-            resolved,
-            RunState.RUNNING,
-            now,
-            null,
-            null,
-            null,
-            null);
+        RunRecord.created(runId, flow.name(), flow.fileName(), flow.source(), resolved, now);
     List<TaskRunRecord> tasks =
         flow.tasks().stream().map(t -> TaskRunRecord.pending(runId, t.id())).toList();
     parts.store().createRun(run, tasks, List.of());

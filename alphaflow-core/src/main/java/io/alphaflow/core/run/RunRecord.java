@@ -29,6 +29,28 @@ public record RunRecord(
     params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
   }
 
+  /** A new run, RUNNING since {@code createdAt}: no end, owner, heartbeat or error yet. */
+  public static RunRecord created(
+      String runId,
+      String flowName,
+      String flowFile,
+      String flowSource,
+      Map<String, String> params,
+      Instant createdAt) {
+    return new RunRecord(
+        runId,
+        flowName,
+        flowFile,
+        flowSource,
+        params,
+        RunState.RUNNING,
+        createdAt,
+        null,
+        null,
+        null,
+        null);
+  }
+
   public RunRecord withState(RunState next, Instant at, String why) {
     return new RunRecord(
         runId,

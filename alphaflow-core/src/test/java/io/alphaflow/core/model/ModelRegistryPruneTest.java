@@ -147,18 +147,8 @@ class ModelRegistryPruneTest {
   @Test
   void aVersionOfARunStillGoingIsKept() {
     store.createRun(
-        new RunRecord(
-            "run5",
-            "f",
-            "f.yaml",
-            "name: f",
-            Map.of(),
-            RunState.WAITING,
-            t0,
-            null,
-            null,
-            null,
-            null),
+        RunRecord.created("run5", "f", "f.yaml", "name: f", Map.of(), t0)
+            .withState(RunState.WAITING, t0, null),
         List.of(),
         List.of());
 

@@ -40,18 +40,8 @@ public abstract class StoreContractTest {
   }
 
   private RunRecord aRun(String id, Instant created) {
-    return new RunRecord(
-        id,
-        "flow",
-        "flow.yaml",
-        "name: flow",
-        Map.of("date", "2024-03-01"),
-        RunState.RUNNING,
-        created,
-        null,
-        null,
-        null,
-        null);
+    return RunRecord.created(
+        id, "flow", "flow.yaml", "name: flow", Map.of("date", "2024-03-01"), created);
   }
 
   @Test
@@ -125,19 +115,16 @@ public abstract class StoreContractTest {
       {"a3", "etl", "FAILED"}, {"b2", "train", "CANCELLED"}, {"a4", "etl", "WAITING"}
     };
     for (int i = 0; i < runs.length; i++) {
+      Instant created = t0.plus(i, ChronoUnit.MINUTES);
       store.createRun(
-          new RunRecord(
-              runs[i][0],
-              runs[i][1],
-              runs[i][1] + ".yaml",
-              "name: " + runs[i][1],
-              Map.of(),
-              RunState.valueOf(runs[i][2]),
-              t0.plus(i, ChronoUnit.MINUTES),
-              null,
-              null,
-              null,
-              null),
+          RunRecord.created(
+                  runs[i][0],
+                  runs[i][1],
+                  runs[i][1] + ".yaml",
+                  "name: " + runs[i][1],
+                  Map.of(),
+                  created)
+              .withState(RunState.valueOf(runs[i][2]), created, null),
           List.of(),
           List.of());
     }
@@ -227,10 +214,7 @@ public abstract class StoreContractTest {
     store.createRun(aRun("b", t0.plusSeconds(1)), List.of(), List.of());
     store.createRun(aRun("a", t0), List.of(), List.of());
     store.createRun(
-        new RunRecord(
-            "x", "other", null, null, Map.of(), RunState.RUNNING, t0, null, null, null, null),
-        List.of(),
-        List.of());
+        RunRecord.created("x", "other", null, null, Map.of(), t0), List.of(), List.of());
     assertThat(store.runsOf("flow")).extracting(RunRecord::runId).containsExactly("a", "b");
   }
 

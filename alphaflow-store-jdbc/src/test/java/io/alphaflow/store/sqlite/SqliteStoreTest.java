@@ -3,7 +3,6 @@ package io.alphaflow.store.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.alphaflow.core.run.RunRecord;
-import io.alphaflow.core.run.RunState;
 import io.alphaflow.core.run.TaskRunRecord;
 import io.alphaflow.core.store.Store;
 import io.alphaflow.core.store.StoreContractTest;
@@ -23,18 +22,7 @@ class SqliteStoreTest extends StoreContractTest {
   }
 
   private static RunRecord aRun(String id) {
-    return new RunRecord(
-        id,
-        "f",
-        null,
-        "name: f",
-        Map.of(),
-        RunState.RUNNING,
-        Instant.now(),
-        null,
-        null,
-        null,
-        null);
+    return RunRecord.created(id, "f", null, "name: f", Map.of(), Instant.now());
   }
 
   @Test
