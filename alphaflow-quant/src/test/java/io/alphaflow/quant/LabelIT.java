@@ -186,6 +186,19 @@ class LabelIT {
         .doesNotContain("large_order_imbalance");
   }
 
+  /** DuckDB matches names whatever their case, so the guard does too: CLOSE reads close. */
+  @Test
+  void aFeatureNamingTheLabelsColumnInAnotherCaseLeaks() {
+    String nowcast =
+        flow("column: close, kind: value, horizon: 0, name: close_now")
+            .replace(
+                "{fn: ma, column: close, window: 5}",
+                "{name: shouted, sql: \"CLOSE / lag(\\\"Close\\\") OVER w - 1\"}");
+    assertThatThrownBy(() -> TestFlows.parse(nowcast))
+        .isInstanceOf(InvalidFlowException.class)
+        .hasMessageContaining("feature 'shouted' reads close at t+0 and earlier rows");
+  }
+
   @Test
   void theGuardAlsoHoldsWhenTheLabelRunsAlone() {
     runs.run(

@@ -18,7 +18,7 @@ public final class LeakageGuard {
     for (Feature f : features) {
       Integer latest = f.latestOffset(column);
       if (latest != null && latest >= labelStart) {
-        int[] r = f.reads().get(column);
+        int[] r = f.reading(column);
         out.add(
             "feature '"
                 + f.name()
@@ -46,6 +46,9 @@ public final class LeakageGuard {
   }
 
   private static String offsets(int[] r) {
+    if (r[0] <= Feature.ANY_EARLIER) {
+      return "t" + signed(r[1]) + " and earlier rows";
+    }
     return r[0] == r[1] ? "t" + signed(r[0]) : "t" + signed(r[0]) + "..t" + signed(r[1]);
   }
 
