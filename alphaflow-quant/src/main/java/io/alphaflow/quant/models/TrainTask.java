@@ -299,16 +299,18 @@ public final class TrainTask implements QuantTask {
 
   /**
    * A label's columns hold what happens after each row's time: as a feature, either one hands the
-   * model its answer.
+   * model its answer, under any spelling of its case (DuckDB reads {@code UP} as {@code up}).
    */
   private static void refuseLabelColumns(List<String> features, Map<?, ?> label) {
     for (Object column : new Object[] {label.get("name"), label.get("value_column")}) {
-      if (column != null && features.contains(String.valueOf(column))) {
-        throw TaskFailure.nonRetryable(
-            "feature '"
-                + column
-                + "' is a column of the label (values from after each row's time): training on it"
-                + " leaks the future; remove it from features");
+      for (String f : features) {
+        if (column != null && f.equalsIgnoreCase(String.valueOf(column))) {
+          throw TaskFailure.nonRetryable(
+              "feature '"
+                  + f
+                  + "' is a column of the label (values from after each row's time): training on"
+                  + " it leaks the future; remove it from features");
+        }
       }
     }
   }
@@ -325,7 +327,7 @@ public final class TrainTask implements QuantTask {
       }
     }
     refuseLabelColumns(out, label);
-    out.remove(target);
+    out.removeIf(f -> f.equalsIgnoreCase(target));
     if (out.isEmpty()) {
       throw TaskFailure.nonRetryable(
           "no features: list them under features:, or train on a features → label chain whose"

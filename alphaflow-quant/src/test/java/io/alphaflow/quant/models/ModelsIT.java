@@ -327,7 +327,7 @@ class ModelsIT {
 
   @Test
   void aLabelColumnListedAsAFeatureIsRefusedAsLeakage() {
-    for (String column : List.of("up_value", "up")) {
+    for (String column : List.of("up_value", "up", "UP")) {
       RunResult r =
           runFlow(
               aboveMedianFlow(
