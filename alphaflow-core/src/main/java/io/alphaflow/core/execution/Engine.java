@@ -91,7 +91,14 @@ public final class Engine implements AutoCloseable {
     Instant now = parts.clock().instant();
     String runId = RunIds.next(now, ids);
     RunRecord run =
-        RunRecord.created(runId, flow.name(), flow.fileName(), flow.source(), resolved, now);
+        // the file's absolute path: a resume from another directory finds ${flow.dir} the same
+        RunRecord.created(
+            runId,
+            flow.name(),
+            flow.path() == null ? null : flow.path().toString(),
+            flow.source(),
+            resolved,
+            now);
     List<TaskRunRecord> tasks =
         flow.tasks().stream().map(t -> TaskRunRecord.pending(runId, t.id())).toList();
     parts.store().createRun(run, tasks, List.of());

@@ -1,6 +1,7 @@
 package io.alphaflow.core.flow;
 
 import io.alphaflow.core.resilience.ResourceSpec;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,6 +35,26 @@ public record Flow(
     stages = List.copyOf(stages);
     tasks = List.copyOf(tasks);
     resources = resources == null ? Map.of() : Map.copyOf(resources);
+  }
+
+  /**
+   * The flow file's absolute path (its name as given, from the directory alphaflow runs in), or
+   * null for a flow that was not read from a file.
+   */
+  public Path path() {
+    return fileName == null ? null : Path.of(fileName).toAbsolutePath().normalize();
+  }
+
+  /**
+   * The directory {@code ${flow.dir}} names: the flow file's, so a flow can name files beside it
+   * whatever directory it runs from; the directory alphaflow runs in for a flow not read from a
+   * file.
+   */
+  public Path dir() {
+    Path path = path();
+    return path == null || path.getParent() == null
+        ? Path.of("").toAbsolutePath()
+        : path.getParent();
   }
 
   public Optional<TaskSpec> task(String id) {

@@ -1,6 +1,7 @@
 package io.alphaflow.core.flow;
 
 import io.alphaflow.core.InvalidInputException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,7 @@ public final class Params {
     flow.params()
         .forEach(
             (name, spec) -> {
-              String raw = given.getOrDefault(name, spec.defaultValue());
+              String raw = given.containsKey(name) ? given.get(name) : defaultOf(spec, flow.dir());
               if (raw == null) {
                 problems.add(
                     "missing param '"
@@ -61,5 +62,15 @@ public final class Params {
       throw new InvalidInputException(String.join("\n", problems));
     }
     return out;
+  }
+
+  /**
+   * {@code spec}'s default with {@code ${flow.dir}} replaced by {@code dir} (the loader refuses any
+   * other reference there), or null for a required param.
+   */
+  private static String defaultOf(ParamSpec spec, Path dir) {
+    return spec.defaultValue() == null
+        ? null
+        : Templates.resolveString(spec.defaultValue(), expression -> dir.toString());
   }
 }

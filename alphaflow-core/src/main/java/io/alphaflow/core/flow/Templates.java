@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * {@code ${...}} references in task config values: {@code ${params.NAME}}, {@code ${run.id}},
- * {@code ${flow.name}}, {@code ${task.id}}, {@code ${task.attempt}}, {@code
+ * {@code ${flow.name}}, {@code ${flow.dir}}, {@code ${task.id}}, {@code ${task.attempt}}, {@code
  * ${tasks.ID.outputs.NAME}} and {@code ${tasks.ID.output_dir}} (where an upstream task's files
  * are). {@code $${} writes a literal {@code ${}. References are checked when
  * the flow is loaded and replaced just before a task starts.
@@ -20,8 +20,12 @@ public final class Templates {
   private static final Pattern TASK_OUTPUT =
       Pattern.compile(
           "tasks\\.([A-Za-z_][A-Za-z0-9_-]*)\\.(?:outputs\\.([A-Za-z_][A-Za-z0-9_.-]*)|output_dir)");
+
+  /** The directory of the flow file: the one reference a param's default may hold too. */
+  public static final String FLOW_DIR = "flow.dir";
+
   private static final List<String> FIXED =
-      List.of("run.id", "flow.name", "task.id", "task.attempt");
+      List.of("run.id", "flow.name", FLOW_DIR, "task.id", "task.attempt");
 
   private Templates() {}
 
@@ -44,6 +48,18 @@ public final class Templates {
     return out;
   }
 
+  /** The text inside each reference in {@code text}, in order ({@code $${} escapes none). */
+  public static List<String> expressions(String text) {
+    List<String> out = new ArrayList<>();
+    Matcher m = REF.matcher(text);
+    while (m.find()) {
+      if (!m.group().startsWith("$$")) {
+        out.add(m.group(1));
+      }
+    }
+    return out;
+  }
+
   /** Why {@code expression} cannot be resolved in a flow with these params, or null if it can. */
   public static String problem(String expression, Map<String, ParamSpec> params) {
     if (FIXED.contains(expression) || TASK_OUTPUT.matcher(expression).matches()) {
@@ -62,7 +78,7 @@ public final class Templates {
           ? "declare it under 'params:' at the top of the flow"
           : "declared params: " + String.join(", ", params.keySet());
     }
-    return "use ${params.NAME}, ${run.id}, ${flow.name}, ${task.id}, ${task.attempt} or"
+    return "use ${params.NAME}, ${run.id}, ${flow.name}, ${flow.dir}, ${task.id}, ${task.attempt} or"
         + " ${tasks.ID.outputs.NAME} or ${tasks.ID.output_dir}";
   }
 
@@ -87,13 +103,7 @@ public final class Templates {
   }
 
   public static boolean containsReference(String text) {
-    Matcher m = REF.matcher(text);
-    while (m.find()) {
-      if (!m.group().startsWith("$$")) {
-        return true;
-      }
-    }
-    return false;
+    return !expressions(text).isEmpty();
   }
 
   private static Object resolveValue(Object value, Function<String, String> values) {
@@ -113,12 +123,7 @@ public final class Templates {
 
   private static void collect(String path, Object value, List<Reference> out) {
     if (value instanceof String s) {
-      Matcher m = REF.matcher(s);
-      while (m.find()) {
-        if (!m.group().startsWith("$$")) {
-          out.add(new Reference(path, m.group(1)));
-        }
-      }
+      expressions(s).forEach(e -> out.add(new Reference(path, e)));
     } else if (value instanceof Map<?, ?> map) {
       map.forEach((k, v) -> collect(path.isEmpty() ? String.valueOf(k) : path + "." + k, v, out));
     } else if (value instanceof List<?> list) {

@@ -541,6 +541,38 @@ class EngineTest {
         .containsEntry("got", "42 date=2024-03-01 run=" + r.runId());
   }
 
+  /**
+   * {@code ${flow.dir}} is the flow file's directory, in config and in a param's default, whatever
+   * directory alphaflow runs in; the run keeps the file's absolute path, so a resume finds the
+   * same.
+   */
+  @Test
+  void flowDirNamesTheFlowFilesDirectory() throws Exception {
+    Path dir = Files.createDirectories(home.resolve("project/flows"));
+    Path file = dir.resolve("beside.yaml");
+    Files.writeString(
+        file,
+        """
+        name: beside
+        params: {data: {type: string, default: "${flow.dir}/data.csv"}}
+        tasks:
+          - id: a
+            type: shell
+            config:
+              command: ["sh", "-c", "printf 'dir=%s\\ndata=%s\\n' \\"$DIR\\" \\"$DATA\\" >> \\"$ALPHAFLOW_OUTPUTS\\""]
+              env: {DIR: "${flow.dir}", DATA: "${params.data}"}
+        """);
+    // the path as a user types it, through a directory of its own
+    Flow flow = engine.loader().load(dir.resolve("../flows/beside.yaml"));
+    RunResult r = engine.run(flow, Map.of());
+    assertThat(byId(r).get("a").outputs())
+        .containsEntry("dir", dir.toString())
+        .containsEntry("data", dir.resolve("data.csv").toString());
+    assertThat(store.findRun(r.runId()).orElseThrow().flowFile()).isEqualTo(file.toString());
+    assertThat(engine.run(flow, Map.of("data", "elsewhere.csv")).tasks().getFirst().outputs())
+        .containsEntry("data", "elsewhere.csv");
+  }
+
   @Test
   void missingUpstreamOutputFailsTheReaderWithTheNamesItHad() {
     RunResult r =

@@ -270,6 +270,31 @@ class FlowLoaderTest {
   }
 
   @Test
+  void aParamDefaultMayNameOnlyTheFlowsDirectory() {
+    assertThat(
+            TestFlows.parse(
+                    "name: f\nparams: {p: {type: string, default: \"${flow.dir}/x.csv\"}}\n"
+                        + "tasks: [{id: a, type: noop}]\n")
+                .params()
+                .get("p")
+                .defaultValue())
+        .isEqualTo("${flow.dir}/x.csv");
+    assertThat(
+            problems(
+                "name: f\nparams: {p: {type: string, default: \"${run.id}/x.csv\"}}\n"
+                    + "tasks: [{id: a, type: noop}]\n"))
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.message())
+                  .contains(
+                      "default '${run.id}/x.csv' of param 'p' holds ${run.id}, which a param's"
+                          + " default cannot use");
+              assertThat(p.hint()).contains("${flow.dir}");
+            });
+  }
+
+  @Test
   void missingFileIsNotFound() {
     assertThatThrownBy(
             () -> new FlowLoader(TestFlows.registry()).load(java.nio.file.Path.of("nope.yaml")))

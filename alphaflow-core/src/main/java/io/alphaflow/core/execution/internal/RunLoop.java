@@ -125,7 +125,7 @@ public final class RunLoop {
     this.flowTimeout = effective.workflowTimeout();
     taskRuns.forEach(r -> records.put(r.taskId(), r));
     this.batch = new TurnBatch(parts.store(), parts.events());
-    this.values = new TemplateValues(parts, run.runId(), flow.name(), run.params());
+    this.values = new TemplateValues(parts, run.runId(), flow, run.params());
   }
 
   /** Runs until every task has ended; returns the run's outcome. */

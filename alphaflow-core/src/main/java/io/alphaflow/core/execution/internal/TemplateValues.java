@@ -1,5 +1,7 @@
 package io.alphaflow.core.execution.internal;
 
+import io.alphaflow.core.flow.Flow;
+import io.alphaflow.core.flow.Templates;
 import io.alphaflow.core.task.TaskFailure;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,14 +14,16 @@ final class TemplateValues {
   private final EngineParts parts;
   private final String runId;
   private final String flowName;
+  private final String flowDir;
   private final Map<String, String> params;
   private final Map<String, Map<String, String>> outputs = new ConcurrentHashMap<>();
   private final Map<String, String> dirs = new ConcurrentHashMap<>();
 
-  TemplateValues(EngineParts parts, String runId, String flowName, Map<String, String> params) {
+  TemplateValues(EngineParts parts, String runId, Flow flow, Map<String, String> params) {
     this.parts = parts;
     this.runId = runId;
-    this.flowName = flowName;
+    this.flowName = flow.name();
+    this.flowDir = flow.dir().toString();
     this.params = params;
   }
 
@@ -43,6 +47,9 @@ final class TemplateValues {
       }
       case "flow.name" -> {
         return flowName;
+      }
+      case Templates.FLOW_DIR -> {
+        return flowDir;
       }
       case "task.id" -> {
         return taskId;

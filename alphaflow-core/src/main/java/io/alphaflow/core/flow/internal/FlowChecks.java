@@ -80,6 +80,22 @@ final class FlowChecks {
         .forEach(
             (name, p) -> {
               if (p.defaultValue() != null) {
+                for (String ref : Templates.expressions(p.defaultValue())) {
+                  if (!ref.equals(Templates.FLOW_DIR)) {
+                    problems.add(
+                        doc.problemAt(
+                            "/params/" + name + "/default",
+                            "default '"
+                                + p.defaultValue()
+                                + "' of param '"
+                                + name
+                                + "' holds ${"
+                                + ref
+                                + "}, which a param's default cannot use",
+                            "a default may name ${flow.dir}, the flow file's directory; use the"
+                                + " other references in task config"));
+                  }
+                }
                 try {
                   p.type().normalize(p.defaultValue());
                 } catch (IllegalArgumentException e) {
