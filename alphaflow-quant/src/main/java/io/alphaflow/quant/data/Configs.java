@@ -104,6 +104,40 @@ public final class Configs {
     return n;
   }
 
+  /**
+   * The problem with {@code value} as a whole number from {@code min} to {@code max} at {@code
+   * field} (a key, or a dotted path such as {@code drift.bins}) when the flow is loaded, or
+   * nothing; a template is checked once it resolves ({@link #integerIn}).
+   */
+  public static List<ConfigProblem> integerInProblem(
+      String field, Object value, long min, long max, String example) {
+    if (value == null || resolvesLater(value)) {
+      return List.of();
+    }
+    Long n = whole(value);
+    return n != null && n >= min && n <= max
+        ? List.of()
+        : List.of(new ConfigProblem(field, rangeMessage(field, value, min, max), example));
+  }
+
+  /**
+   * {@code key} as a whole number from {@code min} to {@code max}, {@code fallback} when absent;
+   * anything else fails the task (a value the flow gave through a template, checked now).
+   */
+  public static long integerIn(
+      Map<String, Object> config, String key, long min, long max, long fallback) {
+    long n = integer(config, key, fallback);
+    if (n < min || n > max) {
+      throw TaskFailure.nonRetryable(rangeMessage(key, config.get(key), min, max));
+    }
+    return n;
+  }
+
+  private static String rangeMessage(String field, Object value, long min, long max) {
+    String key = field.substring(field.lastIndexOf('.') + 1);
+    return key + " must be a whole number from " + min + " to " + max + ", was " + value;
+  }
+
   /** {@code v} as a whole number ({@code 1_000} too), or null when it is not one. */
   private static Long whole(Object v) {
     try {

@@ -38,6 +38,12 @@ public final class EvaluateTask implements QuantTask {
   /** How many buckets of the prediction the quantile analysis splits each period into. */
   static final String QUANTILES = "quantiles";
 
+  private static final int MIN_QUANTILES = 2;
+  private static final int MAX_QUANTILES = 20;
+  private static final String BINS = "bins";
+  private static final int MIN_BINS = 2;
+  private static final int MAX_BINS = 100;
+
   @Override
   public boolean idempotent() {
     return true;
@@ -57,22 +63,13 @@ public final class EvaluateTask implements QuantTask {
               "use fail (the task fails) or review (a later approval asks a person)"));
     }
     problems.addAll(driftProblems(config));
-    Object q = config.get(QUANTILES);
-    if (q != null && !Configs.resolvesLater(q)) {
-      Long n = null;
-      try {
-        n = Long.parseLong(String.valueOf(q));
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      if (n == null || n < 2 || n > 20) {
-        problems.add(
-            new ConfigProblem(
-                QUANTILES,
-                "quantiles must be a whole number from 2 to 20, was " + q,
-                "quantiles: 5 (quintiles of the prediction, per ic_period)"));
-      }
-    }
+    problems.addAll(
+        Configs.integerInProblem(
+            QUANTILES,
+            config.get(QUANTILES),
+            MIN_QUANTILES,
+            MAX_QUANTILES,
+            "quantiles: 5 (quintiles of the prediction, per ic_period)"));
     Object period = config.getOrDefault("ic_period", "day");
     if (!PERIODS.contains(String.valueOf(period))) {
       problems.add(
@@ -136,7 +133,10 @@ public final class EvaluateTask implements QuantTask {
       metrics.put("folds", folds);
       if (!classification && cfg.get(QUANTILES) != null) {
         Map<String, Object> q =
-            Metrics.quantiles(db, "TRUE", (int) Configs.integer(cfg, QUANTILES, 5));
+            Metrics.quantiles(
+                db,
+                "TRUE",
+                (int) Configs.integerIn(cfg, QUANTILES, MIN_QUANTILES, MAX_QUANTILES, 5));
         overall.put("spread_mean", q.get("spread_mean"));
         overall.put("spread_tstat", q.get("spread_tstat"));
         metrics.put(QUANTILES, q);
@@ -152,7 +152,7 @@ public final class EvaluateTask implements QuantTask {
                 db,
                 Path.of(String.valueOf(driftCfg.get("data"))),
                 model,
-                (int) Configs.integer(driftCfg, "bins", Drift.DEFAULT_BINS));
+                (int) Configs.integerIn(driftCfg, BINS, MIN_BINS, MAX_BINS, Drift.DEFAULT_BINS));
         metrics.put("drift", drift);
         overall.put("max_psi", drift.get("max_psi")); // a gate may name it
         Files.writeString(ctx.outputDir().resolve(DRIFT_REPORT), Drift.report(drift));
@@ -235,12 +235,8 @@ public final class EvaluateTask implements QuantTask {
               "drift: {data: ${tasks.label.output_dir}}"));
       return problems;
     }
-    Object bins = m.get("bins");
-    if (bins != null && !(bins instanceof Integer n && n >= 2 && n <= 100)) {
-      problems.add(
-          new ConfigProblem(
-              "drift.bins", "bins must be a whole number from 2 to 100, was " + bins, "bins: 10"));
-    }
+    problems.addAll(
+        Configs.integerInProblem("drift." + BINS, m.get(BINS), MIN_BINS, MAX_BINS, "bins: 10"));
     return problems;
   }
 

@@ -605,6 +605,11 @@ class ModelsIT {
     assertThatThrownBy(() -> run("model: {type: linear_regression}", "quantiles: 1"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("quantiles must be a whole number from 2 to 20, was 1");
+    // a value a template hands over is checked as the task starts
+    RunResult resolved =
+        run("model: {type: linear_regression}", "quantiles: \"${tasks.gen.outputs.rows}\"");
+    assertThat(task(resolved, "evaluate").error())
+        .contains("quantiles must be a whole number from 2 to 20, was 5000");
   }
 
   @Test
