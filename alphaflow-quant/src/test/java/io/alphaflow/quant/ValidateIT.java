@@ -312,6 +312,18 @@ class ValidateIT {
     assertThat(runs.run(templated).state()).isEqualTo(RunState.FAILED);
     assertThat(runs.task("validate").error())
         .contains("'max_bad_row_rate' must be a fraction between 0 and 1 (0.05 is 5%), was '20");
+    String templatedNullRate =
+        flow(
+                csv,
+                CONTRACT.replace(
+                    "volume: {type: int, min: 0}",
+                    "volume: {type: int, max_null_rate: \"${params.rate}\"}"))
+            .replace("tasks:", "params: {rate: {type: float, default: 10}}\ntasks:");
+    assertThat(runs.run(templatedNullRate).state()).isEqualTo(RunState.FAILED);
+    assertThat(runs.task("validate").error())
+        .contains(
+            "'columns.volume.max_null_rate' must be a fraction between 0 and 1 (0.05 is 5%),"
+                + " was '10");
   }
 
   /**

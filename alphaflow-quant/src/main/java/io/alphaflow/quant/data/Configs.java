@@ -76,7 +76,8 @@ public final class Configs {
     return List.of(new ConfigProblem(field, fractionMessage(field, value), key + ": 0.01 (1%)"));
   }
 
-  private static String fractionMessage(String key, Object value) {
+  /** Why {@code value} is no share at {@code key}: {@link #fraction}'s and the flow check's. */
+  public static String fractionMessage(String key, Object value) {
     return "'" + key + "' must be a fraction between 0 and 1 (0.05 is 5%), was '" + value + "'";
   }
 

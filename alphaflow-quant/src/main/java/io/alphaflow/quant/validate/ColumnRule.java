@@ -1,6 +1,7 @@
 package io.alphaflow.quant.validate;
 
 import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Sql;
 import java.util.List;
 import java.util.Locale;
@@ -30,12 +31,9 @@ record ColumnRule(
   private static Double rate(Object v, String column) {
     Double d = number(v, column, "max_null_rate");
     if (d != null && !(d >= 0 && d <= 1)) {
+      // as the flow's check words it, for a value a template handed over
       throw TaskFailure.nonRetryable(
-          "contract for column '"
-              + column
-              + "': max_null_rate must be a fraction between 0 and 1 (0.05 is 5%), was '"
-              + v
-              + "'");
+          Configs.fractionMessage("columns." + column + ".max_null_rate", v));
     }
     return d;
   }
