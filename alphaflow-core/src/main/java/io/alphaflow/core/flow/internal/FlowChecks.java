@@ -79,37 +79,26 @@ final class FlowChecks {
     flow.params()
         .forEach(
             (name, p) -> {
-              if (p.defaultValue() != null) {
-                for (String ref : Templates.expressions(p.defaultValue())) {
-                  if (!ref.equals(Templates.FLOW_DIR)) {
-                    problems.add(
-                        doc.problemAt(
-                            "/params/" + name + "/default",
-                            "default '"
-                                + p.defaultValue()
-                                + "' of param '"
-                                + name
-                                + "' holds ${"
-                                + ref
-                                + "}, which a param's default cannot use",
-                            "a default may name ${flow.dir}, the flow file's directory; use the"
-                                + " other references in task config"));
-                  }
-                }
-                try {
-                  p.type().normalize(p.defaultValue());
-                } catch (IllegalArgumentException e) {
+              if (p.defaultValue() == null) {
+                return;
+              }
+              String at = "/params/" + name + "/default";
+              String what = "default '" + p.defaultValue() + "' of param '" + name + "'";
+              for (String ref : Templates.expressions(p.defaultValue())) {
+                if (!ref.equals(Templates.FLOW_DIR)) {
                   problems.add(
                       doc.problemAt(
-                          "/params/" + name + "/default",
-                          "default '"
-                              + p.defaultValue()
-                              + "' of param '"
-                              + name
-                              + "' is not a "
-                              + p.type().yamlName(),
-                          e.getMessage()));
+                          at,
+                          what + " holds ${" + ref + "}, which a param's default cannot use",
+                          "a default may name ${flow.dir}, the flow file's directory; use the"
+                              + " other references in task config"));
                 }
+              }
+              try {
+                p.type().normalize(p.defaultValue());
+              } catch (IllegalArgumentException e) {
+                problems.add(
+                    doc.problemAt(at, what + " is not a " + p.type().yamlName(), e.getMessage()));
               }
             });
   }
