@@ -199,6 +199,32 @@ class LabelIT {
         .hasMessageContaining("feature 'shouted' reads close at t+0 and earlier rows");
   }
 
+  /**
+   * The guard reads a SQL feature's columns from DuckDB's parse of it, so a column whose name is
+   * also a SQL word (count) is one it reads, when the flow loads as when it runs.
+   */
+  @Test
+  void aColumnNamedLikeASqlWordIsReadToo() {
+    String flow =
+        """
+        name: l
+        tasks:
+          - {id: ingest, type: ingest, config: {path: "%s", timestamp_column: date}}
+          - id: features
+            type: features
+            depends_on: [ingest]
+            config: {input: "${tasks.ingest.output_dir}", time_column: date, features: [{name: busy, sql: "count > 10"}]}
+          - id: label
+            type: label
+            depends_on: [features]
+            config: {input: "${tasks.features.output_dir}", column: count, kind: value, horizon: 0, name: count_now}
+        """
+            .formatted(dir.resolve("trades.csv"));
+    assertThatThrownBy(() -> TestFlows.parse(flow))
+        .isInstanceOf(InvalidFlowException.class)
+        .hasMessageContaining("feature 'busy' reads count at t+0");
+  }
+
   @Test
   void theGuardAlsoHoldsWhenTheLabelRunsAlone() {
     runs.run(

@@ -76,27 +76,46 @@ public final class FeaturesTask implements QuantTask {
 
   /**
    * {@link #check} when the flow loads, so {@code alphaflow validate} names each SQL feature that
-   * looks ahead through its window; only for a list with SQL features and time and symbol columns
-   * that are no placeholders (the run checks again with their values).
+   * looks ahead through its window (none when {@link #checkedAtLoad} cannot tell yet).
    */
   private static List<String> lookAhead(Map<String, Object> config) {
+    Checked c = checkedAtLoad(config);
+    return c == null ? List.of() : c.problems();
+  }
+
+  /**
+   * The features a features task's {@code config} lists, as the task will read them: each of the
+   * user's own SQL reading the columns DuckDB's parse of it names, not the words {@link
+   * FeatureCatalog#parse} took for columns (a column called {@code count} or {@code hour} is one
+   * too). For the label task's leakage guard when the flow loads. Throws {@link
+   * IllegalArgumentException} for a list that is not valid, which the features task reports.
+   */
+  public static List<Feature> asRead(Map<String, Object> config) {
+    Checked c = checkedAtLoad(config);
+    return c == null ? FeatureCatalog.parse(config.get("features")) : c.features();
+  }
+
+  /**
+   * {@link #check} as the flow loads: null for a list without SQL features, or whose time or symbol
+   * column is a placeholder (the run checks again with their values), or when DuckDB cannot start.
+   */
+  private static Checked checkedAtLoad(Map<String, Object> config) {
     List<Feature> features = FeatureCatalog.parse(config.get("features"));
     Object ts = config.get("time_column");
     Object symbol = config.get("symbol_column");
     if (features.stream().noneMatch(f -> f.kind().equals("sql"))
         || String.valueOf(ts).contains("${")
         || String.valueOf(symbol).contains("${")) {
-      return List.of();
+      return null;
     }
     try (Connection db = java.sql.DriverManager.getConnection("jdbc:duckdb:")) {
       return check(
-              db,
-              features,
-              ts == null ? null : String.valueOf(ts),
-              symbol == null ? null : String.valueOf(symbol))
-          .problems();
+          db,
+          features,
+          ts == null ? null : String.valueOf(ts),
+          symbol == null ? null : String.valueOf(symbol));
     } catch (SQLException e) {
-      return List.of(); // the run checks again, and fails there
+      return null; // the run checks again, and fails there
     }
   }
 

@@ -12,7 +12,6 @@ import io.alphaflow.quant.data.Json;
 import io.alphaflow.quant.data.RowOrder;
 import io.alphaflow.quant.data.Sql;
 import io.alphaflow.quant.features.Feature;
-import io.alphaflow.quant.features.FeatureCatalog;
 import io.alphaflow.quant.features.FeaturesTask;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -88,7 +87,7 @@ public final class LabelTask implements QuantTask {
       }
       List<Feature> features;
       try {
-        features = FeatureCatalog.parse(t.config().get("features"));
+        features = FeaturesTask.asRead(t.config());
       } catch (IllegalArgumentException e) {
         continue; // reported on that task
       }
