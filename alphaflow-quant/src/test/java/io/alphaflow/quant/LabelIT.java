@@ -28,7 +28,17 @@ class LabelIT {
     runs = new QuantRuns(dir.resolve("home"));
   }
 
-  private String flow(String labelConfig) {
+  /**
+   * MSFT's daily prices, their 5-day mean close as the feature, then a label of {@code
+   * labelConfig}.
+   */
+  private static String flow(String labelConfig) {
+    return flow(
+        QuantRuns.data("msft_daily_ohlcv.csv"), "{fn: ma, column: close, window: 5}", labelConfig);
+  }
+
+  /** The CSV {@code csv} (with a date column), {@code feature} of it, then a label. */
+  private static String flow(Path csv, String feature, String labelConfig) {
     return """
         name: l
         tasks:
@@ -36,13 +46,13 @@ class LabelIT {
           - id: features
             type: features
             depends_on: [ingest]
-            config: {input: "${tasks.ingest.output_dir}", time_column: date, features: [{fn: ma, column: close, window: 5}]}
+            config: {input: "${tasks.ingest.output_dir}", time_column: date, features: [%s]}
           - id: label
             type: label
             depends_on: [features]
             config: {input: "${tasks.features.output_dir}", %s}
         """
-        .formatted(QuantRuns.data("msft_daily_ohlcv.csv"), labelConfig);
+        .formatted(csv, feature, labelConfig);
   }
 
   @Test
@@ -157,8 +167,10 @@ class LabelIT {
         .contains("set name to another label name");
     // above_median also writes <name>_value, here already a feature
     String taken =
-        flow("column: close, kind: above_median, name: up")
-            .replace("{fn: ma, column: close, window: 5}", "{name: up_value, sql: close * 2}");
+        flow(
+            QuantRuns.data("msft_daily_ohlcv.csv"),
+            "{name: up_value, sql: close * 2}",
+            "column: close, kind: above_median, name: up");
     assertThat(runs.run(taken).state()).isEqualTo(RunState.FAILED);
     assertThat(runs.task("label").error()).contains("the input already has a column 'up_value'");
   }
@@ -190,10 +202,10 @@ class LabelIT {
   @Test
   void aFeatureNamingTheLabelsColumnInAnotherCaseLeaks() {
     String nowcast =
-        flow("column: close, kind: value, horizon: 0, name: close_now")
-            .replace(
-                "{fn: ma, column: close, window: 5}",
-                "{name: shouted, sql: \"CLOSE / lag(\\\"Close\\\") OVER w - 1\"}");
+        flow(
+            QuantRuns.data("msft_daily_ohlcv.csv"),
+            "{name: shouted, sql: \"CLOSE / lag(\\\"Close\\\") OVER w - 1\"}",
+            "column: close, kind: value, horizon: 0, name: close_now");
     assertThatThrownBy(() -> TestFlows.parse(nowcast))
         .isInstanceOf(InvalidFlowException.class)
         .hasMessageContaining("feature 'shouted' reads close at t+0 and earlier rows");
@@ -206,20 +218,10 @@ class LabelIT {
   @Test
   void aColumnNamedLikeASqlWordIsReadToo() {
     String flow =
-        """
-        name: l
-        tasks:
-          - {id: ingest, type: ingest, config: {path: "%s", timestamp_column: date}}
-          - id: features
-            type: features
-            depends_on: [ingest]
-            config: {input: "${tasks.ingest.output_dir}", time_column: date, features: [{name: busy, sql: "count > 10"}]}
-          - id: label
-            type: label
-            depends_on: [features]
-            config: {input: "${tasks.features.output_dir}", column: count, kind: value, horizon: 0, name: count_now}
-        """
-            .formatted(dir.resolve("trades.csv"));
+        flow(
+            dir.resolve("trades.csv"),
+            "{name: busy, sql: \"count > 10\"}",
+            "column: count, kind: value, horizon: 0, name: count_now");
     assertThatThrownBy(() -> TestFlows.parse(flow))
         .isInstanceOf(InvalidFlowException.class)
         .hasMessageContaining("feature 'busy' reads count at t+0");
