@@ -60,7 +60,49 @@ final class Metrics {
 
   static final String CHANGE_DIRECTION = "direction of " + CHANGES;
 
+  static final String HIT_RATE_BASIS = "hit_rate_basis";
+  private static final String IC_BASIS = "ic_basis";
+
   private Metrics() {}
+
+  /**
+   * Why {@code metric} of two models' stored metrics cannot be compared, or null when it can: the
+   * hit rate, the IC and the quantiles' spread are measured on a basis (a level forecast's changes,
+   * a return's sign, ...) that {@code hit_rate_basis} and {@code ic_basis} record, and a figure on
+   * one basis says nothing about one on another. A model evaluated before {@code ic_basis} was
+   * recorded had its IC on the values.
+   */
+  static String basisMismatch(
+      String metric, Map<String, Object> candidate, Map<String, Object> champion) {
+    String key =
+        metric.equals("hit_rate")
+            ? HIT_RATE_BASIS
+            : metric.startsWith("ic_")
+                    || metric.startsWith("rank_ic_")
+                    || metric.startsWith("spread_")
+                ? IC_BASIS
+                : null;
+    if (key == null) {
+      return null;
+    }
+    String mine = basis(candidate, key);
+    String theirs = basis(champion, key);
+    return java.util.Objects.equals(mine, theirs)
+        ? null
+        : metric
+            + " cannot be compared with the champion's: the candidate's is measured on "
+            + (mine == null ? "an unrecorded basis" : "the " + mine)
+            + ", the champion's on "
+            + (theirs == null ? "an unrecorded basis" : "the " + theirs)
+            + " ("
+            + key
+            + ")";
+  }
+
+  private static String basis(Map<String, Object> metrics, String key) {
+    Object b = metrics.get(key);
+    return b != null ? String.valueOf(b) : key.equals(IC_BASIS) ? "value" : null;
+  }
 
   /**
    * R², RMSE, MAE, hit rate (the share of rows whose direction the prediction called: for a value
@@ -107,7 +149,7 @@ final class Metrics {
     String basis = changes ? "hit_change" : signed ? "hit_sign" : "hit_mean";
     out.put("hit_rate", number(r.get(basis)));
     out.put(
-        "hit_rate_basis", changes ? CHANGE_DIRECTION : signed ? "sign" : "side of the mean actual");
+        HIT_RATE_BASIS, changes ? CHANGE_DIRECTION : signed ? "sign" : "side of the mean actual");
     List<Double> ics = new ArrayList<>();
     List<Double> rankIcs = new ArrayList<>();
     List<Map<String, Object>> series = new ArrayList<>();
@@ -131,7 +173,7 @@ final class Metrics {
         }
       }
     }
-    out.put("ic_basis", changes ? CHANGES : "value");
+    out.put(IC_BASIS, changes ? CHANGES : "value");
     out.put("ic_periods", (long) ics.size());
     summarize(out, "ic", ics);
     summarize(out, "rank_ic", rankIcs);

@@ -217,7 +217,7 @@ public final class ModelReportTask implements QuantTask {
                   ? "the model adds to today's value"
                   : "today's value forecasts as well or better"));
     }
-    if (Metrics.CHANGE_DIRECTION.equals(overall.get("hit_rate_basis"))
+    if (Metrics.CHANGE_DIRECTION.equals(overall.get(Metrics.HIT_RATE_BASIS))
         && overall.get("hit_rate") instanceof Number h) {
       lines.add(
           String.format(

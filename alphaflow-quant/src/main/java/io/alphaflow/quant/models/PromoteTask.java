@@ -152,10 +152,22 @@ public final class PromoteTask implements QuantTask {
                 && comparison.sameRows()
                 && comparison.candidate().get(g.metric()) instanceof Number
                 && comparison.champion().get(g.metric()) instanceof Number;
+        String mismatch =
+            same || championMetrics == null
+                ? null
+                : Metrics.basisMismatch(g.metric(), metrics, championMetrics);
         b =
             same
                 ? g.relativePart().breach(comparison.candidate(), comparison.champion())
-                : g.relativePart().breach(metrics, championMetrics);
+                : mismatch != null
+                    ? mismatch
+                        + (comparison == null
+                            ? ": set compare_on (the rows to score both models on, such as"
+                                + " ${tasks.label.output_dir}) to compare them alike"
+                            : ", and compare_on could not score both on the same rows ("
+                                + comparison.reason()
+                                + ")")
+                    : g.relativePart().breach(metrics, championMetrics);
         if (b != null && same) {
           b += " (both scored on the same " + comparison.rows() + " rows)";
         }

@@ -816,6 +816,56 @@ class ModelsIT {
         .hasMessageContaining("a gate on max_psi needs an evaluate task upstream with drift");
   }
 
+  /**
+   * The label y was a return, and is now the level: the champion's stored IC is of the values, the
+   * candidate's of the changes, so a gate relative to the champion refuses to compare them, unless
+   * compare_on scores both alike. (A label that changes its name is a different target: compare_on
+   * refuses that.)
+   */
+  @Test
+  void storedFiguresOnAnotherBasisAreNotComparedWithTheChampions() {
+    RunResult r =
+        runFlow(
+            """
+            name: m
+            tasks:
+              - {id: gen, type: synthetic_orderflow, config: {rows: 6000, seed: 3, signal: 0.6, interval: 1 minute}}
+              - {id: features, type: features, depends_on: [gen], config: {input: "${tasks.gen.output_dir}", time_column: timestamp, features: [{preset: seed000}]}}
+              - {id: ret, type: label, depends_on: [features], config: {input: "${tasks.features.output_dir}", column: S_LI_INITIATIVESELLRATE, kind: forward_return, horizon: 1, name: y}}
+              - {id: lvl, type: label, depends_on: [features], config: {input: "${tasks.features.output_dir}", column: S_LI_INITIATIVESELLRATE, kind: value, horizon: 1, name: y}}
+              - {id: train_a, type: train, depends_on: [ret], config: {input: "${tasks.ret.output_dir}", features: [S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE]}}
+              - {id: eval_a, type: evaluate, depends_on: [train_a], config: {input: "${tasks.train_a.output_dir}"}}
+              - {id: reg_a, type: register, depends_on: [eval_a], config: {name: m, model: "${tasks.train_a.output_dir}", metrics: "${tasks.eval_a.output_dir}"}}
+              - {id: promote_a, type: promote, depends_on: [reg_a], config: {name: m, version: "${tasks.reg_a.outputs.version}"}}
+              - {id: train_b, type: train, depends_on: [lvl], config: {input: "${tasks.lvl.output_dir}", features: [S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE]}}
+              - {id: eval_b, type: evaluate, depends_on: [train_b], config: {input: "${tasks.train_b.output_dir}"}}
+              - {id: reg_b, type: register, depends_on: [eval_b], config: {name: m, model: "${tasks.train_b.output_dir}", metrics: "${tasks.eval_b.output_dir}"}}
+              - id: stored
+                type: promote
+                depends_on: [reg_b, promote_a]
+                retry: {max_attempts: 1}
+                config: {name: m, version: "${tasks.reg_b.outputs.version}", gates: {ic_mean: {min_vs_champion: -2}, r2: {min_vs_champion: -100}}}
+              - id: rescored
+                type: promote
+                depends_on: [stored]
+                trigger_rule: all_done
+                config: {name: m, version: "${tasks.reg_b.outputs.version}", compare_on: "${tasks.lvl.output_dir}", gates: {ic_mean: {min_vs_champion: -2}}}
+            """);
+
+    assertThat(task(r, "promote_a").state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(task(r, "stored").state()).isEqualTo(TaskState.FAILED);
+    assertThat(task(r, "stored").error())
+        .contains(
+            "ic_mean cannot be compared with the champion's: the candidate's is measured on the"
+                + " change from the current value, the champion's on the value (ic_basis)")
+        .contains("set compare_on")
+        // r2 has one basis: compared as stored, and it passes
+        .doesNotContain("r2");
+    assertThat(task(r, "rescored").state())
+        .as(task(r, "rescored").error())
+        .isEqualTo(TaskState.SUCCEEDED);
+  }
+
   @Test
   void gatesRelativeToTheChampionCompareBothModelsOnTheSameRows() throws Exception {
     // a: tested on the second half; b: on the last fifth, where a was not fitted either
