@@ -108,6 +108,36 @@ public final class PromoteTask implements QuantTask {
     return sb.toString();
   }
 
+  /**
+   * Why {@code metric} as stored for the candidate cannot be set against the champion's, and what
+   * to do, or null: they predict different things, or measured it on different bases. {@code
+   * comparison}: the one compare_on asked for, which could not score both on the same rows; null
+   * when not asked for.
+   */
+  private static String unlike(
+      String metric, ModelVersion candidate, ModelVersion champion, ChampionComparison comparison) {
+    String other =
+        ChampionComparison.predictsOtherwise(candidate.manifestMap(), champion.manifestMap());
+    if (other != null) {
+      return metric
+          + " cannot be compared with the champion's: "
+          + other
+          + "; a gate relative to the champion needs a model of the same target (to replace it"
+          + " with this one, promote without that gate)";
+    }
+    String basis = Metrics.basisMismatch(metric, candidate.metrics(), champion.metrics());
+    if (basis == null) {
+      return null;
+    }
+    return basis
+        + (comparison == null
+            ? ": set compare_on (the rows to score both models on, such as"
+                + " ${tasks.label.output_dir}) to compare them alike"
+            : ", and compare_on could not score both on the same rows ("
+                + comparison.reason()
+                + ")");
+  }
+
   @Override
   public void execute(TaskContext ctx) throws Exception {
     Map<String, Object> cfg = ctx.config();
@@ -152,22 +182,14 @@ public final class PromoteTask implements QuantTask {
                 && comparison.sameRows()
                 && comparison.candidate().get(g.metric()) instanceof Number
                 && comparison.champion().get(g.metric()) instanceof Number;
-        String mismatch =
+        String unlike =
             same || championMetrics == null
                 ? null
-                : Metrics.basisMismatch(g.metric(), metrics, championMetrics);
+                : unlike(g.metric(), candidate, current, comparison);
         b =
             same
                 ? g.relativePart().breach(comparison.candidate(), comparison.champion())
-                : mismatch != null
-                    ? mismatch
-                        + (comparison == null
-                            ? ": set compare_on (the rows to score both models on, such as"
-                                + " ${tasks.label.output_dir}) to compare them alike"
-                            : ", and compare_on could not score both on the same rows ("
-                                + comparison.reason()
-                                + ")")
-                    : g.relativePart().breach(metrics, championMetrics);
+                : unlike != null ? unlike : g.relativePart().breach(metrics, championMetrics);
         if (b != null && same) {
           b += " (both scored on the same " + comparison.rows() + " rows)";
         }

@@ -84,6 +84,9 @@ public final class RegisterTask implements QuantTask {
     manifest.put("algorithm", model.get("algorithm"));
     manifest.put("kind", model.get("kind"));
     manifest.put("target", model.get("target"));
+    if (model.get("label") != null) {
+      manifest.put("label", model.get("label")); // which label the target is: kind, column, horizon
+    }
     manifest.put("features", model.get("features"));
     manifest.put("params", model.get("params"));
     manifest.put("seed", model.get("seed"));

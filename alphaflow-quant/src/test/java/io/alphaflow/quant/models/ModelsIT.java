@@ -817,13 +817,12 @@ class ModelsIT {
   }
 
   /**
-   * The label y was a return, and is now the level: the champion's stored IC is of the values, the
-   * candidate's of the changes, so a gate relative to the champion refuses to compare them, unless
-   * compare_on scores both alike. (A label that changes its name is a different target: compare_on
-   * refuses that.)
+   * The label y was a return and is now the level: the two models predict different things, so a
+   * gate relative to the champion refuses to compare them, on their stored figures as on the same
+   * rows (compare_on), and says how; the manifest carries the label, for this and for models diff.
    */
   @Test
-  void storedFiguresOnAnotherBasisAreNotComparedWithTheChampions() {
+  void aChampionPredictingAnotherLabelIsNotComparedWith() throws Exception {
     RunResult r =
         runFlow(
             """
@@ -853,17 +852,30 @@ class ModelsIT {
             """);
 
     assertThat(task(r, "promote_a").state()).isEqualTo(TaskState.SUCCEEDED);
+    String unlike =
+        "cannot be compared with the champion's: the candidate predicts y as a value of"
+            + " S_LI_INITIATIVESELLRATE 1 row ahead, the champion as a forward_return of"
+            + " S_LI_INITIATIVESELLRATE 1 row ahead";
     assertThat(task(r, "stored").state()).isEqualTo(TaskState.FAILED);
     assertThat(task(r, "stored").error())
-        .contains(
-            "ic_mean cannot be compared with the champion's: the candidate's is measured on the"
-                + " change from the current value, the champion's on the value (ic_basis)")
-        .contains("set compare_on")
-        // r2 has one basis: compared as stored, and it passes
-        .doesNotContain("r2");
-    assertThat(task(r, "rescored").state())
-        .as(task(r, "rescored").error())
-        .isEqualTo(TaskState.SUCCEEDED);
+        .contains("ic_mean " + unlike)
+        .contains("r2 " + unlike)
+        .contains("promote without that gate");
+    assertThat(task(r, "rescored").state()).isEqualTo(TaskState.FAILED);
+    assertThat(task(r, "rescored").error()).contains("ic_mean " + unlike);
+    assertThat(out(r, "rescored").resolve("deployment_manifest.yaml")).doesNotExist();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> label =
+        (Map<String, Object>)
+            Json.read(
+                    home.resolve("models/m")
+                        .resolve(task(r, "reg_b").outputs().get("version"))
+                        .resolve("manifest.json"))
+                .get("label");
+    assertThat(label)
+        .containsEntry("kind", "value")
+        .containsEntry("column", "S_LI_INITIATIVESELLRATE")
+        .containsEntry("horizon", 1);
   }
 
   @Test
