@@ -56,6 +56,18 @@ class ModelsIT {
         - {id: evaluate, type: evaluate, depends_on: [train], retry: {max_attempts: 1}, config: {input: "${tasks.train.output_dir}", %s}}
       """;
 
+  /**
+   * Generated order flow, seed 000's features and a value label y of the sell rate, a row ahead.
+   */
+  private static final String LEVEL_LABEL =
+      """
+      name: m
+      tasks:
+        - {id: gen, type: synthetic_orderflow, config: {rows: 6000, seed: 3, signal: 0.6, interval: 1 minute}}
+        - {id: features, type: features, depends_on: [gen], config: {input: "${tasks.gen.output_dir}", time_column: timestamp, features: [{preset: seed000}]}}
+        - {id: label, type: label, depends_on: [features], config: {input: "${tasks.features.output_dir}", column: S_LI_INITIATIVESELLRATE, kind: value, horizon: 1, name: y}}
+      """;
+
   private RunResult run(String train, String evaluate) {
     return runFlow(FLOW.formatted(train.indent(6).strip(), evaluate));
   }
@@ -825,18 +837,14 @@ class ModelsIT {
   void aChampionPredictingAnotherLabelIsNotComparedWith() throws Exception {
     RunResult r =
         runFlow(
-            """
-            name: m
-            tasks:
-              - {id: gen, type: synthetic_orderflow, config: {rows: 6000, seed: 3, signal: 0.6, interval: 1 minute}}
-              - {id: features, type: features, depends_on: [gen], config: {input: "${tasks.gen.output_dir}", time_column: timestamp, features: [{preset: seed000}]}}
+            LEVEL_LABEL
+                + """
               - {id: ret, type: label, depends_on: [features], config: {input: "${tasks.features.output_dir}", column: S_LI_INITIATIVESELLRATE, kind: forward_return, horizon: 1, name: y}}
-              - {id: lvl, type: label, depends_on: [features], config: {input: "${tasks.features.output_dir}", column: S_LI_INITIATIVESELLRATE, kind: value, horizon: 1, name: y}}
               - {id: train_a, type: train, depends_on: [ret], config: {input: "${tasks.ret.output_dir}", features: [S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE]}}
               - {id: eval_a, type: evaluate, depends_on: [train_a], config: {input: "${tasks.train_a.output_dir}"}}
               - {id: reg_a, type: register, depends_on: [eval_a], config: {name: m, model: "${tasks.train_a.output_dir}", metrics: "${tasks.eval_a.output_dir}"}}
               - {id: promote_a, type: promote, depends_on: [reg_a], config: {name: m, version: "${tasks.reg_a.outputs.version}"}}
-              - {id: train_b, type: train, depends_on: [lvl], config: {input: "${tasks.lvl.output_dir}", features: [S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE]}}
+              - {id: train_b, type: train, depends_on: [label], config: {input: "${tasks.label.output_dir}", features: [S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE]}}
               - {id: eval_b, type: evaluate, depends_on: [train_b], config: {input: "${tasks.train_b.output_dir}"}}
               - {id: reg_b, type: register, depends_on: [eval_b], config: {name: m, model: "${tasks.train_b.output_dir}", metrics: "${tasks.eval_b.output_dir}"}}
               - id: stored
@@ -848,7 +856,7 @@ class ModelsIT {
                 type: promote
                 depends_on: [stored]
                 trigger_rule: all_done
-                config: {name: m, version: "${tasks.reg_b.outputs.version}", compare_on: "${tasks.lvl.output_dir}", gates: {ic_mean: {min_vs_champion: -2}}}
+                config: {name: m, version: "${tasks.reg_b.outputs.version}", compare_on: "${tasks.label.output_dir}", gates: {ic_mean: {min_vs_champion: -2}}}
             """);
 
     assertThat(task(r, "promote_a").state()).isEqualTo(TaskState.SUCCEEDED);
@@ -883,12 +891,8 @@ class ModelsIT {
     // a: tested on the second half; b: on the last fifth, where a was not fitted either
     RunResult r =
         runFlow(
-            """
-            name: m
-            tasks:
-              - {id: gen, type: synthetic_orderflow, config: {rows: 6000, seed: 3, signal: 0.6, interval: 1 minute}}
-              - {id: features, type: features, depends_on: [gen], config: {input: "${tasks.gen.output_dir}", time_column: timestamp, features: [{preset: seed000}]}}
-              - {id: label, type: label, depends_on: [features], config: {input: "${tasks.features.output_dir}", column: S_LI_INITIATIVESELLRATE, kind: value, horizon: 1, name: y}}
+            LEVEL_LABEL
+                + """
               - {id: train_a, type: train, depends_on: [label], config: {input: "${tasks.label.output_dir}", features: [S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE], split: {method: holdout, test_fraction: 0.5}}}
               - {id: eval_a, type: evaluate, depends_on: [train_a], config: {input: "${tasks.train_a.output_dir}"}}
               - {id: reg_a, type: register, depends_on: [eval_a], config: {name: m, model: "${tasks.train_a.output_dir}", metrics: "${tasks.eval_a.output_dir}"}}
