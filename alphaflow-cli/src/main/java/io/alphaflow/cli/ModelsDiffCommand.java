@@ -49,11 +49,16 @@ final class ModelsDiffCommand implements Callable<Integer> {
       keys.addAll(mb.keySet());
       var out = spec.commandLine().getOut();
       Map<String, List<Object>> differences = differences(a.manifestMap(), b.manifestMap());
+      // metrics of models that predict different things measure different things
+      String unlike =
+          ModelVersion.predictsOtherwise(
+              a.manifestMap(), a.shortVersion(), b.manifestMap(), b.shortVersion());
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(a.version(), ma);
         m.put(b.version(), mb);
         m.put("manifest_differences", differences);
+        m.put("not_alike", unlike);
         out.println(Json.write(m));
         return ExitCode.OK.code();
       }
@@ -69,6 +74,12 @@ final class ModelsDiffCommand implements Callable<Integer> {
         t.row(k, ModelViews.number(x), ModelViews.number(y), ModelViews.change(x, y));
       }
       out.print(t.render());
+      if (unlike != null) {
+        out.println(
+            "not alike: "
+                + unlike
+                + "; each figure measures how well a model predicts its own target");
+      }
       out.println();
       if (differences.isEmpty()) {
         out.println("trained alike: same data, window, features, params, seed and code");

@@ -46,6 +46,56 @@ public record ModelVersion(
   }
 
   /**
+   * How two models predict different things, or null when they predict the same: a regression
+   * against a classification, another target, or a target of the same name that is another label
+   * (another kind, column or horizon). {@code a} and {@code b} are a model's {@code model.json} or
+   * its manifest, which say the same ({@code label} only since manifests carried it); {@code aName}
+   * and {@code bName} name them in the answer ("the candidate"). How well each predicts its own
+   * target says nothing of which is better.
+   */
+  public static String predictsOtherwise(
+      java.util.Map<String, Object> a,
+      String aName,
+      java.util.Map<String, Object> b,
+      String bName) {
+    if (!String.valueOf(a.get("kind")).equals(String.valueOf(b.get("kind")))) {
+      return aName + " is a " + a.get("kind") + " model, " + bName + " a " + b.get("kind");
+    }
+    if (!String.valueOf(a.get("target")).equals(String.valueOf(b.get("target")))) {
+      return aName + " predicts " + a.get("target") + ", " + bName + " " + b.get("target");
+    }
+    Object la = a.get("label");
+    Object lb = b.get("label");
+    if (la instanceof java.util.Map<?, ?> x
+        && lb instanceof java.util.Map<?, ?> y
+        && !x.equals(y)) {
+      return aName
+          + " predicts "
+          + a.get("target")
+          + " as "
+          + label(x)
+          + ", "
+          + bName
+          + " as "
+          + label(y);
+    }
+    return null;
+  }
+
+  /** A label in words: "a forward_return of close 1 row ahead". */
+  private static String label(java.util.Map<?, ?> l) {
+    Object horizon = l.get("horizon");
+    return "a "
+        + l.get("kind")
+        + " of "
+        + l.get("column")
+        + " "
+        + horizon
+        + (Integer.valueOf(1).equals(horizon) ? " row" : " rows")
+        + " ahead";
+  }
+
+  /**
    * A time window as a manifest and model.json record it ({@code {from, to}}: a training or test
    * window), as people read it: "from to to"; empty when {@code value} is no such window.
    */

@@ -59,53 +59,13 @@ record ChampionComparison(
     return out;
   }
 
-  /**
-   * How two models predict different things, or null when they predict the same: a regression
-   * against a classification, another target, or a target of the same name that is another label
-   * (another kind, column or horizon). {@code a} and {@code b} are a model's {@code model.json} or
-   * its manifest, which say the same ({@code label} only since manifests carried it). Measures of
-   * how well each predicts its own target say nothing of which is better.
-   */
-  static String predictsOtherwise(Map<String, Object> a, Map<String, Object> b) {
-    if (!String.valueOf(a.get("kind")).equals(String.valueOf(b.get("kind")))) {
-      return "the candidate is a " + a.get("kind") + " model, the champion a " + b.get("kind");
-    }
-    if (!String.valueOf(a.get("target")).equals(String.valueOf(b.get("target")))) {
-      return "the candidate predicts " + a.get("target") + ", the champion " + b.get("target");
-    }
-    Object la = a.get("label");
-    Object lb = b.get("label");
-    if (la instanceof Map<?, ?> x && lb instanceof Map<?, ?> y && !x.equals(y)) {
-      return "the candidate predicts "
-          + a.get("target")
-          + " as "
-          + label(x)
-          + ", the champion as "
-          + label(y);
-    }
-    return null;
-  }
-
-  /** A label in words: "a forward_return of close 1 row ahead". */
-  private static String label(Map<?, ?> l) {
-    Object horizon = l.get("horizon");
-    return "a "
-        + l.get("kind")
-        + " of "
-        + l.get("column")
-        + " "
-        + horizon
-        + (Integer.valueOf(1).equals(horizon) ? " row" : " rows")
-        + " ahead";
-  }
-
   static ChampionComparison of(Connection db, Path data, ModelVersion cand, ModelVersion champ)
       throws SQLException {
     Path candDir = Path.of(cand.path());
     Path champDir = Path.of(champ.path());
     Map<String, Object> a = ModelFiles.json(candDir, TrainTask.MODEL_JSON);
     Map<String, Object> b = ModelFiles.json(champDir, TrainTask.MODEL_JSON);
-    String unlike = predictsOtherwise(a, b);
+    String unlike = ModelVersion.predictsOtherwise(a, "the candidate", b, "the champion");
     if (unlike != null) {
       return notComparable(unlike);
     }

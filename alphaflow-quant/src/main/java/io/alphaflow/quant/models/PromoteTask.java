@@ -117,7 +117,8 @@ public final class PromoteTask implements QuantTask {
   private static String unlike(
       String metric, ModelVersion candidate, ModelVersion champion, ChampionComparison comparison) {
     String other =
-        ChampionComparison.predictsOtherwise(candidate.manifestMap(), champion.manifestMap());
+        ModelVersion.predictsOtherwise(
+            candidate.manifestMap(), "the candidate", champion.manifestMap(), "the champion");
     if (other != null) {
       return metric
           + " cannot be compared with the champion's: "
