@@ -127,6 +127,39 @@ class IngestIT {
         .containsExactly("2024-03-01=2", "2024-03-04=2");
   }
 
+  /**
+   * A European export: ';' between fields, ',' before the decimals. Without decimal_separator the
+   * prices stay text, and the run's outputs name the column; with it they are numbers.
+   */
+  @Test
+  void decimalCommasAreReadWithDecimalSeparatorAndNamedWithoutIt() throws Exception {
+    Path european =
+        Files.writeString(
+            dir.resolve("eu.csv"),
+            "timestamp;price;venue\n2024-01-01;1234,5;XETR\n2024-01-02;-0,25;XETR\n");
+
+    runs.run(ingest(european.toString(), ", timestamp_column: timestamp"));
+    assertThat(runs.task("ingest").outputs()).containsEntry("decimal_comma_columns", "price");
+    assertThat(Json.read(runs.out("ingest").resolve("metadata.json")))
+        .containsEntry("decimal_comma_columns", List.of("price"));
+
+    assertThat(
+            runs.run(
+                    ingest(
+                        european.toString(),
+                        ", timestamp_column: timestamp, decimal_separator: ','"))
+                .state())
+        .isEqualTo(RunState.SUCCEEDED);
+    assertThat(runs.task("ingest").outputs()).doesNotContainKey("decimal_comma_columns");
+    assertThat(
+            QuantRuns.query(
+                "SELECT price FROM " + runs.file("ingest", "data.parquet") + " ORDER BY timestamp"))
+        .extracting(r -> r.get("price"))
+        .containsExactly(1234.5, -0.25);
+    assertThatThrownBy(() -> runs.run(ingest(european.toString(), ", decimal_separator: ';'")))
+        .hasMessageContaining("decimal_separator is '.' or ',', was ';'");
+  }
+
   @Test
   void badFilesFailWithAReasonAndLeaveNoOutput() throws Exception {
     Path empty = Files.writeString(dir.resolve("empty.csv"), "");

@@ -86,6 +86,15 @@ public final class IngestTask implements QuantTask {
               "use fail (the default) or quarantine"));
     }
     problems.addAll(Configs.fractionProblem("max_bad_row_rate", config.get("max_bad_row_rate")));
+    Object decimal = config.get(DECIMAL_SEPARATOR);
+    if (decimal != null && !List.of(".", ",").contains(String.valueOf(decimal))) {
+      problems.add(
+          new ConfigProblem(
+              DECIMAL_SEPARATOR,
+              "decimal_separator is '.' or ',', was '" + decimal + "'",
+              "decimal_separator: ',' for numbers written 1,5; then the delimiter is not ','"
+                  + " (delimiter: ';')"));
+    }
     if (config.get("schema") != null && !(config.get("schema") instanceof Map<?, ?>)) {
       problems.add(
           new ConfigProblem(
@@ -225,7 +234,26 @@ public final class IngestTask implements QuantTask {
     }
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("rows", rows);
-    meta.put("columns", columnList(Sql.columns(db, data)));
+    Map<String, String> written = Sql.columns(db, data);
+    meta.put("columns", columnList(written));
+    List<String> commaText =
+        format.equals("csv") && cfg.get(DECIMAL_SEPARATOR) == null
+            ? decimalCommaText(db, data, written)
+            : List.of();
+    if (!commaText.isEmpty()) {
+      // in the run's summary, not only in the task's log
+      meta.put(DECIMAL_COMMA_COLUMNS, commaText);
+      ctx.output(DECIMAL_COMMA_COLUMNS, String.join(",", commaText));
+      for (String c : commaText) {
+        ctx.log()
+            .warn(
+                "column '"
+                    + c
+                    + "' holds numbers written with a decimal comma (1,5), kept as text: set"
+                    + " decimal_separator: ',' (and a delimiter other than ',') to read them as"
+                    + " numbers");
+      }
+    }
     String ts = (String) cfg.get("timestamp_column");
     if (ts != null) {
       Map<String, Object> range =
@@ -368,10 +396,7 @@ public final class IngestTask implements QuantTask {
           .append(!quarantines(cfg))
           .append(", buffer_size = ")
           .append(CSV_BUFFER_BYTES);
-      Object delim = cfg.get("delimiter");
-      if (delim != null) {
-        sb.append(", delim = ").append(Sql.literal(String.valueOf(delim)));
-      }
+      sb.append(dialect(cfg));
       Map<String, String> types = new LinkedHashMap<>();
       Configs.map(cfg, "schema").forEach((k, v) -> types.put(k, String.valueOf(v)));
       asText.forEach(c -> types.put(c, "VARCHAR"));
@@ -394,6 +419,64 @@ public final class IngestTask implements QuantTask {
     }
     return sb.append(")").toString();
   }
+
+  /**
+   * The text columns of {@code data} whose every value is a number written with a decimal comma
+   * ({@code 1,5}, {@code -1234,5}): numbers DuckDB kept as text for want of {@code
+   * decimal_separator}. (DuckDB reads no thousands separators: {@code 1.234,5} stays text.)
+   */
+  private static List<String> decimalCommaText(
+      Connection db, String data, Map<String, String> columns) throws SQLException {
+    List<String> text =
+        columns.entrySet().stream()
+            .filter(e -> e.getValue().equals("VARCHAR"))
+            .map(Map.Entry::getKey)
+            .toList();
+    if (text.isEmpty()) {
+      return List.of();
+    }
+    StringBuilder sums = new StringBuilder();
+    for (int i = 0; i < text.size(); i++) {
+      String c = Sql.ident(text.get(i));
+      sums.append(i == 0 ? "" : ", ")
+          .append("count(")
+          .append(c)
+          .append(") AS n")
+          .append(i)
+          .append(", count(*) FILTER (WHERE regexp_full_match(trim(")
+          .append(c)
+          .append("), '[-+]?[0-9]+,[0-9]+')) AS m")
+          .append(i);
+    }
+    Map<String, Object> r = Sql.row(db, "SELECT " + sums + " FROM " + data);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < text.size(); i++) {
+      long n = ((Number) r.get("n" + i)).longValue();
+      if (n > 0 && n == ((Number) r.get("m" + i)).longValue()) {
+        out.add(text.get(i));
+      }
+    }
+    return out;
+  }
+
+  /** The CSV options the task's config sets: {@code delimiter}, {@code decimal_separator}. */
+  private static String dialect(Map<String, Object> cfg) {
+    StringBuilder sb = new StringBuilder();
+    Object delim = cfg.get("delimiter");
+    if (delim != null) {
+      sb.append(", delim = ").append(Sql.literal(String.valueOf(delim)));
+    }
+    Object decimal = cfg.get(DECIMAL_SEPARATOR);
+    if (decimal != null) {
+      sb.append(", decimal_separator = ").append(Sql.literal(String.valueOf(decimal)));
+    }
+    return sb.toString();
+  }
+
+  private static final String DECIMAL_SEPARATOR = "decimal_separator";
+
+  /** The output naming text columns of numbers with decimal commas ({@link #decimalCommaText}). */
+  private static final String DECIMAL_COMMA_COLUMNS = "decimal_comma_columns";
 
   /**
    * The whole-number columns DuckDB typed from the rows it sampled: those neither declared in
@@ -438,7 +521,6 @@ public final class IngestTask implements QuantTask {
         || isHive(files)) {
       return null;
     }
-    Object delim = cfg.get("delimiter");
     Map<String, Object> found;
     Object[] names;
     Object[] types;
@@ -451,7 +533,7 @@ public final class IngestTask implements QuantTask {
                   + Sql.literal(files.get(0).toAbsolutePath().toString())
                   + ", header = true, buffer_size = "
                   + CSV_BUFFER_BYTES
-                  + (delim == null ? "" : ", delim = " + Sql.literal(String.valueOf(delim)))
+                  + dialect(cfg)
                   + ")");
       names = (Object[]) ((java.sql.Array) found.get("names")).getArray();
       types = (Object[]) ((java.sql.Array) found.get("types")).getArray();
