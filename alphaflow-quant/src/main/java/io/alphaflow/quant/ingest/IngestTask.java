@@ -432,12 +432,20 @@ public final class IngestTask implements QuantTask {
             .filter(e -> e.getValue().equals("VARCHAR"))
             .map(Map.Entry::getKey)
             .toList();
-    if (text.isEmpty()) {
+    // the first rows first: a column of symbols or venues is ruled out there, unread beyond them
+    List<String> sampled = allDecimalCommas(db, "(SELECT * FROM " + data + " LIMIT 1000)", text);
+    return sampled.isEmpty() ? sampled : allDecimalCommas(db, data, sampled);
+  }
+
+  /** Those of {@code columns} (text) with a value in {@code relation}, each a decimal-comma one. */
+  private static List<String> allDecimalCommas(Connection db, String relation, List<String> columns)
+      throws SQLException {
+    if (columns.isEmpty()) {
       return List.of();
     }
     StringBuilder sums = new StringBuilder();
-    for (int i = 0; i < text.size(); i++) {
-      String c = Sql.ident(text.get(i));
+    for (int i = 0; i < columns.size(); i++) {
+      String c = Sql.ident(columns.get(i));
       sums.append(i == 0 ? "" : ", ")
           .append("count(")
           .append(c)
@@ -448,12 +456,12 @@ public final class IngestTask implements QuantTask {
           .append("), '[-+]?[0-9]+,[0-9]+')) AS m")
           .append(i);
     }
-    Map<String, Object> r = Sql.row(db, "SELECT " + sums + " FROM " + data);
+    Map<String, Object> r = Sql.row(db, "SELECT " + sums + " FROM " + relation);
     List<String> out = new ArrayList<>();
-    for (int i = 0; i < text.size(); i++) {
+    for (int i = 0; i < columns.size(); i++) {
       long n = ((Number) r.get("n" + i)).longValue();
       if (n > 0 && n == ((Number) r.get("m" + i)).longValue()) {
-        out.add(text.get(i));
+        out.add(columns.get(i));
       }
     }
     return out;
