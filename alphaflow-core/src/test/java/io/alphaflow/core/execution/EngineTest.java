@@ -395,6 +395,54 @@ class EngineTest {
         .exists();
   }
 
+  /**
+   * A crash is the process's, not the task's: on resume an idempotent task runs again even when its
+   * retries are used up, and the crashed attempt is not counted. One that is not idempotent may
+   * have had its effect already, so the crash counts: with max_attempts 1 it fails, for a person to
+   * look before resuming the failed run.
+   */
+  @Test
+  void aCrashedIdempotentTaskRunsAgainOnResumeWhateverItsRetries() {
+    Flow flow =
+        TestFlows.parse(
+            """
+            name: crashed
+            defaults: {retry: {max_attempts: 1}}
+            tasks:
+              - {id: safe, type: flaky, cache: true}
+              - {id: effect, type: flaky}
+            """);
+    String runId = engine.create(flow, Map.of());
+    List<TaskRunRecord> running =
+        store.taskRuns(runId).stream()
+            .map(
+                t ->
+                    t.toBuilder().state(TaskState.QUEUED).build().toBuilder()
+                        .state(TaskState.RUNNING)
+                        .attempt(1)
+                        .startedAt(java.time.Instant.now())
+                        .build())
+            .toList();
+    store.commit(new io.alphaflow.core.store.StoreBatch(null, running, List.of()));
+
+    RunResult r = engine.resume(runId);
+
+    TaskRunRecord safe = byId(r).get("safe");
+    assertThat(safe.state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(safe.attempt()).isEqualTo(2);
+    assertThat(safe.countedAttempts()).isEqualTo(1);
+    assertThat(events)
+        .anyMatch(
+            e ->
+                e.type() == EventType.TASK_RETRYING
+                    && "safe".equals(e.taskId())
+                    && e.message()
+                        .contains("not counted against its retries (the task is idempotent)"));
+    TaskRunRecord effect = byId(r).get("effect");
+    assertThat(effect.state()).isEqualTo(TaskState.FAILED);
+    assertThat(effect.error()).contains("the process running attempt 1 died (crash or kill -9)");
+  }
+
   @Test
   void nonRetryableFailureFailsAtOnce() {
     RunResult r =

@@ -220,7 +220,24 @@ public final class RunLoop {
           Failure died =
               Failure.interrupted(
                   "the process running attempt " + r.attempt() + " died (crash or kill -9)");
-          if (policies.get(id).retries(died, r.countedAttempts())) {
+          if (idempotent(specs.get(id))) {
+            // the crash was the process's, not the task's, and running it again is safe: a new
+            // attempt that leaves its retry budget as it was
+            update(
+                r.toBuilder()
+                    .state(TaskState.PENDING)
+                    .attemptFloor(r.attemptFloor() + 1)
+                    .error(died.message())
+                    .build());
+            event(
+                EventType.TASK_RETRYING,
+                id,
+                r.attempt(),
+                died.message()
+                    + "; retrying as attempt "
+                    + (r.attempt() + 1)
+                    + ", not counted against its retries (the task is idempotent)");
+          } else if (policies.get(id).retries(died, r.countedAttempts())) {
             update(r.toBuilder().state(TaskState.PENDING).error(died.message()).build());
             event(
                 EventType.TASK_RETRYING,
@@ -571,14 +588,24 @@ public final class RunLoop {
   }
 
   /**
+   * Whether running {@code spec} again gives the same result, with no effect beyond its own files:
+   * its flow's {@code cache:} setting, else its type's answer ({@link Task#idempotent(Map)}).
+   */
+  private boolean idempotent(TaskSpec spec) {
+    return spec.cache() != null
+        ? spec.cache()
+        : parts.tasks().get(spec.type()).idempotent(spec.config());
+  }
+
+  /**
    * How the attempt finds its cache key and an earlier result; null when the task is not cached
    * ({@code cache: false}, or a type that is not idempotent and no {@code cache: true}).
    */
   private TaskAttempt.Cache cacheFor(TaskSpec spec) {
-    Task task = parts.tasks().get(spec.type());
-    if (!(spec.cache() != null ? spec.cache() : task.idempotent(spec.config()))) {
+    if (!idempotent(spec)) {
       return null;
     }
+    Task task = parts.tasks().get(spec.type());
     Map<String, String> upstream = new HashMap<>();
     for (String u : dag.upstreamOf(spec.id())) {
       String hash = records.get(u).artifact();
