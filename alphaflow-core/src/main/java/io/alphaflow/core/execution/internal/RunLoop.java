@@ -589,12 +589,12 @@ public final class RunLoop {
 
   /**
    * Whether running {@code spec} again gives the same result, with no effect beyond its own files:
-   * its flow's {@code cache:} setting, else its type's answer ({@link Task#idempotent(Map)}).
+   * its type says so ({@link Task#idempotent(Map)}), or the flow does with {@code cache: true}.
+   * ({@code cache: false} only asks for a fresh result.)
    */
   private boolean idempotent(TaskSpec spec) {
-    return spec.cache() != null
-        ? spec.cache()
-        : parts.tasks().get(spec.type()).idempotent(spec.config());
+    return Boolean.TRUE.equals(spec.cache())
+        || parts.tasks().get(spec.type()).idempotent(spec.config());
   }
 
   /**
@@ -602,10 +602,10 @@ public final class RunLoop {
    * ({@code cache: false}, or a type that is not idempotent and no {@code cache: true}).
    */
   private TaskAttempt.Cache cacheFor(TaskSpec spec) {
-    if (!idempotent(spec)) {
+    Task task = parts.tasks().get(spec.type());
+    if (!(spec.cache() != null ? spec.cache() : task.idempotent(spec.config()))) {
       return null;
     }
-    Task task = parts.tasks().get(spec.type());
     Map<String, String> upstream = new HashMap<>();
     for (String u : dag.upstreamOf(spec.id())) {
       String hash = records.get(u).artifact();
