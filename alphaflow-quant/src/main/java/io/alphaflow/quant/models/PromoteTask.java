@@ -109,23 +109,12 @@ public final class PromoteTask implements QuantTask {
   }
 
   /**
-   * Why {@code metric} as stored for the candidate cannot be set against the champion's, and what
-   * to do, or null: they predict different things, or measured it on different bases. {@code
-   * comparison}: the one compare_on asked for, which could not score both on the same rows; null
-   * when not asked for.
+   * Why {@code metric} as stored for the candidate cannot be set against the champion's, measured
+   * on another basis, and what to do; null when it can. {@code comparison}: the one compare_on
+   * asked for, which could not score both on the same rows; null when not asked for.
    */
-  private static String unlike(
+  private static String otherBasis(
       String metric, ModelVersion candidate, ModelVersion champion, ChampionComparison comparison) {
-    String other =
-        ModelVersion.predictsOtherwise(
-            candidate.manifestMap(), "the candidate", champion.manifestMap(), "the champion");
-    if (other != null) {
-      return metric
-          + " cannot be compared with the champion's: "
-          + other
-          + "; a gate relative to the champion needs a model of the same target (to replace it"
-          + " with this one, promote without that gate)";
-    }
     String basis = Metrics.basisMismatch(metric, candidate.metrics(), champion.metrics());
     if (basis == null) {
       return null;
@@ -137,6 +126,17 @@ public final class PromoteTask implements QuantTask {
             : ", and compare_on could not score both on the same rows ("
                 + comparison.reason()
                 + ")");
+  }
+
+  /**
+   * What {@code v} says it predicts (kind, target, label): its model.json, which pruning keeps and
+   * which has said which label since before manifests did; else its manifest.
+   */
+  private static Map<String, Object> predicts(ModelVersion v) {
+    Path file = Path.of(v.path()).resolve(TrainTask.MODEL_JSON);
+    return Files.isRegularFile(file)
+        ? ModelFiles.json(Path.of(v.path()), TrainTask.MODEL_JSON)
+        : v.manifestMap();
   }
 
   @Override
@@ -175,9 +175,24 @@ public final class PromoteTask implements QuantTask {
       ctx.log().info(describe(comparison, current, gates));
     }
     List<String> breaches = new ArrayList<>();
+    // two models that predict different things: no figure of one says whether the other is better
+    String other =
+        current == null
+            ? null
+            : ModelVersion.predictsOtherwise(
+                predicts(candidate), "the candidate", predicts(current), "the champion");
+    List<String> relative = gates.stream().filter(Gate::relative).map(Gate::metric).toList();
+    if (other != null && !relative.isEmpty()) {
+      breaches.add(
+          "the gates relative to the champion ("
+              + String.join(", ", relative)
+              + ") cannot compare the two: "
+              + other
+              + "; to replace the champion with this model, promote without them");
+    }
     for (Gate g : gates) {
       String b = g.absolutePart().breach(metrics, null);
-      if (b == null && g.relative()) {
+      if (b == null && g.relative() && other == null) {
         boolean same =
             comparison != null
                 && comparison.sameRows()
@@ -186,7 +201,7 @@ public final class PromoteTask implements QuantTask {
         String unlike =
             same || championMetrics == null
                 ? null
-                : unlike(g.metric(), candidate, current, comparison);
+                : otherBasis(g.metric(), candidate, current, comparison);
         b =
             same
                 ? g.relativePart().breach(comparison.candidate(), comparison.champion())

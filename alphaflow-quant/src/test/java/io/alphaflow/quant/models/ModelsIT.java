@@ -861,16 +861,16 @@ class ModelsIT {
 
     assertThat(task(r, "promote_a").state()).isEqualTo(TaskState.SUCCEEDED);
     String unlike =
-        "cannot be compared with the champion's: the candidate predicts y as a value of"
+        "cannot compare the two: the candidate predicts y as a value of"
             + " S_LI_INITIATIVESELLRATE 1 row ahead, the champion as a forward_return of"
             + " S_LI_INITIATIVESELLRATE 1 row ahead";
     assertThat(task(r, "stored").state()).isEqualTo(TaskState.FAILED);
     assertThat(task(r, "stored").error())
-        .contains("ic_mean " + unlike)
-        .contains("r2 " + unlike)
-        .contains("promote without that gate");
+        .contains("the gates relative to the champion (ic_mean, r2) " + unlike)
+        .contains("to replace the champion with this model, promote without them");
     assertThat(task(r, "rescored").state()).isEqualTo(TaskState.FAILED);
-    assertThat(task(r, "rescored").error()).contains("ic_mean " + unlike);
+    assertThat(task(r, "rescored").error())
+        .contains("the gates relative to the champion (ic_mean) " + unlike);
     assertThat(out(r, "rescored").resolve("deployment_manifest.yaml")).doesNotExist();
     @SuppressWarnings("unchecked")
     Map<String, Object> label =
