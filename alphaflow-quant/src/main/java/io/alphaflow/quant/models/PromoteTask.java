@@ -133,9 +133,9 @@ public final class PromoteTask implements QuantTask {
    * which has said which label since before manifests did; else its manifest.
    */
   private static Map<String, Object> predicts(ModelVersion v) {
-    Path file = Path.of(v.path()).resolve(TrainTask.MODEL_JSON);
-    return Files.isRegularFile(file)
-        ? ModelFiles.json(Path.of(v.path()), TrainTask.MODEL_JSON)
+    Path dir = Path.of(v.path());
+    return Files.isRegularFile(dir.resolve(TrainTask.MODEL_JSON))
+        ? ModelFiles.json(dir, TrainTask.MODEL_JSON)
         : v.manifestMap();
   }
 
@@ -198,14 +198,14 @@ public final class PromoteTask implements QuantTask {
                 && comparison.sameRows()
                 && comparison.candidate().get(g.metric()) instanceof Number
                 && comparison.champion().get(g.metric()) instanceof Number;
-        String unlike =
+        String basis =
             same || championMetrics == null
                 ? null
                 : otherBasis(g.metric(), candidate, current, comparison);
         b =
             same
                 ? g.relativePart().breach(comparison.candidate(), comparison.champion())
-                : unlike != null ? unlike : g.relativePart().breach(metrics, championMetrics);
+                : basis != null ? basis : g.relativePart().breach(metrics, championMetrics);
         if (b != null && same) {
           b += " (both scored on the same " + comparison.rows() + " rows)";
         }
