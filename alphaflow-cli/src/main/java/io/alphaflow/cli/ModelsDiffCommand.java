@@ -3,6 +3,7 @@ package io.alphaflow.cli;
 import io.alphaflow.core.NotFoundException;
 import io.alphaflow.core.model.ModelRegistry;
 import io.alphaflow.core.model.ModelVersion;
+import io.alphaflow.quant.models.TrainTask;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -52,7 +53,10 @@ final class ModelsDiffCommand implements Callable<Integer> {
       // metrics of models that predict different things measure different things
       String unlike =
           ModelVersion.predictsOtherwise(
-              a.manifestMap(), a.shortVersion(), b.manifestMap(), b.shortVersion());
+              a.predicts(TrainTask.MODEL_JSON),
+              a.shortVersion(),
+              b.predicts(TrainTask.MODEL_JSON),
+              b.shortVersion());
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(a.version(), ma);

@@ -46,6 +46,24 @@ public record ModelVersion(
   }
 
   /**
+   * What this version says it predicts (kind, target and, where recorded, label): the JSON file
+   * {@code described} among its files (a training task's description of the model, which pruning
+   * keeps as a record and which may say more than an older manifest), else its manifest.
+   */
+  @SuppressWarnings("unchecked")
+  public java.util.Map<String, Object> predicts(String described) {
+    java.nio.file.Path file = java.nio.file.Path.of(path).resolve(described);
+    if (java.nio.file.Files.isRegularFile(file)) {
+      try {
+        return JSON.readValue(file.toFile(), java.util.Map.class);
+      } catch (java.io.IOException e) {
+        // an unreadable description: the manifest says what it can
+      }
+    }
+    return manifestMap();
+  }
+
+  /**
    * How two models predict different things, or null when they predict the same: a regression
    * against a classification, another target, or a target of the same name that is another label
    * (another kind, column or horizon). {@code a} and {@code b} are a model's {@code model.json} or

@@ -2,10 +2,35 @@ package io.alphaflow.core.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelVersionTest {
+  @TempDir Path dir;
+
+  /** A version registered before manifests carried the label: its model.json says it. */
+  @Test
+  void whatAVersionPredictsComesFromItsDescriptionElseItsManifest() throws Exception {
+    ModelVersion v =
+        new ModelVersion(
+            "m",
+            "abc",
+            dir.toString(),
+            "{\"kind\": \"regression\", \"target\": \"y\"}",
+            null,
+            null,
+            Instant.EPOCH);
+    assertThat(v.predicts("model.json")).isEqualTo(Map.of("kind", "regression", "target", "y"));
+    Files.writeString(
+        dir.resolve("model.json"),
+        "{\"kind\": \"regression\", \"target\": \"y\", \"label\": {\"kind\": \"value\"}}");
+    assertThat(v.predicts("model.json")).containsEntry("label", Map.of("kind", "value"));
+  }
+
   private static Map<String, Object> model(String kind, String target, Map<String, Object> label) {
     return label == null
         ? Map.of("kind", kind, "target", target)

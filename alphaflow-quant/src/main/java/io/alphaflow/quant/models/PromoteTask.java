@@ -128,17 +128,6 @@ public final class PromoteTask implements QuantTask {
                 + ")");
   }
 
-  /**
-   * What {@code v} says it predicts (kind, target, label): its model.json, which pruning keeps and
-   * which has said which label since before manifests did; else its manifest.
-   */
-  private static Map<String, Object> predicts(ModelVersion v) {
-    Path dir = Path.of(v.path());
-    return Files.isRegularFile(dir.resolve(TrainTask.MODEL_JSON))
-        ? ModelFiles.json(dir, TrainTask.MODEL_JSON)
-        : v.manifestMap();
-  }
-
   @Override
   public void execute(TaskContext ctx) throws Exception {
     Map<String, Object> cfg = ctx.config();
@@ -180,7 +169,10 @@ public final class PromoteTask implements QuantTask {
         current == null
             ? null
             : ModelVersion.predictsOtherwise(
-                predicts(candidate), "the candidate", predicts(current), "the champion");
+                candidate.predicts(TrainTask.MODEL_JSON),
+                "the candidate",
+                current.predicts(TrainTask.MODEL_JSON),
+                "the champion");
     List<String> relative = gates.stream().filter(Gate::relative).map(Gate::metric).toList();
     if (other != null && !relative.isEmpty()) {
       breaches.add(
