@@ -220,13 +220,14 @@ public final class RunLoop {
           Failure died =
               Failure.interrupted(
                   "the process running attempt " + r.attempt() + " died (crash or kill -9)");
-          if (idempotent(specs.get(id))) {
-            // the crash was the process's, not the task's, and running it again is safe: a new
-            // attempt that leaves its retry budget as it was
+          // the crash was the process's, not the task's: an idempotent task runs again, the dead
+          // attempt not counted against its retries; any other may have had its effect already
+          boolean forgiven = idempotent(specs.get(id));
+          if (forgiven || policies.get(id).retries(died, r.countedAttempts())) {
             update(
                 r.toBuilder()
                     .state(TaskState.PENDING)
-                    .attemptFloor(r.attemptFloor() + 1)
+                    .attemptFloor(r.attemptFloor() + (forgiven ? 1 : 0))
                     .error(died.message())
                     .build());
             event(
@@ -236,14 +237,9 @@ public final class RunLoop {
                 died.message()
                     + "; retrying as attempt "
                     + (r.attempt() + 1)
-                    + ", not counted against its retries (the task is idempotent)");
-          } else if (policies.get(id).retries(died, r.countedAttempts())) {
-            update(r.toBuilder().state(TaskState.PENDING).error(died.message()).build());
-            event(
-                EventType.TASK_RETRYING,
-                id,
-                r.attempt(),
-                died.message() + "; retrying as attempt " + (r.attempt() + 1));
+                    + (forgiven
+                        ? ", not counted against its retries (the task is idempotent)"
+                        : ""));
           } else {
             fail(r, died, now);
           }
