@@ -60,6 +60,9 @@ final class Metrics {
 
   static final String CHANGE_DIRECTION = "direction of " + CHANGES;
 
+  /** What the IC and the quantiles score otherwise: the actual and predicted values themselves. */
+  private static final String VALUES = "value";
+
   static final String HIT_RATE_BASIS = "hit_rate_basis";
   private static final String IC_BASIS = "ic_basis";
 
@@ -101,7 +104,7 @@ final class Metrics {
 
   private static String basis(Map<String, Object> metrics, String key) {
     Object b = metrics.get(key);
-    return b != null ? String.valueOf(b) : key.equals(IC_BASIS) ? "value" : null;
+    return b != null ? String.valueOf(b) : key.equals(IC_BASIS) ? VALUES : null;
   }
 
   /**
@@ -173,7 +176,7 @@ final class Metrics {
         }
       }
     }
-    out.put(IC_BASIS, changes ? CHANGES : "value");
+    out.put(IC_BASIS, changes ? CHANGES : VALUES);
     out.put("ic_periods", (long) ics.size());
     summarize(out, "ic", ics);
     summarize(out, "rank_ic", rankIcs);
@@ -238,7 +241,7 @@ final class Metrics {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("count", q);
-    out.put("basis", changes ? CHANGES : "value");
+    out.put("basis", changes ? CHANGES : VALUES);
     out.put("periods", (long) spreads.size());
     out.put("mean_actual_by_quantile", byQuantile);
     Double mean = mean(spreads);
