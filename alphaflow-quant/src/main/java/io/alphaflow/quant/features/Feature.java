@@ -19,17 +19,8 @@ public record Feature(String name, String kind, String sql, Map<String, int[]> r
   }
 
   /**
-   * The latest offset at which this feature reads {@code column}, or null if it does not. Names
-   * match as DuckDB matches them, whatever their case: {@code CLOSE} reads {@code close}.
-   */
-  public Integer latestOffset(String column) {
-    int[] r = reading(column);
-    return r == null ? null : r[1];
-  }
-
-  /**
-   * The first and last offsets at which this feature reads {@code column}, under any spelling of
-   * its case, or null if it does not.
+   * The first and last offsets at which this feature reads {@code column}, or null if it does not.
+   * Names match as DuckDB matches them, whatever their case: {@code CLOSE} reads {@code close}.
    */
   public int[] reading(String column) {
     int[] out = null;

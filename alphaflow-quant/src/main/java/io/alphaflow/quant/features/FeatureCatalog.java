@@ -295,7 +295,7 @@ public final class FeatureCatalog {
     while (t.find()) {
       String id = t.group(1) != null ? t.group(1) : t.group(2);
       if (!SQL_WORDS.contains(id.toLowerCase(Locale.ROOT))) {
-        reads.put(id, lagged(expr) ? range(Feature.ANY_EARLIER, 0) : at(0));
+        reads.put(id, offsets(expr));
       }
     }
     return new Feature(name, "sql", "(" + expr + ")", reads);
@@ -308,9 +308,17 @@ public final class FeatureCatalog {
   static Feature reading(Feature f, java.util.Collection<String> columns) {
     Map<String, int[]> reads = new LinkedHashMap<>();
     for (String c : columns) {
-      reads.put(c, lagged(f.sql()) ? range(Feature.ANY_EARLIER, 0) : at(0));
+      reads.put(c, offsets(f.sql()));
     }
     return new Feature(f.name(), f.kind(), f.sql(), reads);
+  }
+
+  /**
+   * The rows a user's SQL reads a column at: through a window, the current one and any earlier;
+   * else the current one.
+   */
+  private static int[] offsets(String expr) {
+    return lagged(expr) ? range(Feature.ANY_EARLIER, 0) : at(0);
   }
 
   private static boolean lagged(String expr) {

@@ -16,9 +16,8 @@ public final class LeakageGuard {
       List<Feature> features, String column, int labelStart, String labelName) {
     List<String> out = new ArrayList<>();
     for (Feature f : features) {
-      Integer latest = f.latestOffset(column);
-      if (latest != null && latest >= labelStart) {
-        int[] r = f.reading(column);
+      int[] r = f.reading(column);
+      if (r != null && r[1] >= labelStart) {
         out.add(
             "feature '"
                 + f.name()
