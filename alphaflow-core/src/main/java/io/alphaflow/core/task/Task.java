@@ -100,6 +100,18 @@ public interface Task {
     return false;
   }
 
+  /**
+   * What approving this task would do, for the person asked to decide: the engine shows it with the
+   * request (in {@code status} and the run's events) when the task starts waiting for approval.
+   * {@code resolvedConfig} is the config as an attempt would get it now (its upstream has run).
+   * Null when the task's id says enough. Called on the run's own thread: read, do not compute.
+   */
+  default String approvalSubject(
+      Map<String, Object> resolvedConfig, io.alphaflow.core.model.ModelRegistry models)
+      throws Exception {
+    return null;
+  }
+
   /** Does the work of one attempt. */
   void execute(TaskContext context) throws Exception;
 }

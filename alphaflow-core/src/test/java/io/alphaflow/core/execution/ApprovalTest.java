@@ -92,6 +92,49 @@ class ApprovalTest {
   }
 
   @Test
+  void theRequestSaysWhatApprovingDoesAsTheTaskTypeSaysItWithItsUpstreamsOutputs() {
+    RunResult parked =
+        engine.run(
+            TestFlows.parse(
+                """
+                name: described
+                tasks:
+                  - {id: train, type: record, config: {output: {version: 7f3a}}}
+                  - id: deploy
+                    type: record
+                    depends_on: [train]
+                    approval: required
+                    config: {approval_subject: "approving ships ${tasks.train.outputs.version}"}
+                  - id: broken
+                    type: record
+                    depends_on: [train]
+                    approval: required
+                    config: {approval_subject: "!registry unreadable"}
+                  - {id: plain, type: record, depends_on: [train], approval: required}
+                """),
+            Map.of());
+
+    Map<String, String> errors =
+        store.taskRuns(parked.runId()).stream()
+            .filter(t -> t.state() == TaskState.AWAITING_APPROVAL)
+            .collect(
+                java.util.stream.Collectors.toMap(TaskRunRecord::taskId, TaskRunRecord::error));
+    assertThat(errors)
+        .containsEntry("deploy", "approval required: approving ships 7f3a")
+        .containsEntry(
+            "broken", "approval required: cannot say what approving does: registry unreadable")
+        .containsEntry("plain", "approval required");
+    assertThat(events)
+        .filteredOn(
+            e -> e.type() == EventType.TASK_AWAITING_APPROVAL && e.taskId().equals("deploy"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.message())
+                    .isEqualTo("waiting for approval (approval required): approving ships 7f3a"));
+  }
+
+  @Test
   void rejectionFailsTheTaskWithWhoAndWhyAndItsDownstreamDoesNotRun() {
     RunResult parked = engine.run(TestFlows.parse(GATED), Map.of());
 

@@ -1,5 +1,6 @@
 package io.alphaflow.core.testkit;
 
+import io.alphaflow.core.model.ModelRegistry;
 import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskContext;
 import java.util.List;
@@ -9,7 +10,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Type {@code record}: notes "task@attempt" in start order per run, publishes {@code config.output}
- * entries as outputs, and sleeps {@code config.sleep_ms} if given.
+ * entries as outputs, and sleeps {@code config.sleep_ms} if given. Asked what approving it does, it
+ * answers {@code config.approval_subject}, or fails with the rest of it if that starts with {@code
+ * !}.
  */
 public final class RecordTask implements Task {
   private static final Map<String, List<String>> STARTS = new ConcurrentHashMap<>();
@@ -21,6 +24,17 @@ public final class RecordTask implements Task {
   @Override
   public String type() {
     return "record";
+  }
+
+  @Override
+  public String approvalSubject(Map<String, Object> config, ModelRegistry models) {
+    if (config.get("approval_subject") instanceof String s) {
+      if (s.startsWith("!")) {
+        throw new IllegalStateException(s.substring(1));
+      }
+      return s;
+    }
+    return null;
   }
 
   @Override

@@ -136,6 +136,11 @@ record Gate(String metric, Double min, Double max, Double minVsChampion, Double 
     return minVsChampion != null || maxVsChampion != null;
   }
 
+  /** Whether this gate has bounds of its own ({@code min}, {@code max}). */
+  boolean absolute() {
+    return min != null || max != null;
+  }
+
   /** This gate's absolute bounds alone. */
   Gate absolutePart() {
     return new Gate(metric, min, max, null, null);

@@ -128,42 +128,19 @@ public final class PromoteTask implements QuantTask {
                 + ")");
   }
 
-  @Override
-  public void execute(TaskContext ctx) throws Exception {
-    Map<String, Object> cfg = ctx.config();
-    String name = Configs.string(cfg, "name");
-    String alias = Configs.string(cfg, "alias", ModelRegistry.CHAMPION);
-    ModelRegistry registry = ctx.models();
-    ModelVersion candidate = registry.find(name, Configs.string(cfg, "version"));
-    ModelVersion current = registry.alias(name, alias).orElse(null);
-    if (current != null && current.version().equals(candidate.version())) {
-      ctx.log()
-          .info(
-              "version "
-                  + candidate.shortVersion()
-                  + " is already the "
-                  + alias
-                  + "; nothing to do");
-      ctx.output("version", candidate.version());
-      ctx.output("promoted", "false");
-      return;
-    }
-    String gone = registry.filesProblem(candidate);
-    if (gone != null) {
-      throw TaskFailure.nonRetryable(gone);
-    }
+  /**
+   * Why {@code gates} refuse {@code candidate} in place of {@code current} (null: none yet); empty
+   * when they pass. {@code comparison}: both models scored on the same rows (compare_on), or null
+   * for their stored metrics.
+   */
+  private static List<String> breaches(
+      ModelVersion candidate,
+      ModelVersion current,
+      List<Gate> gates,
+      ChampionComparison comparison) {
+    List<String> breaches = new ArrayList<>();
     Map<String, Object> metrics = candidate.metrics();
     Map<String, Object> championMetrics = current == null ? null : current.metrics();
-    List<Gate> gates = Gate.parse(cfg.get("gates"));
-    ChampionComparison comparison = null;
-    if (current != null && cfg.get(COMPARE_ON) != null) {
-      try (Connection db = Duck.open(cfg)) {
-        comparison =
-            ChampionComparison.of(db, Path.of(Configs.string(cfg, COMPARE_ON)), candidate, current);
-      }
-      ctx.log().info(describe(comparison, current, gates));
-    }
-    List<String> breaches = new ArrayList<>();
     // two models that predict different things: no figure of one says whether the other is better
     String other =
         current == null
@@ -206,6 +183,105 @@ public final class PromoteTask implements QuantTask {
         breaches.add(b);
       }
     }
+    return breaches;
+  }
+
+  /**
+   * What approving the promotion does: which version takes the alias from which, whether the gates
+   * let it through as things stand (they are checked again once approved, when the champion may
+   * have moved), and the command that sets the two versions side by side.
+   */
+  @Override
+  public String approvalSubject(Map<String, Object> cfg, ModelRegistry registry) {
+    String name = Configs.string(cfg, "name");
+    String alias = Configs.string(cfg, "alias", ModelRegistry.CHAMPION);
+    ModelVersion candidate = registry.find(name, Configs.string(cfg, "version"));
+    ModelVersion current = registry.alias(name, alias).orElse(null);
+    if (current != null && current.version().equals(candidate.version())) {
+      return "version "
+          + candidate.shortVersion()
+          + " is already the "
+          + alias
+          + " of '"
+          + name
+          + "': approving changes nothing";
+    }
+    StringBuilder sb =
+        new StringBuilder("approving makes ")
+            .append(candidate.shortVersion())
+            .append(" the ")
+            .append(alias)
+            .append(" of '")
+            .append(name)
+            .append("' ")
+            .append(current == null ? "(its first)" : "in place of " + current.shortVersion());
+    List<Gate> gates = Gate.parse(cfg.get("gates"));
+    // compare_on scores both models on data: that waits for the attempt
+    boolean scoredLater =
+        current != null && cfg.get(COMPARE_ON) != null && gates.stream().anyMatch(Gate::relative);
+    List<Gate> checkable =
+        scoredLater
+            ? gates.stream().filter(Gate::absolute).map(Gate::absolutePart).toList()
+            : gates;
+    if (scoredLater) {
+      sb.append("; the gates relative to the ")
+          .append(alias)
+          .append(" score both on compare_on once approved");
+    }
+    if (!checkable.isEmpty()) {
+      List<String> breaches = breaches(candidate, current, checkable, null);
+      String which = scoredLater ? "the others" : "its gates";
+      sb.append(
+          breaches.isEmpty()
+              ? "; " + which + " pass"
+              : "; " + which + " refuse it as things stand: " + String.join("; ", breaches));
+    }
+    sb.append(
+        current == null
+            ? "; see: alphaflow models show " + name + " " + candidate.shortVersion()
+            : "; compare: alphaflow models diff "
+                + candidate.shortVersion()
+                + " "
+                + current.shortVersion());
+    return sb.toString();
+  }
+
+  @Override
+  public void execute(TaskContext ctx) throws Exception {
+    Map<String, Object> cfg = ctx.config();
+    String name = Configs.string(cfg, "name");
+    String alias = Configs.string(cfg, "alias", ModelRegistry.CHAMPION);
+    ModelRegistry registry = ctx.models();
+    ModelVersion candidate = registry.find(name, Configs.string(cfg, "version"));
+    ModelVersion current = registry.alias(name, alias).orElse(null);
+    if (current != null && current.version().equals(candidate.version())) {
+      ctx.log()
+          .info(
+              "version "
+                  + candidate.shortVersion()
+                  + " is already the "
+                  + alias
+                  + "; nothing to do");
+      ctx.output("version", candidate.version());
+      ctx.output("promoted", "false");
+      return;
+    }
+    String gone = registry.filesProblem(candidate);
+    if (gone != null) {
+      throw TaskFailure.nonRetryable(gone);
+    }
+    Map<String, Object> metrics = candidate.metrics();
+    Map<String, Object> championMetrics = current == null ? null : current.metrics();
+    List<Gate> gates = Gate.parse(cfg.get("gates"));
+    ChampionComparison comparison = null;
+    if (current != null && cfg.get(COMPARE_ON) != null) {
+      try (Connection db = Duck.open(cfg)) {
+        comparison =
+            ChampionComparison.of(db, Path.of(Configs.string(cfg, COMPARE_ON)), candidate, current);
+      }
+      ctx.log().info(describe(comparison, current, gates));
+    }
+    List<String> breaches = breaches(candidate, current, gates, comparison);
     if (!breaches.isEmpty()) {
       throw TaskFailure.nonRetryable(
           "promotion of version "

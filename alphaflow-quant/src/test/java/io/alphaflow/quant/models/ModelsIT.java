@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.alphaflow.core.InvalidInputException;
+import io.alphaflow.core.approval.Decision;
 import io.alphaflow.core.execution.Engine;
 import io.alphaflow.core.execution.RunResult;
 import io.alphaflow.core.run.RunState;
@@ -884,6 +885,80 @@ class ModelsIT {
         .containsEntry("kind", "value")
         .containsEntry("column", "S_LI_INITIATIVESELLRATE")
         .containsEntry("horizon", 1);
+  }
+
+  @Test
+  void theApproverIsToldWhatPromotingReplacesAndWhetherItsGatesWouldLetItThrough() {
+    String yaml =
+        LEVEL_LABEL
+            + """
+          - {id: train_a, type: train, depends_on: [label], config: {input: "${tasks.label.output_dir}", features: [S_LI_INITIATIVEBUYRATE]}}
+          - {id: eval_a, type: evaluate, depends_on: [train_a], config: {input: "${tasks.train_a.output_dir}"}}
+          - {id: reg_a, type: register, depends_on: [eval_a], config: {name: m, model: "${tasks.train_a.output_dir}", metrics: "${tasks.eval_a.output_dir}"}}
+          - {id: promote_a, type: promote, depends_on: [reg_a], config: {name: m, version: "${tasks.reg_a.outputs.version}"}}
+          - {id: reg_n, type: register, depends_on: [eval_a], config: {name: n, model: "${tasks.train_a.output_dir}", metrics: "${tasks.eval_a.output_dir}"}}
+          - {id: first, type: promote, depends_on: [reg_n], approval: required, config: {name: n, version: "${tasks.reg_n.outputs.version}"}}
+          - {id: train_b, type: train, depends_on: [label], config: {input: "${tasks.label.output_dir}", features: [S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE]}}
+          - {id: eval_b, type: evaluate, depends_on: [train_b], config: {input: "${tasks.train_b.output_dir}"}}
+          - {id: reg_b, type: register, depends_on: [eval_b], config: {name: m, model: "${tasks.train_b.output_dir}", metrics: "${tasks.eval_b.output_dir}"}}
+          - id: deploy
+            type: promote
+            depends_on: [reg_b, promote_a]
+            approval: required
+            retry: {max_attempts: 1}
+            config: {name: m, version: "${tasks.reg_b.outputs.version}", gates: {r2: {min_vs_champion: 100}}}
+          - id: rescored
+            type: promote
+            depends_on: [reg_b, promote_a]
+            approval: required
+            config: {name: m, version: "${tasks.reg_b.outputs.version}", compare_on: "${tasks.label.output_dir}", gates: {r2: {min_vs_champion: -100, min: -100}}}
+          - {id: again, type: promote, depends_on: [promote_a], approval: required, config: {name: m, version: "${tasks.reg_a.outputs.version}"}}
+        """;
+    try (InMemoryStore store = new InMemoryStore();
+        Engine engine = Engine.builder(store).tasks(TestFlows.registry()).home(home).build()) {
+      RunResult parked = engine.run(TestFlows.parse(yaml), Map.of());
+      assertThat(parked.state()).isEqualTo(RunState.WAITING);
+      String a = task(parked, "reg_a").outputs().get("version").substring(0, 12);
+      String b = task(parked, "reg_b").outputs().get("version").substring(0, 12);
+
+      assertThat(task(parked, "first").error())
+          .isEqualTo(
+              "approval required: approving makes "
+                  + a
+                  + " the champion of 'n' (its first); see: alphaflow models show n "
+                  + a);
+      assertThat(task(parked, "deploy").error())
+          .startsWith(
+              "approval required: approving makes "
+                  + b
+                  + " the champion of 'm' in place of "
+                  + a
+                  + "; its gates refuse it as things stand: r2 ")
+          .contains("champion")
+          .endsWith("; compare: alphaflow models diff " + b + " " + a);
+      assertThat(task(parked, "rescored").error())
+          .contains(
+              "in place of "
+                  + a
+                  + "; the gates relative to the champion score both on compare_on once"
+                  + " approved; the others pass; compare:");
+      assertThat(task(parked, "again").error())
+          .isEqualTo(
+              "approval required: version "
+                  + a
+                  + " is already the champion of 'm': approving changes nothing");
+
+      // approved anyway, the gate refuses it for the reason the approver was shown
+      String shown =
+          task(parked, "deploy")
+              .error()
+              .replaceFirst(".*as things stand: ", "")
+              .split("; compare")[0];
+      engine.decide(parked.runId(), "deploy", Decision.APPROVED, "alice", null);
+      RunResult done = engine.resume(parked.runId());
+      assertThat(task(done, "deploy").state()).isEqualTo(TaskState.FAILED);
+      assertThat(task(done, "deploy").error()).contains(shown);
+    }
   }
 
   @Test

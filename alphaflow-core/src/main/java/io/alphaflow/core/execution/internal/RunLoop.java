@@ -345,11 +345,12 @@ public final class RunLoop {
         approval.requiredIf() == null
             ? "approval required"
             : "approval required because " + approval.requiredIf() + " is true";
+    String subject = approvalSubject(id);
     update(
         records.get(id).toBuilder()
             .state(TaskState.AWAITING_APPROVAL)
             .nextAttemptAt(deadline)
-            .error(why)
+            .error(subject == null ? why : why + ": " + subject)
             .build());
     awaiting.put(id, deadline);
     event(
@@ -364,7 +365,25 @@ public final class RunLoop {
                     + Durations.format(approval.timeout())
                     + ", by "
                     + deadline.truncatedTo(ChronoUnit.SECONDS)
-                    + ")"));
+                    + ")")
+            + (subject == null ? "" : ": " + subject));
+  }
+
+  /**
+   * What approving task {@code id} would do, as its type says ({@link
+   * io.alphaflow.core.task.Task#approvalSubject}); why it cannot be said when that fails, since the
+   * task would then most likely fail once approved too.
+   */
+  private String approvalSubject(String id) {
+    TaskSpec spec = specs.get(id);
+    try {
+      Map<String, Object> config =
+          Templates.resolve(
+              spec.config(), expr -> values.value(expr, id, records.get(id).attempt()));
+      return parts.tasks().get(spec.type()).approvalSubject(config, parts.models());
+    } catch (Exception e) {
+      return "cannot say what approving does: " + e.getMessage();
+    }
   }
 
   /** Acts on decisions made meanwhile (by another process), and rejects expired requests. */
