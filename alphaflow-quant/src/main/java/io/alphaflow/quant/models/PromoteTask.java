@@ -206,6 +206,10 @@ public final class PromoteTask implements QuantTask {
           + name
           + "': approving changes nothing";
     }
+    String gone = registry.filesProblem(candidate);
+    if (gone != null) {
+      return "approving cannot promote " + candidate.shortVersion() + ": " + gone;
+    }
     StringBuilder sb =
         new StringBuilder("approving makes ")
             .append(candidate.shortVersion())
@@ -230,7 +234,7 @@ public final class PromoteTask implements QuantTask {
     }
     if (!checkable.isEmpty()) {
       List<String> breaches = breaches(candidate, current, checkable, null);
-      String which = scoredLater ? "the others" : "its gates";
+      String which = scoredLater ? "its absolute bounds" : "its gates";
       sb.append(
           breaches.isEmpty()
               ? "; " + which + " pass"

@@ -941,7 +941,7 @@ class ModelsIT {
               "in place of "
                   + a
                   + "; the gates relative to the champion score both on compare_on once"
-                  + " approved; the others pass; compare:");
+                  + " approved; its absolute bounds pass; compare:");
       assertThat(task(parked, "again").error())
           .isEqualTo(
               "approval required: version "
@@ -958,6 +958,46 @@ class ModelsIT {
       RunResult done = engine.resume(parked.runId());
       assertThat(task(done, "deploy").state()).isEqualTo(TaskState.FAILED);
       assertThat(task(done, "deploy").error()).contains(shown);
+    }
+  }
+
+  @Test
+  void aPromotionOfAPrunedVersionSaysSoBeforeAnyoneApproves() {
+    try (InMemoryStore store = new InMemoryStore();
+        Engine engine = Engine.builder(store).tasks(TestFlows.registry()).home(home).build()) {
+      RunResult trained =
+          engine.run(
+              TestFlows.parse(
+                  LEVEL_LABEL
+                      + """
+                    - {id: train, type: train, depends_on: [label], config: {input: "${tasks.label.output_dir}", features: [S_LI_INITIATIVEBUYRATE]}}
+                    - {id: reg, type: register, depends_on: [train], config: {name: p, model: "${tasks.train.output_dir}"}}
+                  """),
+              Map.of());
+      String version = task(trained, "reg").outputs().get("version");
+      new io.alphaflow.core.model.ModelRegistry(store, home, java.time.Clock.systemUTC())
+          .prune("p", 0, "ops", false);
+
+      RunResult parked =
+          engine.run(
+              TestFlows.parse(
+                  """
+                  name: later
+                  tasks:
+                    - {id: deploy, type: promote, approval: required, config: {name: p, version: %s}}
+                  """
+                      .formatted(version)),
+              Map.of());
+
+      String v = version.substring(0, 12);
+      assertThat(task(parked, "deploy").error())
+          .startsWith(
+              "approval required: approving cannot promote "
+                  + v
+                  + ": version "
+                  + v
+                  + " of model 'p' was pruned on ")
+          .contains(" by ops (alphaflow models prune)");
     }
   }
 
