@@ -237,7 +237,12 @@ public final class PromoteTask implements QuantTask {
       String which = scoredLater ? "its absolute bounds" : "its gates";
       sb.append(
           breaches.isEmpty()
-              ? "; " + which + " pass"
+              ? "; "
+                  + which
+                  + " pass"
+                  + (current == null && gates.stream().anyMatch(Gate::relative)
+                      ? " (no " + alias + " yet to compare it with)"
+                      : "")
               : "; " + which + " refuse it as things stand: " + String.join("; ", breaches));
     }
     sb.append(

@@ -897,7 +897,7 @@ class ModelsIT {
           - {id: reg_a, type: register, depends_on: [eval_a], config: {name: m, model: "${tasks.train_a.output_dir}", metrics: "${tasks.eval_a.output_dir}"}}
           - {id: promote_a, type: promote, depends_on: [reg_a], config: {name: m, version: "${tasks.reg_a.outputs.version}"}}
           - {id: reg_n, type: register, depends_on: [eval_a], config: {name: n, model: "${tasks.train_a.output_dir}", metrics: "${tasks.eval_a.output_dir}"}}
-          - {id: first, type: promote, depends_on: [reg_n], approval: required, config: {name: n, version: "${tasks.reg_n.outputs.version}"}}
+          - {id: first, type: promote, depends_on: [reg_n], approval: required, config: {name: n, version: "${tasks.reg_n.outputs.version}", gates: {r2: {min_vs_champion: 0}}}}
           - {id: train_b, type: train, depends_on: [label], config: {input: "${tasks.label.output_dir}", features: [S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE]}}
           - {id: eval_b, type: evaluate, depends_on: [train_b], config: {input: "${tasks.train_b.output_dir}"}}
           - {id: reg_b, type: register, depends_on: [eval_b], config: {name: m, model: "${tasks.train_b.output_dir}", metrics: "${tasks.eval_b.output_dir}"}}
@@ -925,7 +925,8 @@ class ModelsIT {
           .isEqualTo(
               "approval required: approving makes "
                   + a
-                  + " the champion of 'n' (its first); see: alphaflow models show n "
+                  + " the champion of 'n' (its first); its gates pass (no champion yet to"
+                  + " compare it with); see: alphaflow models show n "
                   + a);
       assertThat(task(parked, "deploy").error())
           .startsWith(
