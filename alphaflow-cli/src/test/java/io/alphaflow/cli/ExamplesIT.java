@@ -50,6 +50,9 @@ class ExamplesIT {
     JsonNode run = parked.json();
     assertThat(run.get("state").asText()).isEqualTo("WAITING");
     assertThat(task(run, "deploy", "state")).isEqualTo("AWAITING_APPROVAL");
+    assertThat(task(run, "deploy", "error"))
+        .containsPattern(
+            "approving makes [0-9a-f]{12} the champion of 'hft_factor' \\(its first\\)");
     assertThat(Double.parseDouble(run.get("tasks").get(6).get("outputs").get("r2").asText()))
         .isGreaterThan(0.2);
     String runId = run.get("run_id").asText();
@@ -175,7 +178,12 @@ class ExamplesIT {
         .content()
         .contains("\"close\" : {")
         .contains("\"mean\"");
-    assertThat(task(first, "package", "error")).contains("required because");
+    // the reviewer is told what approving does and why it was asked
+    assertThat(task(first, "package", "error"))
+        .contains("required because")
+        .containsPattern(
+            "approving registers ridge [0-9a-f]{12} as a version of 'msft_next_return'; its"
+                + " evaluation's gate did not pass: r2 -?[0-9.]+ is below the minimum 0.5");
     cli.run(
         "approve",
         first.get("run_id").asText(),
@@ -194,6 +202,7 @@ class ExamplesIT {
         new String[] {"ingest", "validate", "clean_features", "label", "train", "evaluate"}) {
       assertThat(task(second, id, "state")).as(id).isEqualTo("SKIPPED_CACHED");
     }
+    assertThat(task(second, "package", "error")).contains("(it is one already)");
     cli.run("approve", second.get("run_id").asText(), "package", "--by", "carol", "--quiet");
     // the same data and config give the same model bytes, so the same registry version
     assertThat(cli.run("models", "list", "msft_next_return", "--json").json()).hasSize(1);

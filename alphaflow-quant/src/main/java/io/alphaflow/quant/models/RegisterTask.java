@@ -1,6 +1,7 @@
 package io.alphaflow.quant.models;
 
 import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.model.ModelRegistry;
 import io.alphaflow.core.model.ModelVersion;
 import io.alphaflow.core.task.TaskContext;
 import io.alphaflow.quant.QuantTask;
@@ -39,6 +40,42 @@ public final class RegisterTask implements QuantTask {
         new ArrayList<>(ModelFiles.nameProblems(config, "name: hft_factor"));
     problems.addAll(Configs.required(config, "model", "model: ${tasks.train.output_dir}"));
     return problems;
+  }
+
+  /**
+   * What approving the registration does: which model becomes a version of which name, and what its
+   * evaluation's gate said of it (the usual reason to ask: {@code on_breach: review}).
+   */
+  @Override
+  public String approvalSubject(Map<String, Object> cfg, ModelRegistry registry) {
+    String name = Configs.string(cfg, "name");
+    Map<String, Object> model =
+        ModelFiles.json(Path.of(Configs.string(cfg, "model")), TrainTask.MODEL_JSON);
+    String version = String.valueOf(model.get("model_hash"));
+    String shortVersion = version.substring(0, Math.min(12, version.length()));
+    boolean known = registry.versions(name).stream().anyMatch(v -> v.version().equals(version));
+    StringBuilder sb =
+        new StringBuilder("approving registers ")
+            .append(model.get("algorithm"))
+            .append(' ')
+            .append(shortVersion)
+            .append(" as a version of '")
+            .append(name)
+            .append("'")
+            .append(known ? " (it is one already)" : "");
+    String metricsDir = Configs.string(cfg, "metrics", null);
+    if (metricsDir != null
+        && ModelFiles.json(Path.of(metricsDir), EvaluateTask.METRICS_FILE).get("gate")
+            instanceof Map<?, ?> gate) {
+      sb.append(
+          Boolean.TRUE.equals(gate.get("passed"))
+              ? "; its evaluation's gate passed"
+              : "; its evaluation's gate did not pass: "
+                  + String.join(
+                      "; ",
+                      ((List<?>) gate.get("breaches")).stream().map(String::valueOf).toList()));
+    }
+    return sb.toString();
   }
 
   @Override
