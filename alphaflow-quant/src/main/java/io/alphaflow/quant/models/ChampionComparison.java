@@ -167,9 +167,12 @@ record ChampionComparison(
     }
     Map<String, Object> window = Json.ordered("from", span.get("f"), "to", span.get("l"));
     String period = period(candDir);
+    int lags = overlapLags(candDir);
     String at = "CAST(" + t + " AS TIMESTAMP)";
-    Map<String, Object> candidate = score(db, "__candidate", at, period, classification, changes);
-    Map<String, Object> champion = score(db, "prediction", at, period, classification, changes);
+    Map<String, Object> candidate =
+        score(db, "__candidate", at, period, lags, classification, changes);
+    Map<String, Object> champion =
+        score(db, "prediction", at, period, lags, classification, changes);
     return new ChampionComparison(null, window, rows, candidate, champion);
   }
 
@@ -182,6 +185,7 @@ record ChampionComparison(
       String prediction,
       String time,
       String period,
+      int lags,
       boolean classification,
       boolean changes)
       throws SQLException {
@@ -199,7 +203,7 @@ record ChampionComparison(
             + time
             + " AS __t FROM cmp_b WHERE prediction IS NOT NULL");
     Map<String, Object> metrics =
-        classification ? Metrics.classification(db, "TRUE") : Metrics.regression(db, "TRUE");
+        classification ? Metrics.classification(db, "TRUE") : Metrics.regression(db, "TRUE", lags);
     metrics.remove(Metrics.IC_BY_PERIOD); // the manifest compares figures, not series
     return metrics;
   }
@@ -214,6 +218,20 @@ record ChampionComparison(
       }
     }
     return "day";
+  }
+
+  /**
+   * The overlap of the labels' periods the candidate's evaluation found ({@link
+   * EvaluateTask#IC_OVERLAP_LAGS}): both models are scored on its rows and periods. None when it
+   * recorded none.
+   */
+  private static int overlapLags(Path dir) {
+    if (Files.isRegularFile(dir.resolve(EvaluateTask.METRICS_FILE))
+        && ModelFiles.json(dir, EvaluateTask.METRICS_FILE).get(EvaluateTask.IC_OVERLAP_LAGS)
+            instanceof Number n) {
+      return n.intValue();
+    }
+    return 0;
   }
 
   private static List<String> strings(Object list) {

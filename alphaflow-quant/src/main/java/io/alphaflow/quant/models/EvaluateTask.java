@@ -11,6 +11,7 @@ import io.alphaflow.quant.data.Sql;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,12 @@ public final class EvaluateTask implements QuantTask {
   public String type() {
     return "evaluate";
   }
+
+  /**
+   * In metrics.json: how many following periods each period's labels reach into, the lags of the
+   * Newey-West t-statistics ({@code ic_tstat_nw}); {@link ChampionComparison} scores with the same.
+   */
+  static final String IC_OVERLAP_LAGS = "ic_overlap_lags";
 
   /** How many buckets of the prediction the quantile analysis splits each period into. */
   static final String QUANTILES = "quantiles";
@@ -118,7 +125,23 @@ public final class EvaluateTask implements QuantTask {
       metrics.put("algorithm", model.get("algorithm"));
       metrics.put("model_hash", model.get("model_hash"));
       metrics.put("ic_period", period);
-      Map<String, Object> overall = score(db, "TRUE", classification);
+      int lags = classification ? 0 : overlapLags(db, model, file, period);
+      metrics.put(IC_OVERLAP_LAGS, lags);
+      if (lags > 0) {
+        ctx.log()
+            .info(
+                "each "
+                    + period
+                    + "'s labels reach into the next "
+                    + lags
+                    + " "
+                    + period
+                    + "(s): their ICs are not independent, so ic_tstat overstates how sure the"
+                    + " mean IC is; ic_tstat_nw (Newey-West, "
+                    + lags
+                    + " lags) does not");
+      }
+      Map<String, Object> overall = score(db, "TRUE", classification, lags);
       metrics.put("overall", overall);
       List<Map<String, Object>> folds = new ArrayList<>();
       List<Map<String, Object>> foldIds = Sql.rows(db, "SELECT DISTINCT fold FROM p ORDER BY fold");
@@ -127,7 +150,9 @@ public final class EvaluateTask implements QuantTask {
         m.put("fold", f.get("fold"));
         // one fold (a holdout) holds every prediction: its metrics are the overall ones
         m.putAll(
-            foldIds.size() == 1 ? overall : score(db, "fold = " + f.get("fold"), classification));
+            foldIds.size() == 1
+                ? overall
+                : score(db, "fold = " + f.get("fold"), classification, lags));
         folds.add(m);
       }
       metrics.put("folds", folds);
@@ -136,9 +161,11 @@ public final class EvaluateTask implements QuantTask {
             Metrics.quantiles(
                 db,
                 "TRUE",
-                (int) Configs.integerIn(cfg, QUANTILES, MIN_QUANTILES, MAX_QUANTILES, 5));
+                (int) Configs.integerIn(cfg, QUANTILES, MIN_QUANTILES, MAX_QUANTILES, 5),
+                lags);
         overall.put("spread_mean", q.get("spread_mean"));
         overall.put("spread_tstat", q.get("spread_tstat"));
+        overall.put("spread_tstat_nw", q.get("spread_tstat_nw"));
         metrics.put(QUANTILES, q);
       }
       // the IC's series beside the metrics, not among them: a list is no metric to gate or diff
@@ -240,8 +267,43 @@ public final class EvaluateTask implements QuantTask {
     return problems;
   }
 
-  private static Map<String, Object> score(Connection db, String where, boolean classification)
-      throws java.sql.SQLException {
-    return classification ? Metrics.classification(db, where) : Metrics.regression(db, where);
+  private static Map<String, Object> score(
+      Connection db, String where, boolean classification, int lags) throws SQLException {
+    return classification ? Metrics.classification(db, where) : Metrics.regression(db, where, lags);
+  }
+
+  /**
+   * {@link Metrics#overlapLags} of the model's label (its horizon in rows, from model.json; none
+   * known, none assumed) over the predictions' periods, with the rows a symbol has in a period
+   * counted in {@code predictions}: the median over its periods, which a test window's first and
+   * last, cut short, do not move.
+   */
+  private static int overlapLags(
+      Connection db, Map<String, Object> model, String predictions, String period)
+      throws SQLException {
+    if (!(model.get("label") instanceof Map<?, ?> label)
+        || !(label.get("horizon") instanceof Number h)
+        || h.intValue() <= 1) {
+      return 0;
+    }
+    String time = Sql.ident(String.valueOf(model.get("time_column")));
+    Object symbol = model.get("symbol_column");
+    String group =
+        "date_trunc('"
+            + period
+            + "', "
+            + time
+            + ")"
+            + (symbol == null ? "" : ", " + Sql.ident(String.valueOf(symbol)));
+    Object perPeriod =
+        Sql.row(
+                db,
+                "SELECT median(n) AS r FROM (SELECT count(*) AS n FROM "
+                    + predictions
+                    + " GROUP BY "
+                    + group
+                    + ")")
+            .get("r");
+    return Metrics.overlapLags(h.intValue(), perPeriod instanceof Number r ? r.doubleValue() : 0);
   }
 }

@@ -38,8 +38,10 @@ final class Metrics {
           "ic_periods",
           "ic_mean",
           "ic_tstat",
+          "ic_tstat_nw",
           "rank_ic_mean",
           "rank_ic_tstat",
+          "rank_ic_tstat_nw",
           "accuracy",
           "baseline_accuracy",
           "accuracy_over_baseline",
@@ -50,7 +52,8 @@ final class Metrics {
           "log_loss",
           "max_psi",
           "spread_mean",
-          "spread_tstat");
+          "spread_tstat",
+          "spread_tstat_nw");
 
   /** Each period's IC (and rank IC, and rows), in period order: the series ic_mean summarizes. */
   static final String IC_BY_PERIOD = "ic_by_period";
@@ -112,11 +115,12 @@ final class Metrics {
    * label, the direction of change from the column's current value ({@code p}'s {@code unchanged});
    * else its sign, or for a target of one sign across all of {@code p} its side of the rows' mean
    * actual; {@code hit_rate_basis} says which) and the IC: Pearson and rank IC per period, their
-   * mean and t-statistic (mean / std * sqrt(periods)). The errors' sums and each run of periods'
-   * ICs come from queries side by side; the ICs' mean and sample standard deviation are taken here,
-   * in period order.
+   * mean and t-statistic (mean / std * sqrt(periods)), and the t-statistic again with the standard
+   * error that {@code lags} periods of overlapping labels call for ({@link #overlapLags}). The
+   * errors' sums and each run of periods' ICs come from queries side by side; the ICs' mean and
+   * sample standard deviation are taken here, in period order.
    */
-  static Map<String, Object> regression(Connection db, String where) throws SQLException {
+  static Map<String, Object> regression(Connection db, String where, int lags) throws SQLException {
     boolean changes = scoresChanges(db);
     List<String> queries = new ArrayList<>();
     queries.add(
@@ -178,8 +182,8 @@ final class Metrics {
     }
     out.put(IC_BASIS, changes ? CHANGES : VALUES);
     out.put("ic_periods", (long) ics.size());
-    summarize(out, "ic", ics);
-    summarize(out, "rank_ic", rankIcs);
+    summarize(out, "ic", ics, lags);
+    summarize(out, "rank_ic", rankIcs, lags);
     out.put(IC_BY_PERIOD, series);
     return out;
   }
@@ -192,7 +196,8 @@ final class Metrics {
    * a factor that ranks well earns a positive spread, period after period. One thread: the same
    * bits every run.
    */
-  static Map<String, Object> quantiles(Connection db, String where, int q) throws SQLException {
+  static Map<String, Object> quantiles(Connection db, String where, int q, int lags)
+      throws SQLException {
     boolean changes = scoresChanges(db);
     List<Map<String, Object>> rows =
         Duck.parallel(
@@ -247,15 +252,60 @@ final class Metrics {
     Double mean = mean(spreads);
     out.put("spread_mean", mean);
     out.put("spread_tstat", tstat(mean, std(spreads), spreads.size()));
+    out.put("spread_tstat_nw", neweyWestTstat(spreads, lags));
     out.put("spread_by_period", series);
     return out;
   }
 
-  /** {@code name}_mean and {@code name}_tstat of the per-period values {@code xs}. */
-  private static void summarize(Map<String, Object> out, String name, List<Double> xs) {
+  /**
+   * {@code name}_mean, {@code name}_tstat and {@code name}_tstat_nw ({@link #neweyWestTstat}) of
+   * the per-period values {@code xs}.
+   */
+  private static void summarize(Map<String, Object> out, String name, List<Double> xs, int lags) {
     Double mean = mean(xs);
     out.put(name + "_mean", mean);
     out.put(name + "_tstat", tstat(mean, std(xs), xs.size()));
+    out.put(name + "_tstat_nw", neweyWestTstat(xs, lags));
+  }
+
+  /**
+   * How many following periods a period's labels reach into: a label {@code horizon} rows ahead,
+   * with {@code rowsPerPeriod} rows of a symbol in a period, shares its future rows with the next
+   * ceil((horizon - 1) / rowsPerPeriod) periods' labels. Daily bars with a 5-day forward return and
+   * a daily IC: 4. Their ICs are then correlated, and a t-statistic that takes them as independent
+   * overstates how sure the mean is.
+   */
+  static int overlapLags(int horizon, double rowsPerPeriod) {
+    if (horizon <= 1 || !(rowsPerPeriod > 0)) {
+      return 0;
+    }
+    return (int) Math.ceil((horizon - 1) / rowsPerPeriod);
+  }
+
+  /**
+   * The t-statistic of the mean of {@code xs} (in period order) with Newey and West's standard
+   * error: the autocovariances up to {@code lags} periods apart added with Bartlett's weights 1 - l
+   * / (lags + 1), which keep the variance from going negative. Scaled as the sample variance (n -
+   * 1), so with no lags it is the plain t-statistic.
+   */
+  static Double neweyWestTstat(List<Double> xs, int lags) {
+    int n = xs.size();
+    Double m = mean(xs);
+    if (m == null || n < 2) {
+      return null;
+    }
+    double s = 0;
+    for (double x : xs) {
+      s += (x - m) * (x - m);
+    }
+    for (int l = 1; l <= Math.min(lags, n - 1); l++) {
+      double c = 0;
+      for (int t = l; t < n; t++) {
+        c += (xs.get(t) - m) * (xs.get(t - l) - m);
+      }
+      s += 2 * (1 - l / (lags + 1.0)) * c;
+    }
+    return s <= 0 ? null : m / Math.sqrt(s / ((double) n * (n - 1)));
   }
 
   /**

@@ -41,7 +41,7 @@ class MetricsIT {
   void icOverManyPeriodsIsWhatOneQueryGives() throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
       predictions(c);
-      Map<String, Object> ours = Metrics.regression(c, "TRUE");
+      Map<String, Object> ours = Metrics.regression(c, "TRUE", 0);
       Map<String, Object> direct =
           Sql.row(
               c,
@@ -72,6 +72,50 @@ class MetricsIT {
       assertThat((Double) ours.get("rank_ic_mean")).isCloseTo(ric, within(1e-12));
       assertThat((Double) ours.get("rank_ic_tstat")).isCloseTo(ricT, within(1e-9 * Math.abs(ricT)));
       assertThat((Long) ours.get("rows")).isEqualTo(300002L);
+    }
+  }
+
+  /**
+   * With labels that overlap {@code lags} periods, the t-statistic's variance is the double sum of
+   * every pair of periods' deviations weighted 1 - |i - j| / (lags + 1) within lags of each other:
+   * worked out here that way over the reported series.
+   */
+  @Test
+  void theOverlapsTStatisticWeighsEveryPairOfPeriodsWithinTheLags() throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      predictions(c);
+      Map<String, Object> plain = Metrics.regression(c, "TRUE", 0);
+      Map<String, Object> overlapping = Metrics.regression(c, "TRUE", 3);
+
+      // no overlap: the plain t-statistic
+      for (String t : List.of("ic_tstat", "rank_ic_tstat")) {
+        double expected = (Double) plain.get(t);
+        assertThat((Double) plain.get(t + "_nw"))
+            .as(t)
+            .isCloseTo(expected, within(1e-12 * Math.abs(expected)));
+      }
+      for (String name : List.of("ic", "rank_ic")) {
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> series =
+            (List<Map<String, Object>>) overlapping.get(Metrics.IC_BY_PERIOD);
+        double[] x = series.stream().mapToDouble(p -> (Double) p.get(name)).toArray();
+        int n = x.length;
+        double mean = Arrays.stream(x).average().orElseThrow();
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+          for (int j = 0; j < n; j++) {
+            int lag = Math.abs(i - j);
+            if (lag <= 3) {
+              s += (1 - lag / 4.0) * (x[i] - mean) * (x[j] - mean);
+            }
+          }
+        }
+        double t = mean / Math.sqrt(s / ((double) n * (n - 1)));
+        assertThat((Double) overlapping.get(name + "_tstat_nw"))
+            .as(name)
+            .isCloseTo(t, within(1e-9 * Math.abs(t)));
+        assertThat(overlapping.get(name + "_tstat")).isEqualTo(plain.get(name + "_tstat"));
+      }
     }
   }
 
@@ -186,7 +230,7 @@ class MetricsIT {
           c,
           "CREATE VIEW p AS SELECT fold, actual, prediction, unchanged, TIMESTAMP '2024-03-01'"
               + " AS period, TIMESTAMP '2024-03-01' AS __t FROM preds");
-      Map<String, Object> level = Metrics.regression(c, "TRUE");
+      Map<String, Object> level = Metrics.regression(c, "TRUE", 0);
       assertThat(level.get("hit_rate")).isEqualTo(0.5);
       assertThat(level.get("hit_rate_basis"))
           .isEqualTo("direction of change from the current value");
@@ -203,10 +247,10 @@ class MetricsIT {
   void everyFoldScoresTheHitRateOnTheTargetsBasis() throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
       inOnePeriod(c, "(1, 0.02, 0.01), (1, 0.01, -0.03), (2, -0.03, -0.01), (2, 0.02, -0.02)");
-      Map<String, Object> rising = Metrics.regression(c, "fold = 1");
+      Map<String, Object> rising = Metrics.regression(c, "fold = 1", 0);
       assertThat(rising.get("hit_rate_basis")).isEqualTo("sign");
       assertThat(rising.get("hit_rate")).isEqualTo(0.5);
-      Map<String, Object> mixed = Metrics.regression(c, "fold = 2");
+      Map<String, Object> mixed = Metrics.regression(c, "fold = 2", 0);
       assertThat(mixed.get("hit_rate_basis")).isEqualTo("sign");
       assertThat(mixed.get("hit_rate")).isEqualTo(0.5);
     }
@@ -215,7 +259,7 @@ class MetricsIT {
   /** The regression metrics of (actual, prediction) pairs, all in one period and fold. */
   private static Map<String, Object> scored(Connection c, String pairs) throws Exception {
     inOnePeriod(c, pairs.replace("(", "(1, "));
-    return Metrics.regression(c, "TRUE");
+    return Metrics.regression(c, "TRUE", 0);
   }
 
   /** Makes the view {@code p} of (fold, actual, prediction) triples, all in one period. */
@@ -239,7 +283,7 @@ class MetricsIT {
       try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
         Sql.exec(c, "SET threads = " + threads);
         predictions(c);
-        seen[threads - 1] = Metrics.regression(c, "TRUE");
+        seen[threads - 1] = Metrics.regression(c, "TRUE", 0);
         // as classes: the actual's sign, the prediction squashed to a probability (ties in it)
         Sql.exec(
             c,

@@ -888,6 +888,59 @@ class ModelsIT {
   }
 
   @Test
+  void overlappingLabelsGiveTheIcsTStatisticTheirOverlapsLags() throws Exception {
+    // minute bars, a 2-hour forward return, an hourly IC: each hour's labels reach 2 hours on
+    RunResult r =
+        runFlow(
+            """
+            name: m
+            tasks:
+              - {id: gen, type: synthetic_orderflow, config: {rows: 6000, seed: 3, signal: 0.6, interval: 1 minute}}
+              - {id: label, type: label, depends_on: [gen], config: {input: "${tasks.gen.output_dir}", time_column: timestamp, column: S_LI_INITIATIVESELLRATE, kind: forward_return, horizon: 120, name: y}}
+              - {id: train_a, type: train, depends_on: [label], config: {input: "${tasks.label.output_dir}", features: [S_LI_INITIATIVEBUYRATE], split: {method: holdout, test_fraction: 0.5}}}
+              - {id: eval_a, type: evaluate, depends_on: [train_a], config: {input: "${tasks.train_a.output_dir}", ic_period: hour, quantiles: 5}}
+              - {id: reg_a, type: register, depends_on: [eval_a], config: {name: m, model: "${tasks.train_a.output_dir}", metrics: "${tasks.eval_a.output_dir}"}}
+              - {id: promote_a, type: promote, depends_on: [reg_a], config: {name: m, version: "${tasks.reg_a.outputs.version}"}}
+              - {id: train_b, type: train, depends_on: [label], config: {input: "${tasks.label.output_dir}", features: [S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE]}}
+              - {id: eval_b, type: evaluate, depends_on: [train_b], config: {input: "${tasks.train_b.output_dir}", ic_period: hour}}
+              - {id: reg_b, type: register, depends_on: [eval_b], config: {name: m, model: "${tasks.train_b.output_dir}", metrics: "${tasks.eval_b.output_dir}"}}
+              - {id: promote_b, type: promote, depends_on: [reg_b, promote_a], config: {name: m, version: "${tasks.reg_b.outputs.version}", compare_on: "${tasks.label.output_dir}", gates: {ic_tstat_nw: {min_vs_champion: -1000}}}}
+            """);
+
+    assertThat(task(r, "promote_b").state()).isEqualTo(TaskState.SUCCEEDED);
+    Map<String, Object> metrics = Json.read(out(r, "eval_a").resolve("metrics.json"));
+    assertThat(metrics.get("ic_overlap_lags")).isEqualTo(2);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> overall = (Map<String, Object>) metrics.get("overall");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> series =
+        (List<Map<String, Object>>) metrics.get(Metrics.IC_BY_PERIOD);
+    List<Double> ics = series.stream().map(p -> (Double) p.get("ic")).toList();
+    assertThat((Double) overall.get("ic_tstat_nw"))
+        .isEqualTo(Metrics.neweyWestTstat(ics, 2))
+        .isNotCloseTo((Double) overall.get("ic_tstat"), within(1e-6));
+    assertThat(overall.get("spread_tstat_nw")).isInstanceOf(Double.class);
+    assertThat(home.resolve("logs").resolve(r.runId()).resolve("eval_a").resolve("attempt-1.log"))
+        .content()
+        .contains(
+            "each hour's labels reach into the next 2 hour(s): their ICs are not independent, so"
+                + " ic_tstat overstates how sure the mean IC is; ic_tstat_nw (Newey-West, 2 lags)"
+                + " does not");
+    // compare_on scores the candidate on its own test rows with the same lags: evaluate's figure
+    Map<?, ?> candidate =
+        (Map<?, ?>)
+            ((Map<?, ?>)
+                    Json.readYaml(out(r, "promote_b").resolve("deployment_manifest.yaml"))
+                        .get("champion_comparison"))
+                .get("candidate");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> storedB =
+        (Map<String, Object>) Json.read(out(r, "eval_b").resolve("metrics.json")).get("overall");
+    assertThat((Double) candidate.get("ic_tstat_nw"))
+        .isCloseTo((Double) storedB.get("ic_tstat_nw"), within(1e-9));
+  }
+
+  @Test
   void theApproverIsToldWhatPromotingReplacesAndWhetherItsGatesWouldLetItThrough() {
     String yaml =
         LEVEL_LABEL
