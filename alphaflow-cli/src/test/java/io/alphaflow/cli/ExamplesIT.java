@@ -51,6 +51,7 @@ class ExamplesIT {
     assertThat(run.get("state").asText()).isEqualTo("WAITING");
     assertThat(task(run, "deploy", "state")).isEqualTo("AWAITING_APPROVAL");
     assertThat(task(run, "deploy", "error"))
+        .contains("read metrics.json and drift_report.md in " + home.toAbsolutePath())
         .containsPattern(
             "approving makes [0-9a-f]{12} the champion of 'hft_factor' \\(its first\\)");
     assertThat(Double.parseDouble(run.get("tasks").get(6).get("outputs").get("r2").asText()))

@@ -111,6 +111,13 @@ class ApprovalTest {
                     approval: required
                     config: {approval_subject: "!registry unreadable"}
                   - {id: plain, type: record, depends_on: [train], approval: required}
+                  - id: noted
+                    type: record
+                    depends_on: [train]
+                    approval: {message: "check the drawdown of ${tasks.train.outputs.version} for ${params.desk}"}
+                    config: {approval_subject: "approving ships it"}
+                params:
+                  desk: {type: string, default: rates}
                 """),
             Map.of());
 
@@ -123,7 +130,9 @@ class ApprovalTest {
         .containsEntry("deploy", "approval required: approving ships 7f3a")
         .containsEntry(
             "broken", "approval required: cannot say what approving does: registry unreadable")
-        .containsEntry("plain", "approval required");
+        .containsEntry("plain", "approval required")
+        .containsEntry(
+            "noted", "approval required: check the drawdown of 7f3a for rates; approving ships it");
     assertThat(events)
         .filteredOn(
             e -> e.type() == EventType.TASK_AWAITING_APPROVAL && e.taskId().equals("deploy"))

@@ -211,6 +211,28 @@ class FlowLoaderTest {
   }
 
   @Test
+  void everyReferenceInAValueIsCheckedTheApprovalMessagesToo() {
+    List<FlowProblem> p =
+        problems(
+            """
+            name: f
+            tasks:
+              - {id: a, type: noop}
+              - id: b
+                type: noop
+                approval: {message: "see ${tasks.a.output_dir} and ${params.dsk}"}
+              - {id: c, type: noop, config: {x: "${tasks.a.output_dir}/${params.nope}"}}
+            """);
+    assertThat(p)
+        .extracting(x -> x.line() + ": " + x.message())
+        .containsExactlyInAnyOrder(
+            "6: task 'b' reads outputs of 'a', which is not upstream of it",
+            "6: task 'b': unknown param 'dsk'",
+            "7: task 'c' reads outputs of 'a', which is not upstream of it",
+            "7: task 'c': unknown param 'nope'");
+  }
+
+  @Test
   void paramsInsideAShellScriptStringAreRefused() {
     List<FlowProblem> p =
         problems(

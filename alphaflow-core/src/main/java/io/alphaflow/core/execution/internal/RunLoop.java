@@ -345,7 +345,7 @@ public final class RunLoop {
         approval.requiredIf() == null
             ? "approval required"
             : "approval required because " + approval.requiredIf() + " is true";
-    String subject = approvalSubject(id);
+    String subject = approvalSubject(id, approval);
     update(
         records.get(id).toBuilder()
             .state(TaskState.AWAITING_APPROVAL)
@@ -370,20 +370,33 @@ public final class RunLoop {
   }
 
   /**
-   * What approving task {@code id} would do, as its type says ({@link
-   * io.alphaflow.core.task.Task#approvalSubject}); why it cannot be said when that fails, since the
-   * task would then most likely fail once approved too.
+   * What the request tells the person deciding: the flow's {@code message} for them, then what
+   * approving task {@code id} would do, as its type says ({@link
+   * io.alphaflow.core.task.Task#approvalSubject}), or why that cannot be said, since the task would
+   * then most likely fail once approved too. Null when neither says anything.
    */
-  private String approvalSubject(String id) {
+  private String approvalSubject(String id, ApprovalSpec approval) {
     TaskSpec spec = specs.get(id);
+    int attempt = records.get(id).attempt();
+    List<String> said = new ArrayList<>();
+    if (approval.message() != null) {
+      try {
+        said.add(Templates.resolveString(approval.message(), e -> values.value(e, id, attempt)));
+      } catch (RuntimeException e) {
+        said.add(approval.message() + " (" + e.getMessage() + ")"); // as written, and why
+      }
+    }
     try {
       Map<String, Object> config =
-          Templates.resolve(
-              spec.config(), expr -> values.value(expr, id, records.get(id).attempt()));
-      return parts.tasks().get(spec.type()).approvalSubject(config, parts.models());
+          Templates.resolve(spec.config(), expr -> values.value(expr, id, attempt));
+      String subject = parts.tasks().get(spec.type()).approvalSubject(config, parts.models());
+      if (subject != null) {
+        said.add(subject);
+      }
     } catch (Exception e) {
-      return "cannot say what approving does: " + e.getMessage();
+      said.add("cannot say what approving does: " + e.getMessage());
     }
+    return said.isEmpty() ? null : String.join("; ", said);
   }
 
   /** Acts on decisions made meanwhile (by another process), and rejects expired requests. */

@@ -126,7 +126,8 @@ final class FlowBinder {
       return null;
     }
     if (a.isObject()) {
-      return new ApprovalSpec(text(a.get("required_if")), duration(a.get("timeout")));
+      return new ApprovalSpec(
+          text(a.get("required_if")), duration(a.get("timeout")), text(a.get("message")));
     }
     return ApprovalSpec.ALWAYS; // "required" or true
   }

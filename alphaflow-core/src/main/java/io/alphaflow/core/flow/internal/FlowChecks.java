@@ -165,17 +165,21 @@ final class FlowChecks {
         List<TaskSpec> upstream = tasks.stream().filter(u -> ancestors.contains(u.id())).toList();
         report(i, t, types.validateInFlow(t.type(), t, upstream));
       }
-      Map<String, Templates.Reference> refs = new java.util.LinkedHashMap<>();
+      // each reference with where it is written: a value may hold several ("${a}/${b}")
+      List<Map.Entry<String, Templates.Reference>> refs = new ArrayList<>();
       for (Templates.Reference r : Templates.references(t.config())) {
-        refs.put("/tasks/" + i + "/config" + pointer(r.configPath()), r);
+        refs.add(Map.entry("/tasks/" + i + "/config" + pointer(r.configPath()), r));
       }
-      if (t.approval() != null && t.approval().requiredIf() != null) {
-        for (Templates.Reference r :
-            Templates.references(Map.of("required_if", t.approval().requiredIf()))) {
-          refs.put("/tasks/" + i + "/approval/required_if", r);
+      if (t.approval() != null) {
+        Map<String, Object> approval = new java.util.LinkedHashMap<>();
+        approval.put("required_if", t.approval().requiredIf());
+        approval.put("message", t.approval().message());
+        approval.values().removeIf(java.util.Objects::isNull);
+        for (Templates.Reference r : Templates.references(approval)) {
+          refs.add(Map.entry("/tasks/" + i + "/approval" + pointer(r.configPath()), r));
         }
       }
-      for (Map.Entry<String, Templates.Reference> ref : refs.entrySet()) {
+      for (Map.Entry<String, Templates.Reference> ref : refs) {
         Templates.Reference r = ref.getValue();
         String at = ref.getKey();
         String problem = Templates.problem(r.expression(), params);
