@@ -140,6 +140,18 @@ public final class EvaluateTask implements QuantTask {
                     + " mean IC is; ic_tstat_nw (Newey-West, "
                     + lags
                     + " lags) does not");
+        for (Gate g : Gate.parse(cfg.get("gate"))) {
+          if (List.of("ic_tstat", "rank_ic_tstat", "spread_tstat").contains(g.metric())) {
+            ctx.log()
+                .warn(
+                    "the gate on "
+                        + g.metric()
+                        + " takes the overlapping periods as independent and lets through"
+                        + " factors it should not: gate on "
+                        + g.metric()
+                        + "_nw instead");
+          }
+        }
       }
       Map<String, Object> overall = score(db, "TRUE", classification, lags);
       metrics.put("overall", overall);

@@ -898,7 +898,7 @@ class ModelsIT {
               - {id: gen, type: synthetic_orderflow, config: {rows: 6000, seed: 3, signal: 0.6, interval: 1 minute}}
               - {id: label, type: label, depends_on: [gen], config: {input: "${tasks.gen.output_dir}", time_column: timestamp, column: S_LI_INITIATIVESELLRATE, kind: forward_return, horizon: 120, name: y}}
               - {id: train_a, type: train, depends_on: [label], config: {input: "${tasks.label.output_dir}", features: [S_LI_INITIATIVEBUYRATE], split: {method: holdout, test_fraction: 0.5}}}
-              - {id: eval_a, type: evaluate, depends_on: [train_a], config: {input: "${tasks.train_a.output_dir}", ic_period: hour, quantiles: 5}}
+              - {id: eval_a, type: evaluate, depends_on: [train_a], config: {input: "${tasks.train_a.output_dir}", ic_period: hour, quantiles: 5, gate: {ic_tstat: {min: -1000}}}}
               - {id: reg_a, type: register, depends_on: [eval_a], config: {name: m, model: "${tasks.train_a.output_dir}", metrics: "${tasks.eval_a.output_dir}"}}
               - {id: promote_a, type: promote, depends_on: [reg_a], config: {name: m, version: "${tasks.reg_a.outputs.version}"}}
               - {id: train_b, type: train, depends_on: [label], config: {input: "${tasks.label.output_dir}", features: [S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE]}}
@@ -925,7 +925,10 @@ class ModelsIT {
         .contains(
             "each hour's labels reach into the next 2 hour(s): their ICs are not independent, so"
                 + " ic_tstat overstates how sure the mean IC is; ic_tstat_nw (Newey-West, 2 lags)"
-                + " does not");
+                + " does not")
+        .contains(
+            "the gate on ic_tstat takes the overlapping periods as independent and lets through"
+                + " factors it should not: gate on ic_tstat_nw instead");
     // compare_on scores the candidate on its own test rows with the same lags: evaluate's figure
     Map<?, ?> candidate =
         (Map<?, ?>)
