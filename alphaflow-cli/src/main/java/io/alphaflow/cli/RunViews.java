@@ -127,6 +127,7 @@ final class RunViews {
                 t.nextAttemptAt() == null
                     ? ""
                     : " (rejected if undecided by " + clock(t.nextAttemptAt()) + ")")
+            .append(t.error() == null ? "" : "\n  request: " + t.error())
             .append("\n  approve: alphaflow approve ")
             .append(run.runId())
             .append(' ')
@@ -160,6 +161,9 @@ final class RunViews {
   private static String detail(TaskRunRecord t) {
     if (t.state() == TaskState.RETRYING && t.nextAttemptAt() != null) {
       return "next attempt at " + CLOCK.format(t.nextAttemptAt()) + "; last: " + t.error();
+    }
+    if (t.state() == TaskState.AWAITING_APPROVAL && t.error() != null) {
+      return cut(t.error(), 100); // whole under the table, with the commands that decide it
     }
     if (t.error() != null) {
       return t.error();

@@ -109,10 +109,12 @@ class CliIT {
             """
             name: gate
             tasks:
-              - {id: deploy, type: noop, approval: {timeout: 1s}}
+              - {id: deploy, type: noop, approval: {timeout: 1s, message: "look at the P&L first"}}
             """);
     String runId = cli.run("run", f.toString(), "--json").json().get("run_id").asText();
-    assertThat(cli.run("status", runId).out()).contains("waiting: deploy (rejected if undecided");
+    assertThat(cli.run("status", runId).out())
+        .contains("waiting: deploy (rejected if undecided")
+        .contains("\n  request: approval required: look at the P&L first\n  approve: ");
 
     Thread.sleep(1_100);
 
