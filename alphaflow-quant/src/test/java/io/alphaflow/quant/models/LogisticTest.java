@@ -45,19 +45,59 @@ class LogisticTest {
     return y;
   }
 
+  /** Each column's sample standard deviation (n - 1). */
+  private static double[] sds(double[][] x) {
+    int p = x[0].length;
+    double[] mean = new double[p];
+    double[] sd = new double[p];
+    for (double[] row : x) {
+      for (int j = 0; j < p; j++) {
+        mean[j] += row[j] / x.length;
+      }
+    }
+    for (double[] row : x) {
+      for (int j = 0; j < p; j++) {
+        sd[j] += (row[j] - mean[j]) * (row[j] - mean[j]) / (x.length - 1);
+      }
+    }
+    for (int j = 0; j < p; j++) {
+      sd[j] = Math.sqrt(sd[j]);
+    }
+    return sd;
+  }
+
+  /** The columns scaled to unit standard deviation (not centred: the intercept takes that). */
+  private static double[][] scaled(double[][] x) {
+    double[] sd = sds(x);
+    double[][] z = new double[x.length][];
+    for (int i = 0; i < x.length; i++) {
+      z[i] = new double[x[i].length];
+      for (int j = 0; j < sd.length; j++) {
+        z[i][j] = x[i][j] / sd[j];
+      }
+    }
+    return z;
+  }
+
+  /**
+   * Smile's fit given the features scaled to unit standard deviation: a penalty on those weights is
+   * what ours minimizes.
+   */
   @Test
   void reachesTheLikelihoodSmilesFitReachesWithOrWithoutAPenalty() {
     double[][] x = features(20_000);
+    double[][] z = scaled(x);
+    double[] sd = sds(x);
     int[] y = labels(x);
     for (double lambda : new double[] {0.0, 0.5}) {
       LogisticRegression.Binomial ours = Logistic.fit(x, y, lambda, 500);
       LogisticRegression.Binomial smiles =
-          LogisticRegression.binomial(x, y, new LogisticRegression.Options(lambda, 1e-5, 500));
+          LogisticRegression.binomial(z, y, new LogisticRegression.Options(lambda, 1e-5, 500));
       assertThat(ours.loglikelihood())
           .as("lambda %s", lambda)
           .isGreaterThanOrEqualTo(smiles.loglikelihood() - 1e-6 * x.length);
       for (int i = 0; i < 200; i++) {
-        assertThat(ours.score(x[i])).isCloseTo(smiles.score(x[i]), within(1e-3));
+        assertThat(ours.score(x[i])).isCloseTo(smiles.score(z[i]), within(1e-3));
       }
       // a stationary point: each weight's gradient vanishes against the size of its feature
       double[] w = ours.coefficients();
@@ -72,7 +112,7 @@ class LogisticTest {
         }
       }
       for (int j = 0; j < w.length; j++) {
-        double penalty = j < w.length - 1 ? lambda * w[j] : 0;
+        double penalty = j < w.length - 1 ? lambda * sd[j] * sd[j] * w[j] : 0;
         assertThat(Math.abs(gradient[j] + penalty) / scale[j]).as("weight %d", j).isLessThan(1e-9);
       }
     }
@@ -117,12 +157,33 @@ class LogisticTest {
   }
 
   private static final long[] GOLDEN = {
-    4576508796598702457L,
-    4611617561086752588L,
-    -4609411701135561038L,
-    -4617201444409285296L,
-    -4566383825159078833L
+    4576510409343545055L,
+    4611650843362840380L,
+    -4609393740573593967L,
+    -4617210054279499000L,
+    -4566385083479665615L
   };
+
+  /**
+   * A feature given in other units (a price in cents, a rate in basis points) gets the same
+   * shrinkage, so the same predictions: the penalty is on each weight times its feature's spread.
+   */
+  @Test
+  void thePenaltyShrinksAFeatureAlikeWhateverItsUnits() {
+    double[][] x = features(20_000);
+    int[] y = labels(x);
+    double[][] inCents = new double[x.length][];
+    for (int i = 0; i < x.length; i++) {
+      inCents[i] = x[i].clone();
+      inCents[i][1] *= 100;
+    }
+    LogisticRegression.Binomial m = Logistic.fit(x, y, 50.0, 500);
+    LogisticRegression.Binomial cents = Logistic.fit(inCents, y, 50.0, 500);
+    for (int i = 0; i < 200; i++) {
+      assertThat(cents.score(inCents[i])).isCloseTo(m.score(x[i]), within(1e-9));
+    }
+    assertThat(cents.coefficients()[1] * 100).isCloseTo(m.coefficients()[1], within(1e-9));
+  }
 
   @Test
   void theSameRowsGiveTheSameModelBytesOnOneThreadAndOnMany() throws Exception {
@@ -155,9 +216,19 @@ class LogisticTest {
       }
       y[i] = x[i][0] + r.nextGaussian() > 0 ? 1 : 0;
     }
+    // Smile's fit, given the features at unit spread
+    double[][] z = scaled(x);
     LogisticRegression.Binomial smiles =
-        LogisticRegression.binomial(x, y, new LogisticRegression.Options(0.1, 1e-5, 100));
-    assertThat(Logistic.fit(x, y, 0.1, 100).coefficients()).containsExactly(smiles.coefficients());
+        LogisticRegression.binomial(z, y, new LogisticRegression.Options(0.1, 1e-5, 100));
+    LogisticRegression.Binomial ours = Logistic.fit(x, y, 0.1, 100);
+    for (int i = 0; i < 200; i++) {
+      assertThat(ours.score(x[i])).isCloseTo(smiles.score(z[i]), within(1e-4)); // L-BFGS's 1e-5
+    }
+    // with no penalty, Smile's own fit as it is
+    assertThat(Logistic.fit(x, y, 0.0, 100).coefficients())
+        .containsExactly(
+            LogisticRegression.binomial(x, y, new LogisticRegression.Options(0.0, 1e-5, 100))
+                .coefficients());
   }
 
   @Test
