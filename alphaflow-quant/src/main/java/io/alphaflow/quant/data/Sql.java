@@ -42,6 +42,11 @@ public final class Sql {
         || type.startsWith("DECIMAL");
   }
 
+  /** Whether a DuckDB type name, as DESCRIBE gives it, is a floating-point type (which has NaN). */
+  public static boolean isFloating(String type) {
+    return type.equals("DOUBLE") || type.equals("FLOAT");
+  }
+
   /**
    * Whether a DuckDB type name, as DESCRIBE gives it, holds numbers (booleans too, as pandas counts
    * them in {@code df.corr()}).
