@@ -130,6 +130,14 @@ class ExamplesIT {
             "--json",
             "--quiet");
     assertThat(first.exitCode()).as(first.err()).isZero();
+    // seed 001's outlier handling: volumes held to their past's percentiles
+    assertThat(
+            home.resolve("outputs")
+                .resolve(first.json().get("run_id").asText())
+                .resolve("clean/metadata.json"))
+        .content()
+        .contains("\"over\" : \"past rows\"")
+        .containsPattern("\"values_bounded\" : \\{\\s+\"volume\" : [1-9]");
     // the report says, in words, that this model calls days worse than the majority class
     assertThat(
             home.resolve("outputs")
