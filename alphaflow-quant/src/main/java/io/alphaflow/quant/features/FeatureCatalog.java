@@ -238,6 +238,11 @@ public final class FeatureCatalog {
         Map.of(column, range(-(n - 1), 0)));
   }
 
+  /**
+   * Cutler's RSI: 100 - 100 / (1 + mean gain / mean loss) over the last {@code n} one-period
+   * changes, NULL until there are {@code n}. Wilder's smooths the means exponentially from the
+   * series' start instead, so a value would depend on every earlier row.
+   */
   static Feature rsi(String name, String column, int n) {
     String d = "__diff1_" + column;
     String gain = "avg(greatest(" + d + ", 0)) OVER w" + n;
