@@ -3,7 +3,6 @@ package io.alphaflow.quant.clean;
 import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.flow.Durations;
 import io.alphaflow.core.task.TaskContext;
-import io.alphaflow.core.task.TaskFailure;
 import io.alphaflow.quant.QuantTask;
 import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Dataset;
@@ -54,40 +53,7 @@ public final class CleanTask implements QuantTask {
                         "use one of " + String.join(", ", FILLS)));
               }
             });
-    Configs.map(config, "winsorize")
-        .forEach(
-            (col, spec) -> {
-              String at = "winsorize." + col;
-              if (!(spec instanceof Map<?, ?> m)) {
-                problems.add(
-                    new ConfigProblem(
-                        at,
-                        "winsorize maps a column to its quantiles, was " + spec,
-                        "winsorize: {" + col + ": {lower: 0.01, upper: 0.99}}"));
-                return;
-              }
-              problems.addAll(Configs.fractionProblem(at + ".lower", m.get("lower")));
-              problems.addAll(Configs.fractionProblem(at + ".upper", m.get("upper")));
-              Object over = m.get(OVER);
-              if (over != null && !List.of("past", ALL_ROWS).contains(String.valueOf(over))) {
-                problems.add(
-                    new ConfigProblem(
-                        at + "." + OVER,
-                        "unknown over '" + over + "'",
-                        "over: past (each row's bounds from the rows up to it, the default) or"
-                            + " all (from every row, later ones too: look-ahead in a backtest)"));
-              }
-              Object minPeriods = m.get(MIN_PERIODS);
-              if (minPeriods != null
-                  && !Configs.resolvesLater(minPeriods)
-                  && minPeriodsProblem(minPeriods) != null) {
-                problems.add(
-                    new ConfigProblem(
-                        at + "." + MIN_PERIODS,
-                        minPeriodsProblem(minPeriods),
-                        MIN_PERIODS + ": 20"));
-              }
-            });
+    problems.addAll(Bounds.problems(config));
     Map<String, Object> resample = Configs.map(config, "resample");
     if (!resample.isEmpty()) {
       Object every = resample.get("every");
@@ -183,111 +149,9 @@ public final class CleanTask implements QuantTask {
         current = "t2";
       }
 
-      Map<String, Object> clip = Configs.map(cfg, "clip");
-      Map<String, Object> winsor = Configs.map(cfg, "winsorize");
-      if (!clip.isEmpty() || !winsor.isEmpty()) {
-        clip.keySet().forEach(c -> Configs.requireColumns(columns, "the input", "clip", c));
-        winsor.keySet().forEach(c -> Configs.requireColumns(columns, "the input", "winsorize", c));
-        // each column's bounds as SQL over the row: constants, or the quantiles of the rows so far
-        Map<String, String[]> bounds = new LinkedHashMap<>();
-        clip.forEach((c, spec) -> bounds.put(c, fixedBounds((Map<?, ?>) spec)));
-        List<String> windows = new ArrayList<>();
-        for (Map.Entry<String, Object> e : winsor.entrySet()) {
-          String c = e.getKey();
-          Map<?, ?> spec = (Map<?, ?>) e.getValue();
-          double lo = quantile(spec.get("lower"), 0.01);
-          double hi = quantile(spec.get("upper"), 0.99);
-          if (lo >= hi) {
-            throw TaskFailure.nonRetryable(
-                "winsorize of '" + c + "': lower (" + lo + ") must be below upper (" + hi + ")");
-          }
-          String col = Sql.ident(c);
-          String q = "quantile_cont(" + col + ", [" + lo + ", " + hi + "])";
-          if (ALL_ROWS.equals(spec.get(OVER))) {
-            Map<String, Object> whole = Sql.row(db, "SELECT " + q + " AS q FROM " + current);
-            Object[] qs = (Object[]) ((java.sql.Array) whole.get("q")).getArray();
-            bounds.put(c, new String[] {String.valueOf(qs[0]), String.valueOf(qs[1])});
-            steps.put("winsorize_" + c, Json.ordered("over", "all rows", "lo", qs[0], "hi", qs[1]));
-            ctx.log()
-                .warn(
-                    "winsorize of '"
-                        + c
-                        + "' over all rows: its bounds come from later rows too, so a model"
-                        + " trained on the earlier ones sees the later ones' distribution; the"
-                        + " default (over: past) uses each row's past only");
-          } else {
-            Object given = spec.get(MIN_PERIODS);
-            if (given != null && minPeriodsProblem(given) != null) {
-              throw TaskFailure.nonRetryable(minPeriodsProblem(given));
-            }
-            long minPeriods =
-                given == null
-                    ? DEFAULT_MIN_PERIODS
-                    : Long.parseLong(String.valueOf(given).replaceAll("\\.0+$", ""));
-            String w =
-                " OVER ("
-                    + partition
-                    + "ORDER BY "
-                    + order
-                    + " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)";
-            String n = Sql.ident("__n_" + c);
-            String qc = Sql.ident("__q_" + c);
-            windows.add(q + w + " AS " + qc + ", count(" + col + ")" + w + " AS " + n);
-            bounds.put(
-                c,
-                new String[] {
-                  "CASE WHEN " + n + " >= " + minPeriods + " THEN " + qc + "[1] END",
-                  "CASE WHEN " + n + " >= " + minPeriods + " THEN " + qc + "[2] END"
-                });
-            steps.put(
-                "winsorize_" + c,
-                Json.ordered(
-                    "over",
-                    "past rows" + (symbol == null ? "" : " of the symbol"),
-                    "lower",
-                    lo,
-                    "upper",
-                    hi,
-                    MIN_PERIODS,
-                    minPeriods));
-          }
-        }
-        String from =
-            windows.isEmpty()
-                ? current
-                : "(SELECT *, " + String.join(", ", windows) + " FROM " + current + ")";
-        List<String> exprs = new ArrayList<>();
-        List<String> changed = new ArrayList<>();
-        for (String c : columns.keySet()) {
-          String[] b = bounds.get(c);
-          if (b == null) {
-            exprs.add(Sql.ident(c));
-          } else {
-            String e = bounded(Sql.ident(c), columns.get(c), b[0], b[1]);
-            exprs.add("CAST(" + e + " AS " + columns.get(c) + ") AS " + Sql.ident(c));
-            changed.add(
-                "count(*) FILTER (WHERE b."
-                    + Sql.ident(c)
-                    + " IS DISTINCT FROM a."
-                    + Sql.ident(c)
-                    + ") AS "
-                    + Sql.ident(c));
-          }
-        }
-        Sql.exec(
-            db,
-            "CREATE TEMP TABLE t3 AS SELECT " + String.join(", ", exprs) + ", __row FROM " + from);
-        // the values the bounds changed, as written
-        Map<String, Object> counts =
-            Sql.row(
-                db,
-                "SELECT "
-                    + String.join(", ", changed)
-                    + " FROM "
-                    + current
-                    + " a JOIN t3 b USING (__row)");
-        steps.put("values_bounded", counts);
-        current = "t3";
+      if (!Configs.map(cfg, "clip").isEmpty() || !Configs.map(cfg, "winsorize").isEmpty()) {
+        current =
+            Bounds.apply(db, ctx.log(), cfg, columns, current, partition, order, symbol, steps);
       }
 
       String finalQuery =
@@ -313,75 +177,5 @@ public final class CleanTask implements QuantTask {
       ctx.output("rows", Long.toString(rowsOut));
       ctx.log().info("cleaned " + rowsIn + " rows into " + rowsOut + ": " + steps);
     }
-  }
-
-  /** In {@code winsorize}: the rows a column's quantiles come from, {@code past} (the default). */
-  static final String OVER = "over";
-
-  /** {@link #OVER}'s other value: every row, later ones too. */
-  static final String ALL_ROWS = "all";
-
-  /** In {@code winsorize}: how many values the past must hold before its quantiles bound a row. */
-  static final String MIN_PERIODS = "min_periods";
-
-  static final long DEFAULT_MIN_PERIODS = 20;
-
-  /** Why {@code v} is no {@code min_periods}, or null when it is one. */
-  private static String minPeriodsProblem(Object v) {
-    try {
-      double d = Double.parseDouble(String.valueOf(v));
-      if (d >= 1 && d == Math.rint(d) && d <= Long.MAX_VALUE) {
-        return null;
-      }
-    } catch (NumberFormatException e) {
-      // said below
-    }
-    return "winsorize's min_periods (how many past values a row's bounds need) is a whole number"
-        + " of 1 or more, was '"
-        + v
-        + "'";
-  }
-
-  /** A clip's {@code min} and {@code max} as SQL numbers, null where not given. */
-  private static String[] fixedBounds(Map<?, ?> spec) {
-    String[] out = new String[2];
-    Object[] given = {spec.get("min"), spec.get("max")};
-    for (int i = 0; i < 2; i++) {
-      if (given[i] != null) {
-        out[i] = String.valueOf(Double.parseDouble(String.valueOf(given[i])));
-      }
-    }
-    return out;
-  }
-
-  /**
-   * {@code col} held within {@code lo} and {@code hi} (SQL, either null or evaluating to NULL for
-   * no bound). A missing value stays missing and so does NaN for a floating-point column: DuckDB's
-   * {@code greatest} and {@code least} would make both the bound.
-   */
-  static String bounded(String col, String type, String lo, String hi) {
-    String notNan = Sql.isFloating(type) ? " AND NOT isnan(" + col + ")" : "";
-    StringBuilder e = new StringBuilder("CASE");
-    if (lo != null) {
-      e.append(" WHEN ").append(col).append(" < ").append(lo).append(" THEN ").append(lo);
-    }
-    if (hi != null) {
-      e.append(" WHEN ")
-          .append(col)
-          .append(" > ")
-          .append(hi)
-          .append(notNan)
-          .append(" THEN ")
-          .append(hi);
-    }
-    return e.append(" ELSE ").append(col).append(" END").toString();
-  }
-
-  private static double quantile(Object v, double fallback) {
-    double q = v == null ? fallback : Double.parseDouble(String.valueOf(v));
-    if (q < 0 || q > 1) {
-      throw TaskFailure.nonRetryable("winsorize quantiles must be between 0 and 1, was " + q);
-    }
-    return q;
   }
 }
