@@ -23,13 +23,19 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "diff",
     description =
-        "Two versions' metrics side by side (versions of any model, by hash or prefix), then what"
+        "Two versions' metrics side by side (versions of any model, by hash or prefix, or"
+            + " NAME@champion), then what"
             + " else tells them apart: data, training window, features, params, seed, code.")
 final class ModelsDiffCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "V1", description = "A version (hash or unique prefix).")
+  @Parameters(
+      index = "0",
+      paramLabel = "V1",
+      description =
+          "A version: a hash or unique prefix, or a model's alias or version as NAME@champion,"
+              + " NAME@challenger, NAME@PREFIX.")
   String v1;
 
   @Parameters(index = "1", paramLabel = "V2", description = "Another version.")
@@ -148,7 +154,12 @@ final class ModelsDiffCommand implements Callable<Integer> {
     return v instanceof List<?> l ? l.stream().map(Object::toString).toList() : List.of();
   }
 
+  /** {@code version}: a hash or unique prefix of any model's, or NAME@champion, NAME@VERSION. */
   private static ModelVersion find(ModelRegistry registry, String version) {
+    int at = version.indexOf('@');
+    if (at > 0) {
+      return registry.find(version.substring(0, at), version.substring(at + 1));
+    }
     ModelVersion found = null;
     for (String name : registry.names()) {
       for (ModelVersion v : registry.versions(name)) {

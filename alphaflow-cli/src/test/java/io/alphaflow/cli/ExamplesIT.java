@@ -291,7 +291,7 @@ class ExamplesIT {
     String newer = versions.get(1).get("version").asText();
     assertThat(versions.get(1).get("aliases").toString()).contains("champion");
 
-    Cli.Result diff = cli.run("models", "diff", older.substring(0, 10), newer.substring(0, 10));
+    Cli.Result diff = cli.run("models", "diff", older.substring(0, 10), "hft_factor@champion");
     Cli.Result back =
         cli.run("models", "rollback", "hft_factor", "--by", "dave", "--comment", "drift alarm");
     Cli.Result again = cli.run("models", "rollback", "hft_factor", "--by", "dave");
@@ -321,6 +321,9 @@ class ExamplesIT {
         .containsPattern("\n    rows: 4000\n    r2: 0\\.\\d{4}\n")
         .containsPattern("training_window: 2023-01-01 \\S+ to 2023-01-\\d\\d ");
     assertThat(again.exitCode()).isEqualTo(2);
+    Cli.Result noAlias = cli.run("models", "diff", older, "hft_factor@challenger");
+    assertThat(noAlias.exitCode()).isEqualTo(2);
+    assertThat(noAlias.err()).contains("hft_factor").contains("challenger");
     for (List<String> typo :
         List.of(
             List.of("models", "show", "hft_factr", "champion"),
