@@ -160,6 +160,10 @@ final class ModelsDiffCommand implements Callable<Integer> {
     if (at > 0) {
       return registry.find(version.substring(0, at), version.substring(at + 1));
     }
+    if (version.isBlank()) {
+      throw new io.alphaflow.core.InvalidInputException(
+          "an empty version: give a hash, a prefix of one, or NAME@champion");
+    }
     ModelVersion found = null;
     for (String name : registry.names()) {
       for (ModelVersion v : registry.versions(name)) {

@@ -324,6 +324,9 @@ class ExamplesIT {
     Cli.Result noAlias = cli.run("models", "diff", older, "hft_factor@challenger");
     assertThat(noAlias.exitCode()).isEqualTo(2);
     assertThat(noAlias.err()).contains("hft_factor").contains("challenger");
+    Cli.Result blank = cli.run("models", "diff", older, "hft_factor@");
+    assertThat(blank.exitCode()).isEqualTo(2);
+    assertThat(blank.err()).contains("no version of model 'hft_factor' given");
     for (List<String> typo :
         List.of(
             List.of("models", "show", "hft_factr", "champion"),

@@ -198,6 +198,13 @@ public final class ModelRegistry {
   /** A version by hash, unique prefix, or alias name ("champion"). */
   public ModelVersion find(String name, String versionOrAlias) {
     requireModel(name);
+    if (versionOrAlias == null || versionOrAlias.isBlank()) {
+      throw new io.alphaflow.core.InvalidInputException(
+          "no version of model '"
+              + name
+              + "' given: name one by its hash or a prefix of it, or an alias (champion,"
+              + " challenger)");
+    }
     String version =
         List.of(CHAMPION, CHALLENGER).contains(versionOrAlias)
             ? store
