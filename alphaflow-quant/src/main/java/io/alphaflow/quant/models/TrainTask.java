@@ -1,5 +1,7 @@
 package io.alphaflow.quant.models;
 
+import static java.util.stream.Collectors.joining;
+
 import io.alphaflow.core.artifact.ContentHash;
 import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.task.TaskContext;
@@ -51,6 +53,37 @@ public final class TrainTask implements QuantTask {
   @Override
   public String codeVersion() {
     return ModelFiles.codeVersion(getClass());
+  }
+
+  /**
+   * What approving the training does, as its config says (seed 000's review of hyperparameters
+   * before training): the model and its params, the features, the split and the seed.
+   */
+  @Override
+  public String approvalSubject(
+      Map<String, Object> cfg, io.alphaflow.core.model.ModelRegistry models) {
+    Map<String, Object> model = new LinkedHashMap<>(Configs.map(cfg, "model"));
+    Object type = model.remove("type");
+    Object features = cfg.get("features");
+    Object split = cfg.get("split");
+    return "approving fits "
+        + (type == null ? "linear_regression" : type)
+        + (model.isEmpty() ? "" : " " + inline(model))
+        + " on "
+        + (features instanceof List<?> l
+            ? l.size() + " feature(s): " + l.stream().map(String::valueOf).collect(joining(", "))
+            : "the input's features (none listed)")
+        + "; split "
+        + (split instanceof Map<?, ?> m ? inline(m) : "{method: holdout, test_fraction: 0.2}")
+        + "; seed "
+        + cfg.getOrDefault("seed", 42);
+  }
+
+  /** A flat map as a flow writes it: {@code {lambda: 0.5, max_iter: 100}}. */
+  private static String inline(Map<?, ?> m) {
+    return m.entrySet().stream()
+        .map(e -> e.getKey() + ": " + e.getValue())
+        .collect(joining(", ", "{", "}"));
   }
 
   @Override

@@ -969,6 +969,7 @@ class ModelsIT {
             approval: required
             config: {name: m, version: "${tasks.reg_b.outputs.version}", compare_on: "${tasks.label.output_dir}", gates: {r2: {min_vs_champion: -100, min: -100}}}
           - {id: again, type: promote, depends_on: [promote_a], approval: required, config: {name: m, version: "${tasks.reg_a.outputs.version}"}}
+          - {id: reviewed, type: train, depends_on: [label], approval: required, config: {input: "${tasks.label.output_dir}", features: [S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE], model: {type: ridge, lambda: 0.5}, split: {method: holdout, test_fraction: 0.3}, seed: 7}}
         """;
     try (InMemoryStore store = new InMemoryStore();
         Engine engine = Engine.builder(store).tasks(TestFlows.registry()).home(home).build()) {
@@ -1004,6 +1005,13 @@ class ModelsIT {
               "approval required: version "
                   + a
                   + " is already the champion of 'm': approving changes nothing");
+
+      // seed 000's review of a training's hyperparameters
+      assertThat(task(parked, "reviewed").error())
+          .isEqualTo(
+              "approval required: approving fits ridge {lambda: 0.5} on 2 feature(s):"
+                  + " S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE; split {method: holdout,"
+                  + " test_fraction: 0.3}; seed 7");
 
       // approved anyway, the gate refuses it for the reason the approver was shown
       String shown =
