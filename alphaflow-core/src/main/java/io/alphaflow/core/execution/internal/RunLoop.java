@@ -394,7 +394,9 @@ public final class RunLoop {
         said.add(subject);
       }
     } catch (Exception e) {
-      said.add("cannot say what approving does: " + e.getMessage());
+      said.add(
+          "cannot say what approving does: "
+              + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
     }
     return said.isEmpty() ? null : String.join("; ", said);
   }
