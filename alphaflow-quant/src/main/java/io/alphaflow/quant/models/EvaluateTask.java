@@ -155,6 +155,15 @@ public final class EvaluateTask implements QuantTask {
       }
       Map<String, Object> overall = score(db, "TRUE", classification, lags);
       metrics.put("overall", overall);
+      if (!classification && Long.valueOf(0).equals(overall.get("ic_periods"))) {
+        ctx.log()
+            .warn(
+                "no "
+                    + period
+                    + " holds the 3 predictions an IC needs (a single series' daily bars have one"
+                    + " a day), so ic_mean and the IC's t-statistics are empty: set ic_period to a"
+                    + " longer period (week, month), or score several symbols at once");
+      }
       List<Map<String, Object>> folds = new ArrayList<>();
       List<Map<String, Object>> foldIds = Sql.rows(db, "SELECT DISTINCT fold FROM p ORDER BY fold");
       for (Map<String, Object> f : foldIds) {

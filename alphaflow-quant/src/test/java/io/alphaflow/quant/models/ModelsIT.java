@@ -635,6 +635,24 @@ class ModelsIT {
   }
 
   @Test
+  void periodsTooShortForAnIcAreSaidWhereTheyWouldOtherwiseGoUnnoticed() throws Exception {
+    // minute bars, a minute's IC: one prediction a period, and an IC needs 3
+    RunResult r = run("model: {type: linear_regression}", "ic_period: minute");
+
+    assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
+    Map<?, ?> overall =
+        (Map<?, ?>) Json.read(out(r, "evaluate").resolve("metrics.json")).get("overall");
+    assertThat(((Number) overall.get("ic_periods")).longValue()).isZero();
+    assertThat(overall.get("ic_mean")).isNull();
+    assertThat(home.resolve("logs").resolve(r.runId()).resolve("evaluate/attempt-1.log"))
+        .content()
+        .contains(
+            "no minute holds the 3 predictions an IC needs (a single series' daily bars have one a"
+                + " day), so ic_mean and the IC's t-statistics are empty: set ic_period to a longer"
+                + " period (week, month), or score several symbols at once");
+  }
+
+  @Test
   void classificationReportsAucAndAConfusionMatrix() throws Exception {
     RunResult r =
         run("kind: classification\nmodel: {type: gradient_boosting, trees: 30}", "ic_period: hour");
