@@ -188,6 +188,16 @@ public final class EvaluateTask implements QuantTask {
         overall.put("spread_tstat", q.get("spread_tstat"));
         overall.put("spread_tstat_nw", q.get("spread_tstat_nw"));
         metrics.put(QUANTILES, q);
+        if (Long.valueOf(0).equals(q.get("periods"))) {
+          ctx.log()
+              .warn(
+                  "no "
+                      + period
+                      + " holds the "
+                      + q.get("count")
+                      + " predictions that fill every quantile, so the spread is empty: set"
+                      + " ic_period to a longer period, or fewer quantiles");
+        }
       }
       // the IC's series beside the metrics, not among them: a list is no metric to gate or diff
       Object series = overall.remove(Metrics.IC_BY_PERIOD);

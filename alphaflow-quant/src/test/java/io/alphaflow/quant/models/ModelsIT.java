@@ -637,7 +637,7 @@ class ModelsIT {
   @Test
   void periodsTooShortForAnIcAreSaidWhereTheyWouldOtherwiseGoUnnoticed() throws Exception {
     // minute bars, a minute's IC: one prediction a period, and an IC needs 3
-    RunResult r = run("model: {type: linear_regression}", "ic_period: minute");
+    RunResult r = run("model: {type: linear_regression}", "ic_period: minute, quantiles: 5");
 
     assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
     Map<?, ?> overall =
@@ -649,7 +649,9 @@ class ModelsIT {
         .contains(
             "no minute holds the 3 predictions an IC needs (a single series' daily bars have one a"
                 + " day), so ic_mean and the IC's t-statistics are empty: set ic_period to a longer"
-                + " period (week, month), or score several symbols at once");
+                + " period (week, month), or score several symbols at once")
+        .contains(
+            "no minute holds the 5 predictions that fill every quantile, so the spread is empty");
   }
 
   @Test
