@@ -215,6 +215,22 @@ class CleanIT {
   }
 
   @Test
+  void boundsOnATextColumnFailNamingIt() throws Exception {
+    Path csv =
+        Files.writeString(
+            dir.resolve("text.csv"),
+            """
+        ts,sym,x
+        2024-01-01 00:00:00,AAA,1
+        2024-01-01 00:01:00,BBB,2
+        """);
+    var r = runs.run(flow(csv, "winsorize: {sym: {lower: 0.1, upper: 0.9}}"));
+    assertThat(r.state()).isEqualTo(RunState.FAILED);
+    assertThat(runs.task("clean").error())
+        .contains("winsorize 'sym' is a VARCHAR column: winsorize bounds numbers");
+  }
+
+  @Test
   void thirtyMinuteTicksBecomeHourlyBarsStampedAtTheirEnd() {
     var r =
         runs.run(

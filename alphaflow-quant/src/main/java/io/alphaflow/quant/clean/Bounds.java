@@ -91,8 +91,22 @@ final class Bounds {
       throws SQLException {
     Map<String, Object> clip = Configs.map(cfg, "clip");
     Map<String, Object> winsor = Configs.map(cfg, "winsorize");
-    clip.keySet().forEach(c -> Configs.requireColumns(columns, "the input", "clip", c));
-    winsor.keySet().forEach(c -> Configs.requireColumns(columns, "the input", "winsorize", c));
+    for (String key : List.of("clip", "winsorize")) {
+      for (String c : Configs.map(cfg, key).keySet()) {
+        Configs.requireColumns(columns, "the input", key, c);
+        if (!Sql.isNumber(columns.get(c))) {
+          throw TaskFailure.nonRetryable(
+              key
+                  + " '"
+                  + c
+                  + "' is a "
+                  + columns.get(c)
+                  + " column: "
+                  + key
+                  + " bounds numbers (cast it in an earlier step, or leave it out)");
+        }
+      }
+    }
     // each column's bounds as SQL over the row: constants, or the quantiles of the rows so far
     Map<String, String[]> bounds = new LinkedHashMap<>();
     clip.forEach((c, spec) -> bounds.put(c, fixedBounds((Map<?, ?>) spec)));
