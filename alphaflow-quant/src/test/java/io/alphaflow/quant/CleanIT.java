@@ -207,11 +207,16 @@ class CleanIT {
                 runs.run(
                     flow(
                         csv,
-                        "winsorize: {x: {lower: 0.05, upper: 1.5, over: future, min_periods: 0}}")))
+                        "winsorize: {x: {lower: 0.05, upper: 1.5, over: future, min_periods: 0}}\n"
+                            + "clip: {x: {min: low}, ts: {}, y: {min: 5, max: 1}}")))
         .isInstanceOf(io.alphaflow.core.InvalidInputException.class)
         .hasMessageContaining("winsorize.x.upper")
         .hasMessageContaining("unknown over 'future'")
-        .hasMessageContaining("min_periods (how many past values a row's bounds need)");
+        .hasMessageContaining("min_periods (how many past values a row's bounds need)")
+        .hasMessageContaining("test.yaml:11:23")
+        .hasMessageContaining("min must be a number, was 'low'")
+        .hasMessageContaining("clip maps a column to its min, max or both")
+        .hasMessageContaining("min (5.0) is above max (1.0)");
   }
 
   @Test

@@ -33,9 +33,36 @@ final class Bounds {
 
   private static final long DEFAULT_MIN_PERIODS = 20;
 
-  /** Problems with {@code winsorize}'s settings when the flow loads. */
+  /** Problems with {@code clip}'s and {@code winsorize}'s settings when the flow loads. */
   static List<ConfigProblem> problems(Map<String, Object> config) {
     List<ConfigProblem> problems = new ArrayList<>();
+    Configs.map(config, "clip")
+        .forEach(
+            (col, spec) -> {
+              String at = "clip." + col;
+              String example = "clip: {" + col + ": {min: 0, max: 100}}";
+              if (!(spec instanceof Map<?, ?> m)
+                  || (m.get("min") == null && m.get("max") == null)) {
+                problems.add(
+                    new ConfigProblem(
+                        at, "clip maps a column to its min, max or both, was " + spec, example));
+                return;
+              }
+              for (String bound : List.of("min", "max")) {
+                Object v = m.get(bound);
+                if (v != null && !Configs.resolvesLater(v) && number(v) == null) {
+                  problems.add(
+                      new ConfigProblem(
+                          at + "." + bound, bound + " must be a number, was '" + v + "'", example));
+                }
+              }
+              Double min = number(m.get("min"));
+              Double max = number(m.get("max"));
+              if (min != null && max != null && min > max) {
+                problems.add(
+                    new ConfigProblem(at, "min (" + min + ") is above max (" + max + ")", example));
+              }
+            });
     Configs.map(config, "winsorize")
         .forEach(
             (col, spec) -> {
@@ -109,7 +136,7 @@ final class Bounds {
     }
     // each column's bounds as SQL over the row: constants, or the quantiles of the rows so far
     Map<String, String[]> bounds = new LinkedHashMap<>();
-    clip.forEach((c, spec) -> bounds.put(c, fixedBounds((Map<?, ?>) spec)));
+    clip.forEach((c, spec) -> bounds.put(c, fixedBounds(c, (Map<?, ?>) spec)));
     List<String> windows = new ArrayList<>();
     for (Map.Entry<String, Object> e : winsor.entrySet()) {
       String c = e.getKey();
@@ -223,16 +250,37 @@ final class Bounds {
         + "'";
   }
 
-  /** A clip's {@code min} and {@code max} as SQL numbers, null where not given. */
-  private static String[] fixedBounds(Map<?, ?> spec) {
+  /**
+   * A clip's {@code min} and {@code max} as SQL numbers, null where not given; one that is no
+   * number (a template resolved to text) fails the task.
+   */
+  private static String[] fixedBounds(String column, Map<?, ?> spec) {
     String[] out = new String[2];
-    Object[] given = {spec.get("min"), spec.get("max")};
+    String[] names = {"min", "max"};
     for (int i = 0; i < 2; i++) {
-      if (given[i] != null) {
-        out[i] = String.valueOf(Double.parseDouble(String.valueOf(given[i])));
+      Object v = spec.get(names[i]);
+      if (v != null) {
+        Double d = number(v);
+        if (d == null) {
+          throw TaskFailure.nonRetryable(
+              "clip." + column + "." + names[i] + " must be a number, was '" + v + "'");
+        }
+        out[i] = String.valueOf(d);
       }
     }
     return out;
+  }
+
+  /** {@code v} as a number, null when it is none. */
+  private static Double number(Object v) {
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Double.parseDouble(String.valueOf(v));
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   /**
