@@ -200,7 +200,7 @@ class CleanIT {
   }
 
   @Test
-  void winsorizeSettingsThatCannotWorkAreRefusedWhenTheFlowLoads() throws Exception {
+  void clipAndWinsorizeSettingsThatCannotWorkAreRefusedWhenTheFlowLoads() throws Exception {
     Path csv = steps("calm.csv", 0.5);
     assertThatThrownBy(
             () ->
