@@ -79,6 +79,43 @@ public final class TrainTask implements QuantTask {
         + cfg.getOrDefault("seed", 42);
   }
 
+  /**
+   * The model's hyperparameters that its family does not take (a typo would otherwise leave the
+   * default in place without a word) or that are out of range; a ${...} value is checked by the
+   * attempt.
+   */
+  private static List<ConfigProblem> paramProblems(Algorithm algorithm, Map<String, Object> model) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    Map<String, Algorithm.Param> known = new LinkedHashMap<>();
+    algorithm.params().forEach(p -> known.put(p.name(), p));
+    model.forEach(
+        (key, value) -> {
+          if (key.equals("type")) {
+            return;
+          }
+          Algorithm.Param param = known.get(key);
+          if (param == null) {
+            problems.add(
+                new ConfigProblem(
+                    "model." + key,
+                    algorithm.yamlName()
+                        + " takes no '"
+                        + key
+                        + "' ("
+                        + (known.isEmpty()
+                            ? "it has no hyperparameters"
+                            : "it takes " + String.join(", ", known.keySet()))
+                        + ")",
+                    known.isEmpty()
+                        ? "leave it out"
+                        : io.alphaflow.core.flow.DidYouMean.hint(key, known.keySet())));
+          } else if (!Configs.resolvesLater(value) && param.problem(value) != null) {
+            problems.add(new ConfigProblem("model." + key, param.problem(value), null));
+          }
+        });
+    return problems;
+  }
+
   /** A flat map as a flow writes it: {@code {lambda: 0.5, max_iter: 100}}. */
   private static String inline(Map<?, ?> m) {
     return m.entrySet().stream()
@@ -99,6 +136,9 @@ public final class TrainTask implements QuantTask {
               "model.type",
               "unknown model type '" + type + "'",
               "use one of " + String.join(", ", Algorithm.names())));
+    }
+    if (algorithm != null) {
+      problems.addAll(paramProblems(algorithm, model));
     }
     Object kind = config.get("kind");
     if (kind != null) {

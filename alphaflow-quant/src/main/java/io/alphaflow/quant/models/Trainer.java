@@ -219,8 +219,16 @@ final class Trainer {
     }
   }
 
+  /** The hyperparameter {@code key}; one a ${...} made no number fails the task, naming it. */
   private double number(String key, double fallback) {
     Object v = params.get(key);
-    return v == null ? fallback : Double.parseDouble(String.valueOf(v));
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      return Double.parseDouble(String.valueOf(v));
+    } catch (NumberFormatException e) {
+      throw TaskFailure.nonRetryable("model." + key + " must be a number, was '" + v + "'");
+    }
   }
 }

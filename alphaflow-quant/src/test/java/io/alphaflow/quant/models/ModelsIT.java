@@ -655,6 +655,31 @@ class ModelsIT {
   }
 
   @Test
+  void aHyperparameterTheModelDoesNotTakeOrOutOfRangeIsRefusedWhenTheFlowLoads() {
+    // a typo would otherwise leave the default lambda in place without a word
+    assertThatThrownBy(() -> run("model: {type: ridge, lamda: 0.5}", "ic_period: hour"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("ridge takes no 'lamda' (it takes lambda)")
+        .hasMessageContaining("did you mean 'lambda'?");
+    assertThatThrownBy(
+            () ->
+                run(
+                    "model: {type: gradient_boosting, trees: 0, shrinkage: 2, subsample: x}",
+                    "ic_period: hour"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("trees must be from 1 to 100000, was 0")
+        .hasMessageContaining("shrinkage must be from")
+        .hasMessageContaining("subsample must be a number, was 'x'");
+    assertThatThrownBy(() -> run("model: {type: linear_regression, lambda: 1}", "ic_period: hour"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("linear_regression takes no 'lambda' (it has no hyperparameters)");
+    assertThatThrownBy(
+            () -> run("model: {type: logistic_regression, max_iter: 2.5}", "ic_period: hour"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("max_iter must be a whole number, was 2.5");
+  }
+
+  @Test
   void classificationReportsAucAndAConfusionMatrix() throws Exception {
     RunResult r =
         run("kind: classification\nmodel: {type: gradient_boosting, trees: 30}", "ic_period: hour");
