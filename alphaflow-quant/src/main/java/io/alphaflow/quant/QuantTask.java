@@ -93,6 +93,17 @@ public interface QuantTask extends Task {
     return ContentHash.sha256Hex(ids.toString().getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * {@code own} and the keys every quant task takes: DuckDB's {@code memory_limit} and {@code
+   * threads}, for a type's {@link #configKeys}.
+   */
+  static java.util.Set<String> keys(String... own) {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>(java.util.List.of(own));
+    out.add("memory_limit");
+    out.add("threads");
+    return java.util.Collections.unmodifiableSet(out);
+  }
+
   @Override
   default boolean readsParams() {
     return false;

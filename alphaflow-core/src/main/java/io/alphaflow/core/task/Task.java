@@ -22,6 +22,15 @@ public interface Task {
   /** The name flows use in {@code type:}, e.g. {@code shell}. */
   String type();
 
+  /**
+   * The config keys this type reads, or null to take any (the default). A key not among them is
+   * refused when the flow loads, naming the closest one: a misspelt key would otherwise leave a
+   * default in place without a word ({@code sed: 4} for {@code seed}).
+   */
+  default java.util.Set<String> configKeys() {
+    return null;
+  }
+
   /** Problems with a task's config, reported when the flow is loaded, before anything runs. */
   default List<ConfigProblem> validate(Map<String, Object> config) {
     return List.of();

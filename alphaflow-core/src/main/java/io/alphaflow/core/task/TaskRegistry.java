@@ -74,7 +74,22 @@ public final class TaskRegistry implements TaskTypes {
 
   @Override
   public List<ConfigProblem> validate(String type, Map<String, Object> config) {
-    return get(type).validate(config);
+    Task task = get(type);
+    List<ConfigProblem> problems = new java.util.ArrayList<>();
+    Set<String> known = task.configKeys();
+    if (known != null) {
+      for (String key : config.keySet()) {
+        if (!known.contains(key)) {
+          problems.add(
+              new ConfigProblem(
+                  key,
+                  type + " takes no config key '" + key + "'",
+                  io.alphaflow.core.flow.DidYouMean.hint(key, known.stream().sorted().toList())));
+        }
+      }
+    }
+    problems.addAll(task.validate(config));
+    return problems;
   }
 
   @Override

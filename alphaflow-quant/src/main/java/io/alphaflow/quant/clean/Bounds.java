@@ -48,6 +48,7 @@ final class Bounds {
                         at, "clip maps a column to its min, max or both, was " + spec, example));
                 return;
               }
+              problems.addAll(Configs.unknownKeys(at, m, List.of("min", "max")));
               for (String bound : List.of("min", "max")) {
                 Object v = m.get(bound);
                 if (v != null && !Configs.resolvesLater(v) && number(v) == null) {
@@ -75,6 +76,8 @@ final class Bounds {
                         "winsorize: {" + col + ": {lower: 0.01, upper: 0.99}}"));
                 return;
               }
+              problems.addAll(
+                  Configs.unknownKeys(at, m, List.of("lower", "upper", OVER, MIN_PERIODS)));
               problems.addAll(Configs.fractionProblem(at + ".lower", m.get("lower")));
               problems.addAll(Configs.fractionProblem(at + ".upper", m.get("upper")));
               Object over = m.get(OVER);

@@ -34,6 +34,12 @@ public final class CleanTask implements QuantTask {
   }
 
   @Override
+  public java.util.Set<String> configKeys() {
+    return QuantTask.keys(
+        "input", "dedupe", "fill", "clip", "winsorize", "resample", "time_column", "symbol_column");
+  }
+
+  @Override
   public String type() {
     return "clean";
   }
@@ -56,6 +62,7 @@ public final class CleanTask implements QuantTask {
     problems.addAll(Bounds.problems(config));
     Map<String, Object> resample = Configs.map(config, "resample");
     if (!resample.isEmpty()) {
+      problems.addAll(Configs.unknownKeys("resample", resample, List.of("every", "price")));
       Object every = resample.get("every");
       try {
         Durations.parse(String.valueOf(every).replace("min", "m"));

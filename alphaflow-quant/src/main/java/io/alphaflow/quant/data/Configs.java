@@ -158,6 +158,25 @@ public final class Configs {
     return v instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
   }
 
+  /**
+   * A problem for each key of the mapping {@code map} at {@code field} that is not {@code known},
+   * with the closest known one: a misspelt key would otherwise leave its default in place.
+   */
+  public static List<ConfigProblem> unknownKeys(
+      String field, Map<?, ?> map, java.util.Collection<String> known) {
+    List<ConfigProblem> out = new java.util.ArrayList<>();
+    for (Object key : map.keySet()) {
+      if (!known.contains(String.valueOf(key))) {
+        out.add(
+            new ConfigProblem(
+                field + "." + key,
+                field + " takes no '" + key + "'",
+                io.alphaflow.core.flow.DidYouMean.hint(String.valueOf(key), known)));
+      }
+    }
+    return out;
+  }
+
   /** A problem list holding one "missing key" problem, or nothing if {@code key} is set. */
   public static List<ConfigProblem> required(
       Map<String, Object> config, String key, String example) {

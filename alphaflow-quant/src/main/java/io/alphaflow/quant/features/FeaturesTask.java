@@ -40,6 +40,11 @@ public final class FeaturesTask implements QuantTask {
   }
 
   @Override
+  public java.util.Set<String> configKeys() {
+    return QuantTask.keys("input", "features", "time_column", "symbol_column", CORRELATE_WITH);
+  }
+
+  @Override
   public String type() {
     return "features";
   }

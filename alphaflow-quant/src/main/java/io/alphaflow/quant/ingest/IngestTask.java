@@ -52,6 +52,23 @@ public final class IngestTask implements QuantTask {
   }
 
   @Override
+  public java.util.Set<String> configKeys() {
+    return QuantTask.keys(
+        "path",
+        "format",
+        "timezone",
+        "on_bad_rows",
+        "max_bad_row_rate",
+        DECIMAL_SEPARATOR,
+        "schema",
+        "timestamp_column",
+        "timestamp_format",
+        "symbol_column",
+        "symbol",
+        "delimiter");
+  }
+
+  @Override
   public String type() {
     return "ingest";
   }

@@ -40,6 +40,12 @@ public final class LabelTask implements QuantTask {
   }
 
   @Override
+  public java.util.Set<String> configKeys() {
+    return QuantTask.keys(
+        "input", "column", "kind", "horizon", "name", "time_column", "symbol_column");
+  }
+
+  @Override
   public String type() {
     return "label";
   }

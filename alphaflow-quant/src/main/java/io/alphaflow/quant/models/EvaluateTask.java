@@ -32,6 +32,11 @@ public final class EvaluateTask implements QuantTask {
   static final List<String> PERIODS = List.of("minute", "hour", "day", "week", "month");
 
   @Override
+  public java.util.Set<String> configKeys() {
+    return QuantTask.keys("input", "ic_period", QUANTILES, "drift", "gate", "on_breach");
+  }
+
+  @Override
   public String type() {
     return "evaluate";
   }
@@ -293,6 +298,7 @@ public final class EvaluateTask implements QuantTask {
               "drift: {data: ${tasks.label.output_dir}}"));
       return problems;
     }
+    problems.addAll(Configs.unknownKeys("drift", m, List.of("data", BINS)));
     problems.addAll(
         Configs.integerInProblem("drift." + BINS, m.get(BINS), MIN_BINS, MAX_BINS, "bins: 10"));
     return problems;

@@ -21,6 +21,11 @@ import java.util.Map;
  */
 public final class ModelReportTask implements QuantTask {
   @Override
+  public java.util.Set<String> configKeys() {
+    return QuantTask.keys("name", "train", "metrics", "promotion");
+  }
+
+  @Override
   public String type() {
     return "model_report";
   }

@@ -40,6 +40,12 @@ public final class PromoteTask implements QuantTask {
   }
 
   @Override
+  public java.util.Set<String> configKeys() {
+    return QuantTask.keys(
+        "name", "version", "alias", "by", "gates", COMPARE_ON, "rollback_triggers");
+  }
+
+  @Override
   public String type() {
     return "promote";
   }

@@ -30,6 +30,11 @@ public final class RegisterTask implements QuantTask {
   }
 
   @Override
+  public java.util.Set<String> configKeys() {
+    return QuantTask.keys("name", "model", "metrics");
+  }
+
+  @Override
   public String type() {
     return "register";
   }

@@ -35,6 +35,11 @@ public final class ScoreTask implements QuantTask {
   }
 
   @Override
+  public java.util.Set<String> configKeys() {
+    return QuantTask.keys("input", "name", "version");
+  }
+
+  @Override
   public String type() {
     return "score";
   }

@@ -1,6 +1,7 @@
 package io.alphaflow.quant.models;
 
 import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.quant.data.Configs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,19 @@ public record Split(
       out.add(new ConfigProblem("split", "split must be a mapping", "split: {method: holdout}"));
       return out;
     }
+    out.addAll(
+        Configs.unknownKeys(
+            "split",
+            m,
+            List.of(
+                "method",
+                "test_fraction",
+                "folds",
+                "window",
+                "train_steps",
+                "embargo",
+                "refit",
+                "shuffle")));
     String method = String.valueOf(m.containsKey("method") ? m.get("method") : "holdout");
     if (List.of("random", "shuffle", "kfold", "k_fold", "train_test_split").contains(method)
         || Boolean.TRUE.equals(m.get("shuffle"))) {

@@ -41,6 +41,21 @@ public final class TrainTask implements QuantTask {
   static final String TRAIN_POSITIVE_RATE = "train_positive_rate";
 
   @Override
+  public java.util.Set<String> configKeys() {
+    return QuantTask.keys(
+        "input",
+        "features",
+        "target",
+        "kind",
+        "model",
+        "split",
+        "seed",
+        "fallback_seed",
+        "time_column",
+        "symbol_column");
+  }
+
+  @Override
   public String type() {
     return "train";
   }

@@ -180,7 +180,8 @@ final class Trainer {
         throw TaskFailure.nonRetryable(
             "classification needs a 0/1 target, found "
                 + y[i]
-                + ": use a direction or above_median label, or set binarize: median");
+                + ": use a direction or above_median label, or train with kind: classification"
+                + " on the value itself, which splits it at each training window's median");
       }
     }
     return out;

@@ -29,6 +29,11 @@ public final class SyntheticOrderflowTask implements QuantTask {
   }
 
   @Override
+  public java.util.Set<String> configKeys() {
+    return QuantTask.keys("rows", "seed", "signal", "format", "interval", "start");
+  }
+
+  @Override
   public String type() {
     return "synthetic_orderflow";
   }

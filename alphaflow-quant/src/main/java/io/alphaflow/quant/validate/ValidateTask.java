@@ -42,6 +42,21 @@ public final class ValidateTask implements QuantTask {
   }
 
   @Override
+  public java.util.Set<String> configKeys() {
+    return QuantTask.keys(
+        "input",
+        "columns",
+        "max_bad_row_rate",
+        "max_gap",
+        "profile",
+        "strict",
+        "timestamp_column",
+        "symbol_column",
+        "unique_key",
+        "monotonic");
+  }
+
+  @Override
   public String type() {
     return "validate";
   }

@@ -680,6 +680,36 @@ class ModelsIT {
   }
 
   @Test
+  void aMisspeltConfigKeyIsRefusedWithTheOneMeantRatherThanLeftToItsDefault() {
+    assertThatThrownBy(
+            () ->
+                TestFlows.parse(
+                    """
+                    name: m
+                    tasks:
+                      - {id: gen, type: synthetic_orderflow, config: {rows: 1000, seed: 3}}
+                      - {id: label, type: label, depends_on: [gen], config: {input: "${tasks.gen.output_dir}", time_column: timestamp, column: S_LI_INITIATIVESELLRATE, horizon: 1, name: y}}
+                      - id: train
+                        type: train
+                        depends_on: [label]
+                        config: {input: "${tasks.label.output_dir}", sed: 4, split: {method: holdout, tets_fraction: 0.3}}
+                      - id: evaluate
+                        type: evaluate
+                        depends_on: [train]
+                        config: {input: "${tasks.train.output_dir}", ic_perod: day, drift: {data: "${tasks.label.output_dir}", bin: 5}, memory_limit: 1GB}
+                    """))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("train takes no config key 'sed'")
+        .hasMessageContaining("did you mean 'seed'?")
+        .hasMessageContaining("split takes no 'tets_fraction'")
+        .hasMessageContaining("did you mean 'test_fraction'?")
+        .hasMessageContaining("evaluate takes no config key 'ic_perod'")
+        .hasMessageContaining("did you mean 'ic_period'?")
+        .hasMessageContaining("drift takes no 'bin'")
+        .hasMessageContaining("4 problems"); // memory_limit, which every quant task takes, is none
+  }
+
+  @Test
   void classificationReportsAucAndAConfusionMatrix() throws Exception {
     RunResult r =
         run("kind: classification\nmodel: {type: gradient_boosting, trees: 30}", "ic_period: hour");
