@@ -2,8 +2,10 @@ package io.alphaflow.core.task;
 
 import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.flow.TaskSpec;
+import io.alphaflow.core.model.ModelRegistry;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A task type: the unit of work a flow's {@code type:} names. Implementations are found with {@link
@@ -27,7 +29,7 @@ public interface Task {
    * refused when the flow loads, naming the closest one: a misspelt key would otherwise leave a
    * default in place without a word ({@code sed: 4} for {@code seed}).
    */
-  default java.util.Set<String> configKeys() {
+  default Set<String> configKeys() {
     return null;
   }
 
@@ -115,8 +117,7 @@ public interface Task {
    * {@code resolvedConfig} is the config as an attempt would get it now (its upstream has run).
    * Null when the task's id says enough. Called on the run's own thread: read, do not compute.
    */
-  default String approvalSubject(
-      Map<String, Object> resolvedConfig, io.alphaflow.core.model.ModelRegistry models)
+  default String approvalSubject(Map<String, Object> resolvedConfig, ModelRegistry models)
       throws Exception {
     return null;
   }

@@ -1,8 +1,10 @@
 package io.alphaflow.core.task;
 
 import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.flow.DidYouMean;
 import io.alphaflow.core.flow.TaskSpec;
 import io.alphaflow.core.flow.TaskTypes;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +77,7 @@ public final class TaskRegistry implements TaskTypes {
   @Override
   public List<ConfigProblem> validate(String type, Map<String, Object> config) {
     Task task = get(type);
-    List<ConfigProblem> problems = new java.util.ArrayList<>();
+    List<ConfigProblem> problems = new ArrayList<>();
     Set<String> known = task.configKeys();
     if (known != null) {
       for (String key : config.keySet()) {
@@ -84,7 +86,7 @@ public final class TaskRegistry implements TaskTypes {
               new ConfigProblem(
                   key,
                   type + " takes no config key '" + key + "'",
-                  io.alphaflow.core.flow.DidYouMean.hint(key, known.stream().sorted().toList())));
+                  DidYouMean.hint(key, known.stream().sorted().toList())));
         }
       }
     }
