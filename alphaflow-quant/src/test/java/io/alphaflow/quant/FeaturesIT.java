@@ -395,6 +395,19 @@ class FeaturesIT {
   }
 
   @Test
+  void aMisspeltKeyOfAFeatureIsRefusedWithTheOneMeant() {
+    assertThatThrownBy(
+            () ->
+                loadFeatures(
+                    "[{preset: seed001, column: close, lag: 3}, {fn: ma, column: close, windw: 5},"
+                        + " {fn: return, column: close, window: 5}, {name: r, sql: 'close', reads: x}]"))
+        .hasMessageContaining("features[0]: this feature takes no 'lag' (did you mean 'lags'?")
+        .hasMessageContaining("features[1]: this feature takes no 'windw' (did you mean 'window'?")
+        .hasMessageContaining("features[2]: this feature takes no 'window'")
+        .hasMessageContaining("features[3]: this feature takes no 'reads'");
+  }
+
+  @Test
   void missingInputColumnsAreNamed() {
     runs.run(
         """

@@ -135,18 +135,36 @@ public final class FeatureCatalog {
 
   private static List<Feature> fromMap(Map<?, ?> m) {
     if (m.get("preset") != null) {
+      onlyKeys(
+          m,
+          "seed001".equals(String.valueOf(m.get("preset")))
+              ? List.of("preset", "column", "lags")
+              : List.of("preset"));
       return preset(String.valueOf(m.get("preset")), m);
     }
     if (m.get("sql") != null) {
+      onlyKeys(m, List.of("name", "sql"));
       return List.of(sql(m));
     }
     Object fn = m.get("fn");
     if (fn == null) {
       throw new IllegalArgumentException("a feature mapping needs 'fn', 'sql' or 'preset'");
     }
+    String how = String.valueOf(fn).toLowerCase(Locale.ROOT);
+    onlyKeys(
+        m,
+        List.of(
+            "fn",
+            "column",
+            "name",
+            switch (how) {
+              case "return", "log_return" -> "periods";
+              case "lags" -> "lags";
+              default -> "window";
+            }));
     String column = required(m, "column");
     String name = m.get("name") == null ? null : String.valueOf(m.get("name"));
-    return switch (String.valueOf(fn).toLowerCase(Locale.ROOT)) {
+    return switch (how) {
       case "ma" -> List.of(ma(orElse(name, column + "_ma_" + window(m)), column, window(m)));
       case "volatility" ->
           List.of(volatility(orElse(name, column + "_vol_" + window(m)), column, window(m)));
@@ -512,6 +530,23 @@ public final class FeatureCatalog {
     }
     throw new IllegalArgumentException(
         "'" + key + "' must be a whole number of rows, at least 1, was '" + v + "'");
+  }
+
+  /**
+   * Fails on a key of the feature mapping {@code m} outside {@code known}, naming the closest: a
+   * misspelt {@code lag: 3} would otherwise leave the default number of lags in place.
+   */
+  private static void onlyKeys(Map<?, ?> m, List<String> known) {
+    for (Object key : m.keySet()) {
+      if (!known.contains(String.valueOf(key))) {
+        throw new IllegalArgumentException(
+            "this feature takes no '"
+                + key
+                + "' ("
+                + io.alphaflow.core.flow.DidYouMean.hint(String.valueOf(key), known)
+                + ")");
+      }
+    }
   }
 
   private static String orElse(String a, String b) {
