@@ -309,6 +309,16 @@ class ValidateIT {
         .hasMessageContaining("column 'price': min 1000 is above max 0: every row would fail");
     assertThatThrownBy(() -> runs.run(flow(csv, CONTRACT.replace("max: 1000", "max: lots"))))
         .hasMessageContaining("column 'price': max must be a number, was 'lots'");
+    // a misspelt rule would leave that part of the contract unchecked
+    assertThatThrownBy(
+            () ->
+                runs.run(
+                    flow(
+                        csv,
+                        CONTRACT.replace(
+                            "volume: {type: int, min: 0}", "volume: {type: int, mn: 0}"))))
+        .hasMessageContaining("columns.volume takes no 'mn'")
+        .hasMessageContaining("did you mean 'min'?");
     assertThat(runs.run(templated).state()).isEqualTo(RunState.FAILED);
     assertThat(runs.task("validate").error())
         .contains("'max_bad_row_rate' must be a fraction between 0 and 1 (0.05 is 5%), was '20");

@@ -84,6 +84,12 @@ public final class ValidateTask implements QuantTask {
                     "use one of " + String.join(", ", ColumnRule.TYPES)));
           }
           if (spec instanceof Map<?, ?> s) {
+            // a misspelt rule (nulable: false) would leave that part of the contract unchecked
+            problems.addAll(
+                Configs.unknownKeys(
+                    "columns." + name,
+                    s,
+                    List.of("type", "nullable", "min", "max", "max_null_rate")));
             problems.addAll(range(String.valueOf(name), s.get("min"), s.get("max")));
             problems.addAll(
                 Configs.fractionProblem(
