@@ -15,7 +15,7 @@ final class ModelViews {
   }
 
   static List<String> aliasesOf(ModelRegistry registry, ModelVersion v) {
-    return List.of(ModelRegistry.CHAMPION, ModelRegistry.CHALLENGER).stream()
+    return ModelRegistry.ALIASES.stream()
         .filter(
             a ->
                 registry.alias(v.name(), a).map(x -> x.version().equals(v.version())).orElse(false))

@@ -324,6 +324,13 @@ class ExamplesIT {
     Cli.Result noAlias = cli.run("models", "diff", older, "hft_factor@challenger");
     assertThat(noAlias.exitCode()).isEqualTo(2);
     assertThat(noAlias.err()).contains("hft_factor").contains("challenger");
+    // a misspelt alias would move a name nothing reads and leave the champion where it was
+    Cli.Result stray =
+        cli.run("models", "promote", "hft_factor", newer, "--by", "eve", "--alias", "champoin");
+    assertThat(stray.exitCode()).isEqualTo(2);
+    assertThat(stray.err())
+        .contains("unknown alias 'champoin': a model's aliases are champion and challenger")
+        .contains("did you mean 'champion'?");
     Cli.Result blank = cli.run("models", "diff", older, "hft_factor@");
     assertThat(blank.exitCode()).isEqualTo(2);
     assertThat(blank.err()).contains("no version of model 'hft_factor' given");

@@ -27,6 +27,9 @@ public final class ModelRegistry {
   public static final String CHAMPION = "champion";
   public static final String CHALLENGER = "challenger";
 
+  /** The aliases a model has: what serving and rollback look up. */
+  public static final List<String> ALIASES = List.of(CHAMPION, CHALLENGER);
+
   /**
    * Written into a version's directory when {@link #prune} deletes its files: when, by whom, which
    * files and how many bytes.
@@ -129,7 +132,7 @@ public final class ModelRegistry {
     requireModel(name);
     List<String> versions = new java.util.ArrayList<>();
     for (String v : pinned) {
-      if (List.of(CHAMPION, CHALLENGER).contains(v)) {
+      if (ALIASES.contains(v)) {
         throw new InvalidInputException(
             "--keep-version names a version; the " + v + " is kept already");
       }
@@ -206,7 +209,7 @@ public final class ModelRegistry {
               + " challenger)");
     }
     String version =
-        List.of(CHAMPION, CHALLENGER).contains(versionOrAlias)
+        ALIASES.contains(versionOrAlias)
             ? store
                 .alias(name, versionOrAlias)
                 .orElseThrow(
@@ -250,7 +253,30 @@ public final class ModelRegistry {
   }
 
   /** Points {@code alias} at {@code version}; refuses if someone moved it meanwhile. */
+  /**
+   * Why {@code alias} is none of {@link #ALIASES}, or null when it is one: a misspelt alias would
+   * move a name nothing reads and leave the champion where it was.
+   */
+  public static String aliasProblem(String alias) {
+    if (ALIASES.contains(alias)) {
+      return null;
+    }
+    return "unknown alias '"
+        + alias
+        + "': a model's aliases are champion and challenger ("
+        + io.alphaflow.core.flow.DidYouMean.hint(String.valueOf(alias), ALIASES)
+        + ")";
+  }
+
+  private static void requireAlias(String alias) {
+    String problem = aliasProblem(alias);
+    if (problem != null) {
+      throw new io.alphaflow.core.InvalidInputException(problem);
+    }
+  }
+
   public AliasMove promote(String name, String version, String alias, String by, String reason) {
+    requireAlias(alias);
     ModelVersion v = find(name, version);
     String gone = filesProblem(v);
     if (gone != null) {
@@ -270,6 +296,7 @@ public final class ModelRegistry {
    * there is none.
    */
   public AliasMove rollback(String name, String alias, String by, String reason) {
+    requireAlias(alias);
     requireModel(name);
     String current =
         store

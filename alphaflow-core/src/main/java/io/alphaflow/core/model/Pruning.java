@@ -49,7 +49,7 @@ final class Pruning {
     for (String v : pinned) {
       needed.put(v, "kept by name (--keep-version)");
     }
-    for (String alias : List.of(ModelRegistry.CHAMPION, ModelRegistry.CHALLENGER)) {
+    for (String alias : ModelRegistry.ALIASES) {
       store.alias(name, alias).ifPresent(v -> needed.putIfAbsent(v, "the " + alias));
       int step = 0;
       for (String v : registry.rollbackStack(name, alias)) {

@@ -57,6 +57,14 @@ public final class PromoteTask implements QuantTask {
     problems.addAll(
         Configs.required(config, "version", "version: ${tasks.register.outputs.version}"));
     problems.addAll(Gate.problems(config.get("gates"), "gates"));
+    Object alias = config.get("alias");
+    if (alias != null
+        && !Configs.resolvesLater(alias)
+        && ModelRegistry.aliasProblem(String.valueOf(alias)) != null) {
+      problems.add(
+          new ConfigProblem(
+              "alias", ModelRegistry.aliasProblem(String.valueOf(alias)), "alias: champion"));
+    }
     Object compareOn = config.get(COMPARE_ON);
     if (compareOn != null && (!(compareOn instanceof String s) || s.isBlank())) {
       problems.add(

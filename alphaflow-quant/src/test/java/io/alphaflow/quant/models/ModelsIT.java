@@ -697,6 +697,8 @@ class ModelsIT {
                         type: evaluate
                         depends_on: [train]
                         config: {input: "${tasks.train.output_dir}", ic_perod: day, drift: {data: "${tasks.label.output_dir}", bin: 5}, memory_limit: 1GB}
+                      - {id: reg, type: register, depends_on: [evaluate], config: {name: m, model: "${tasks.train.output_dir}"}}
+                      - {id: promote, type: promote, depends_on: [reg], config: {name: m, version: "${tasks.reg.outputs.version}", alias: champoin}}
                     """))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("train takes no config key 'sed'")
@@ -706,7 +708,9 @@ class ModelsIT {
         .hasMessageContaining("evaluate takes no config key 'ic_perod'")
         .hasMessageContaining("did you mean 'ic_period'?")
         .hasMessageContaining("drift takes no 'bin'")
-        .hasMessageContaining("4 problems"); // memory_limit, which every quant task takes, is none
+        .hasMessageContaining(
+            "unknown alias 'champoin': a model's aliases are champion and challenger")
+        .hasMessageContaining("5 problems"); // memory_limit, which every quant task takes, is none
   }
 
   @Test
