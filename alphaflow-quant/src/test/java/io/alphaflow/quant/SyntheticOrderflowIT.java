@@ -1,6 +1,7 @@
 package io.alphaflow.quant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.alphaflow.quant.data.FileHashes;
 import java.nio.file.Path;
@@ -48,5 +49,28 @@ class SyntheticOrderflowIT {
         .isEqualTo("2023-01-01 00:00:00,0.545767167,0.633022263,0.229762632,0.286529849");
     assertThat(java.nio.file.Files.readAllLines(runs.out("signal").resolve("data.csv")).get(1))
         .isEqualTo("2023-01-01 00:00:00,0.577326939,0.570399138,0.176286383,0.221694619");
+  }
+
+  /** A start or an interval DuckDB cannot read would fail as a SQL error at run time, retried. */
+  @Test
+  void aStartOrIntervalThatIsNoTimeIsRefusedWhenTheFlowLoads() {
+    assertThatThrownBy(
+            () ->
+                io.alphaflow.core.testkit.TestFlows.parse(
+                    """
+                    name: s
+                    tasks:
+                      - {id: gen, type: synthetic_orderflow, config: {rows: 10, interval: 1 minut, start: "2023-13-01"}}
+                    """))
+        .hasMessageContaining("interval is a count and a unit, was '1 minut'")
+        .hasMessageContaining("start is a date or a date and time, was '2023-13-01'");
+    // the forms the examples use
+    io.alphaflow.core.testkit.TestFlows.parse(
+        """
+        name: s
+        tasks:
+          - {id: gen, type: synthetic_orderflow, config: {rows: 10, interval: 30 seconds, start: "2024-03-01 09:30"}}
+          - {id: day, type: synthetic_orderflow, config: {rows: 10, interval: 1 minute, start: "2024-03-01"}}
+        """);
   }
 }

@@ -40,12 +40,50 @@ public final class SyntheticOrderflowTask implements QuantTask {
 
   @Override
   public List<ConfigProblem> validate(Map<String, Object> config) {
+    List<ConfigProblem> problems =
+        new java.util.ArrayList<>(Configs.required(config, "rows", "rows: 1000000"));
     Object format = config.get("format");
     if (format != null && !List.of("csv", "parquet").contains(String.valueOf(format))) {
-      return List.of(
+      problems.add(
           new ConfigProblem("format", "unknown format '" + format + "'", "use csv or parquet"));
     }
-    return Configs.required(config, "rows", "rows: 1000000");
+    Object interval = config.get("interval");
+    if (interval != null
+        && !Configs.resolvesLater(interval)
+        && !INTERVAL.matcher(String.valueOf(interval).trim()).matches()) {
+      problems.add(
+          new ConfigProblem(
+              "interval",
+              "interval is a count and a unit, was '" + interval + "'",
+              "interval: 1 minute (units: microsecond, millisecond, second, minute, hour, day)"));
+    }
+    Object start = config.get("start");
+    if (start != null && !Configs.resolvesLater(start) && !isTime(String.valueOf(start).trim())) {
+      problems.add(
+          new ConfigProblem(
+              "start",
+              "start is a date or a date and time, was '" + start + "'",
+              "start: \"2023-01-01 09:30:00\""));
+    }
+    return problems;
+  }
+
+  private static final java.util.regex.Pattern INTERVAL =
+      java.util.regex.Pattern.compile(
+          "\\d+(\\.\\d+)?\\s*(microsecond|millisecond|second|minute|hour|day)s?");
+
+  private static boolean isTime(String s) {
+    try {
+      java.time.LocalDateTime.parse(s.replace(' ', 'T'));
+      return true;
+    } catch (java.time.format.DateTimeParseException e) {
+      try {
+        java.time.LocalDate.parse(s);
+        return true;
+      } catch (java.time.format.DateTimeParseException e2) {
+        return false;
+      }
+    }
   }
 
   @Override
