@@ -104,6 +104,28 @@ public interface QuantTask extends Task {
     return java.util.Collections.unmodifiableSet(out);
   }
 
+  /**
+   * DuckDB's errors about the query or the data (binder, parser, conversion, catalog, constraint,
+   * invalid input, out of range) come back on every attempt; its I/O and memory errors may pass.
+   */
+  @Override
+  default boolean retryable(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException
+          && t.getMessage() != null
+          && SAME_EVERY_TIME.matcher(t.getMessage()).lookingAt()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The DuckDB error classes that a retry cannot change. */
+  java.util.regex.Pattern SAME_EVERY_TIME =
+      java.util.regex.Pattern.compile(
+          "\\s*(Binder|Parser|Conversion|Catalog|Constraint|Invalid Input|Out of Range|Not"
+              + " implemented|Type Mismatch|Syntax) Error");
+
   @Override
   default boolean readsParams() {
     return false;

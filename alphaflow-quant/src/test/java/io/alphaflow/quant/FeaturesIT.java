@@ -407,6 +407,23 @@ class FeaturesIT {
         .hasMessageContaining("features[3]: this feature takes no 'reads'");
   }
 
+  /** DuckDB's conversion error comes back on every attempt: the flow's retries are not spent. */
+  @Test
+  void aSqlErrorNoRetryCanChangeFailsOnTheFirstAttempt() {
+    runs.run(
+        """
+        name: f
+        tasks:
+          - {id: ingest, type: ingest, config: {path: "%s", timestamp_column: date}}
+          - {id: features, type: features, depends_on: [ingest], retry: {max_attempts: 3, base_delay: 10ms},
+             config: {input: "${tasks.ingest.output_dir}", time_column: date, features: [{name: bad, sql: "CAST('x' || close AS INTEGER)"}]}}
+        """
+            .formatted(QuantRuns.data("msft_daily_ohlcv.csv")));
+    assertThat(runs.task("features").state()).isEqualTo(io.alphaflow.core.run.TaskState.FAILED);
+    assertThat(runs.task("features").attempt()).isEqualTo(1);
+    assertThat(runs.task("features").error()).contains("Conversion Error");
+  }
+
   @Test
   void missingInputColumnsAreNamed() {
     runs.run(

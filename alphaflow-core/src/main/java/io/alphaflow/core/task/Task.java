@@ -15,9 +15,9 @@ import java.util.Set;
  * once: keep per-run state in locals.
  *
  * <p>To succeed, return. To fail, throw: a {@link TaskFailure} says what kind of failure it was and
- * whether a retry can help; anything else counts as a retryable error. Check {@link
- * TaskContext#cancellation()} in long loops, and stop when it is cancelled (timeouts and run
- * cancellation use it and also interrupt the thread).
+ * whether a retry can help; anything else counts as a retryable error unless {@link #retryable}
+ * says otherwise. Check {@link TaskContext#cancellation()} in long loops, and stop when it is
+ * cancelled (timeouts and run cancellation use it and also interrupt the thread).
  */
 public interface Task {
 
@@ -120,6 +120,16 @@ public interface Task {
   default String approvalSubject(Map<String, Object> resolvedConfig, ModelRegistry models)
       throws Exception {
     return null;
+  }
+
+  /**
+   * Whether an attempt that threw {@code error} (anything but a {@link TaskFailure}, which says so
+   * itself) may succeed if tried again: by default yes. A type whose library reports errors that no
+   * retry can change (a query's syntax, a value that cannot be converted) says no for those, so a
+   * flow's retries are not spent on them.
+   */
+  default boolean retryable(Throwable error) {
+    return true;
   }
 
   /** Does the work of one attempt. */

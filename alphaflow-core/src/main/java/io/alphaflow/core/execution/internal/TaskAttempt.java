@@ -94,11 +94,20 @@ final class TaskAttempt implements Runnable {
     } catch (InterruptedException e) {
       failure = Failure.error("interrupted" + reason(ctx), true);
     } catch (Throwable e) { // a task's bug must fail the task, never the engine
-      failure = Failure.error(e.getClass().getSimpleName() + ": " + e.getMessage(), false);
+      failure = Failure.error(e.getClass().getSimpleName() + ": " + e.getMessage(), !retryable(e));
       log(ctx, "attempt " + attempt + " threw", e);
     }
     cleanUp(ctx);
     report.accept(new Completion(taskId, attempt, Map.of(), null, failure, key, null));
+  }
+
+  /** The type's word on {@code e}; a type that cannot say leaves it retryable. */
+  private boolean retryable(Throwable e) {
+    try {
+      return task.retryable(e);
+    } catch (RuntimeException ignored) {
+      return true;
+    }
   }
 
   private static String reason(AttemptContext ctx) {
