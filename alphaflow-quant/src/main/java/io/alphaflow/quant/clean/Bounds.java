@@ -51,14 +51,14 @@ final class Bounds {
               problems.addAll(Configs.unknownKeys(at, m, List.of("min", "max")));
               for (String bound : List.of("min", "max")) {
                 Object v = m.get(bound);
-                if (v != null && !Configs.resolvesLater(v) && number(v) == null) {
+                if (v != null && !Configs.resolvesLater(v) && Configs.numberOrNull(v) == null) {
                   problems.add(
                       new ConfigProblem(
                           at + "." + bound, bound + " must be a number, was '" + v + "'", example));
                 }
               }
-              Double min = number(m.get("min"));
-              Double max = number(m.get("max"));
+              Double min = Configs.numberOrNull(m.get("min"));
+              Double max = Configs.numberOrNull(m.get("max"));
               if (min != null && max != null && min > max) {
                 problems.add(
                     new ConfigProblem(at, "min (" + min + ") is above max (" + max + ")", example));
@@ -263,7 +263,7 @@ final class Bounds {
     for (int i = 0; i < 2; i++) {
       Object v = spec.get(names[i]);
       if (v != null) {
-        Double d = number(v);
+        Double d = Configs.numberOrNull(v);
         if (d == null) {
           throw TaskFailure.nonRetryable(
               "clip." + column + "." + names[i] + " must be a number, was '" + v + "'");
@@ -272,18 +272,6 @@ final class Bounds {
       }
     }
     return out;
-  }
-
-  /** {@code v} as a number, null when it is none. */
-  private static Double number(Object v) {
-    if (v == null) {
-      return null;
-    }
-    try {
-      return Double.parseDouble(String.valueOf(v));
-    } catch (NumberFormatException e) {
-      return null;
-    }
   }
 
   /**

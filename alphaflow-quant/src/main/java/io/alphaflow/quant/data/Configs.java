@@ -23,6 +23,18 @@ public final class Configs {
     return v == null ? fallback : String.valueOf(v);
   }
 
+  /** {@code v} read as a number; null when it is absent or none (for the checks that say why). */
+  public static Double numberOrNull(Object v) {
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Double.parseDouble(String.valueOf(v));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   public static double number(Map<String, Object> config, String key, double fallback) {
     Object v = config.get(key);
     if (v == null) {

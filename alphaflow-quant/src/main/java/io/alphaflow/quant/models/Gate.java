@@ -69,7 +69,7 @@ record Gate(String metric, Double min, Double max, Double minVsChampion, Double 
                             key + "." + k,
                             "unknown bound '" + bound + "'",
                             "use min, max, min_vs_champion or max_vs_champion"));
-                  } else if (num(value) == null && !Configs.resolvesLater(value)) {
+                  } else if (Configs.numberOrNull(value) == null && !Configs.resolvesLater(value)) {
                     // a bound that is not a number would be no bound at all
                     out.add(
                         new ConfigProblem(
@@ -78,7 +78,7 @@ record Gate(String metric, Double min, Double max, Double minVsChampion, Double 
                             key + ": {" + k + ": {" + bound + ": 0.1}}"));
                   }
                 });
-          } else if (num(v) == null) {
+          } else if (Configs.numberOrNull(v) == null) {
             out.add(
                 new ConfigProblem(
                     key + "." + k, "threshold must be a number, was '" + v + "'", null));
@@ -175,7 +175,7 @@ record Gate(String metric, Double min, Double max, Double minVsChampion, Double 
    * task rather than gate nothing.
    */
   private static Double bound(String metric, String name, Object v) {
-    Double d = num(v);
+    Double d = Configs.numberOrNull(v);
     if (v != null && d == null) {
       throw TaskFailure.nonRetryable("gate " + notANumber(metric, name, v));
     }
@@ -185,16 +185,5 @@ record Gate(String metric, Double min, Double max, Double minVsChampion, Double 
   /** What the flow check and the resolved gate both say of a bound that is not a number. */
   private static String notANumber(String metric, String bound, Object value) {
     return metric + "'s " + bound + " must be a number, was '" + value + "'";
-  }
-
-  private static Double num(Object v) {
-    if (v == null) {
-      return null;
-    }
-    try {
-      return Double.parseDouble(String.valueOf(v));
-    } catch (NumberFormatException e) {
-      return null;
-    }
   }
 }
