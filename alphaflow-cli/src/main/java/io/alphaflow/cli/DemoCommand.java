@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -90,7 +91,8 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("summary of run " + runId + " (" + state + ")");
     Table t = new Table("TASK", "STATE", "DURATION", "RESULT");
-    for (TaskRunRecord r : ws.store().taskRuns(runId)) {
+    List<TaskRunRecord> records = ws.store().taskRuns(runId);
+    for (TaskRunRecord r : records) {
       Duration d =
           r.startedAt() == null || r.endedAt() == null
               ? null
@@ -110,8 +112,12 @@ final class DemoCommand implements Callable<Integer> {
     Path home = common.home.toAbsolutePath().normalize();
     if (state == RunState.WAITING) {
       out.println();
+      out.println("the deployment waits for a person (seed 000 keeps deployment manual):");
+      records.stream()
+          .filter(r -> r.taskId().equals(GATE) && r.error() != null)
+          .forEach(r -> out.println("  request: " + r.error()));
       out.println(
-          "the deployment waits for a person (seed 000 keeps deployment manual):\n  alphaflow approve "
+          "  alphaflow approve "
               + runId
               + " "
               + GATE

@@ -430,6 +430,11 @@ class ExamplesIT {
 
     assertThat(waiting.exitCode()).isZero();
     assertThat(waiting.out()).contains("(WAITING)").contains("alphaflow approve");
+    // the summary says what approving would do, beside the command that does it
+    assertThat(waiting.out().substring(waiting.out().indexOf("summary of run")))
+        .containsPattern(
+            "  request: approval required: read metrics.json and drift_report.md in \\S+ first;"
+                + " approving makes [0-9a-f]{12} the champion of 'hft_factor' \\(its first\\)");
     assertThat(approved.exitCode()).as(approved.err()).isZero();
     assertThat(approved.out())
         .contains("(SUCCEEDED)")
