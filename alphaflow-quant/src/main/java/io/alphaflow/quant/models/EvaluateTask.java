@@ -132,32 +132,7 @@ public final class EvaluateTask implements QuantTask {
       metrics.put("ic_period", period);
       int lags = classification ? 0 : overlapLags(db, model, file, period);
       metrics.put(IC_OVERLAP_LAGS, lags);
-      if (lags > 0) {
-        ctx.log()
-            .info(
-                "each "
-                    + period
-                    + "'s labels reach into the next "
-                    + lags
-                    + " "
-                    + period
-                    + "(s): their ICs are not independent, so ic_tstat overstates how sure the"
-                    + " mean IC is; ic_tstat_nw (Newey-West, "
-                    + lags
-                    + " lags) does not");
-        for (Gate g : Gate.parse(cfg.get("gate"))) {
-          if (List.of("ic_tstat", "rank_ic_tstat", "spread_tstat").contains(g.metric())) {
-            ctx.log()
-                .warn(
-                    "the gate on "
-                        + g.metric()
-                        + " takes the overlapping periods as independent and lets through"
-                        + " factors it should not: gate on "
-                        + g.metric()
-                        + "_nw instead");
-          }
-        }
-      }
+      sayOverlap(ctx, cfg, period, lags);
       Map<String, Object> overall = score(db, "TRUE", classification, lags);
       metrics.put("overall", overall);
       if (!classification && Long.valueOf(0).equals(overall.get("ic_periods"))) {
@@ -302,6 +277,41 @@ public final class EvaluateTask implements QuantTask {
     problems.addAll(
         Configs.integerInProblem("drift." + BINS, m.get(BINS), MIN_BINS, MAX_BINS, "bins: 10"));
     return problems;
+  }
+
+  /**
+   * Says in the task's log when the labels reach past their period ({@code lags} above 0), and
+   * warns of a gate on a plain t-statistic then.
+   */
+  private static void sayOverlap(
+      TaskContext ctx, Map<String, Object> cfg, String period, int lags) {
+    if (lags <= 0) {
+      return;
+    }
+    ctx.log()
+        .info(
+            "each "
+                + period
+                + "'s labels reach into the next "
+                + lags
+                + " "
+                + period
+                + "(s): their ICs are not independent, so ic_tstat overstates how sure the"
+                + " mean IC is; ic_tstat_nw (Newey-West, "
+                + lags
+                + " lags) does not");
+    for (Gate g : Gate.parse(cfg.get("gate"))) {
+      if (List.of("ic_tstat", "rank_ic_tstat", "spread_tstat").contains(g.metric())) {
+        ctx.log()
+            .warn(
+                "the gate on "
+                    + g.metric()
+                    + " takes the overlapping periods as independent and lets through"
+                    + " factors it should not: gate on "
+                    + g.metric()
+                    + "_nw instead");
+      }
+    }
   }
 
   private static Map<String, Object> score(
