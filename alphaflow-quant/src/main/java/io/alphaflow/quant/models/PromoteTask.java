@@ -57,6 +57,7 @@ public final class PromoteTask implements QuantTask {
     problems.addAll(
         Configs.required(config, "version", "version: ${tasks.register.outputs.version}"));
     problems.addAll(Gate.problems(config.get("gates"), "gates"));
+    problems.addAll(triggerProblems(config.get("rollback_triggers")));
     Object alias = config.get("alias");
     if (alias != null
         && !Configs.resolvesLater(alias)
@@ -72,6 +73,54 @@ public final class PromoteTask implements QuantTask {
               COMPARE_ON,
               "compare_on names the data both models are scored on, was " + compareOn,
               "compare_on: ${tasks.label.output_dir}"));
+    }
+    return problems;
+  }
+
+  /**
+   * Problems with {@code rollback_triggers}, which rollback_config.json records for whatever
+   * watches the live model: a list of {@code {metric, below}} or {@code {metric, above}}, the
+   * metric one evaluate reports. A misspelt one would watch nothing.
+   */
+  private static List<ConfigProblem> triggerProblems(Object triggers) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    if (triggers == null || Configs.resolvesLater(triggers)) {
+      return problems;
+    }
+    String example = "rollback_triggers: [{metric: r2, below: 0.1}]";
+    if (!(triggers instanceof List<?> list)) {
+      problems.add(
+          new ConfigProblem(
+              "rollback_triggers", "rollback_triggers is a list, was " + triggers, example));
+      return problems;
+    }
+    for (int i = 0; i < list.size(); i++) {
+      String at = "rollback_triggers[" + i + "]";
+      if (!(list.get(i) instanceof Map<?, ?> t)) {
+        problems.add(
+            new ConfigProblem(at, "a trigger is {metric, below} or {metric, above}", example));
+        continue;
+      }
+      problems.addAll(Configs.unknownKeys(at, t, List.of("metric", "below", "above")));
+      Object metric = t.get("metric");
+      if (metric == null || !Metrics.GATEABLE.contains(String.valueOf(metric))) {
+        problems.add(
+            new ConfigProblem(
+                at + ".metric",
+                "a trigger watches a metric evaluate reports, was " + metric,
+                io.alphaflow.core.flow.DidYouMean.hint(String.valueOf(metric), Metrics.GATEABLE)));
+      }
+      long bounds = java.util.stream.Stream.of("below", "above").filter(t::containsKey).count();
+      if (bounds != 1) {
+        problems.add(new ConfigProblem(at, "a trigger has one bound, below or above", example));
+      }
+      for (String b : List.of("below", "above")) {
+        Object v = t.get(b);
+        if (v != null && !Configs.resolvesLater(v) && Configs.numberOrNull(v) == null) {
+          problems.add(
+              new ConfigProblem(at + "." + b, b + " must be a number, was '" + v + "'", example));
+        }
+      }
     }
     return problems;
   }

@@ -698,7 +698,7 @@ class ModelsIT {
                         depends_on: [train]
                         config: {input: "${tasks.train.output_dir}", ic_perod: day, drift: {data: "${tasks.label.output_dir}", bin: 5}, memory_limit: 1GB}
                       - {id: reg, type: register, depends_on: [evaluate], config: {name: m, model: "${tasks.train.output_dir}"}}
-                      - {id: promote, type: promote, depends_on: [reg], config: {name: m, version: "${tasks.reg.outputs.version}", alias: champoin}}
+                      - {id: promote, type: promote, depends_on: [reg], config: {name: m, version: "${tasks.reg.outputs.version}", alias: champoin, rollback_triggers: [{metric: r2, bellow: 0.1}, {metric: rsquared, below: 0.1}]}}
                     """))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("train takes no config key 'sed'")
@@ -710,7 +710,11 @@ class ModelsIT {
         .hasMessageContaining("drift takes no 'bin'")
         .hasMessageContaining(
             "unknown alias 'champoin': a model's aliases are champion and challenger")
-        .hasMessageContaining("5 problems"); // memory_limit, which every quant task takes, is none
+        .hasMessageContaining("rollback_triggers[0] takes no 'bellow'")
+        .hasMessageContaining("did you mean 'below'?")
+        .hasMessageContaining("a trigger has one bound, below or above")
+        .hasMessageContaining("a trigger watches a metric evaluate reports, was rsquared")
+        .hasMessageContaining("8 problems"); // memory_limit, which every quant task takes, is none
   }
 
   @Test
