@@ -77,20 +77,27 @@ public final class TaskRegistry implements TaskTypes {
   @Override
   public List<ConfigProblem> validate(String type, Map<String, Object> config) {
     Task task = get(type);
-    List<ConfigProblem> problems = new ArrayList<>();
+    List<ConfigProblem> problems = new ArrayList<>(unknownKeys(task, config));
+    problems.addAll(task.validate(config));
+    return problems;
+  }
+
+  /** A problem for each key of {@code config} that {@code task}'s {@link Task#configKeys} lacks. */
+  public static List<ConfigProblem> unknownKeys(Task task, Map<String, Object> config) {
     Set<String> known = task.configKeys();
-    if (known != null) {
-      for (String key : config.keySet()) {
-        if (!known.contains(key)) {
-          problems.add(
-              new ConfigProblem(
-                  key,
-                  type + " takes no config key '" + key + "'",
-                  DidYouMean.hint(key, known.stream().sorted().toList())));
-        }
+    if (known == null) {
+      return List.of();
+    }
+    List<ConfigProblem> problems = new ArrayList<>();
+    for (String key : config.keySet()) {
+      if (!known.contains(key)) {
+        problems.add(
+            new ConfigProblem(
+                key,
+                task.type() + " takes no config key '" + key + "'",
+                DidYouMean.hint(key, known.stream().sorted().toList())));
       }
     }
-    problems.addAll(task.validate(config));
     return problems;
   }
 

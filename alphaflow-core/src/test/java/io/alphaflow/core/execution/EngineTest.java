@@ -690,6 +690,32 @@ class EngineTest {
     assertThat(r.tasks().get(0).outputs()).containsEntry("k", "v");
   }
 
+  /**
+   * An error its type says no retry can change fails the task on its first attempt, under its own
+   * type name and run by the java type alike: the flow's retries are not spent on it.
+   */
+  @Test
+  void anErrorNoRetryCanChangeIsNotRetried() {
+    RunResult r =
+        run(
+            """
+            name: same
+            defaults:
+              retry: {max_attempts: 3, base_delay: 10ms}
+            tasks:
+              - {id: own, type: same_error}
+              - {id: plugin, type: java, config: {class: io.alphaflow.core.testkit.SameErrorTask}}
+            """);
+
+    assertThat(r.state()).isEqualTo(RunState.FAILED);
+    assertThat(r.tasks())
+        .allSatisfy(
+            t -> {
+              assertThat(t.attempt()).as(t.taskId()).isOne();
+              assertThat(t.error()).contains("the query does not parse");
+            });
+  }
+
   /** The class sees its own config, as under its type name: {@code class} is the java type's. */
   @Test
   void aJavaTasksClassSeesItsConfigWithoutClass() {
@@ -708,8 +734,9 @@ class EngineTest {
                 TestFlows.parse(
                     "name: f\ntasks: [{id: a, type: java, config:"
                         + " {class: io.alphaflow.core.testkit.StrictTask, rowz: 3}}]\n"))
-        .hasMessageContaining("unknown key 'rowz'")
-        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("unknown key 'class'"));
+        .hasMessageContaining("strict takes no config key 'rowz'")
+        .hasMessageContaining("did you mean 'rows'?")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("'class'"));
   }
 
   /**

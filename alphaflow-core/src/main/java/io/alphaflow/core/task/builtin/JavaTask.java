@@ -8,6 +8,7 @@ import io.alphaflow.core.task.Cancellation;
 import io.alphaflow.core.task.ExternalCalls;
 import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskContext;
+import io.alphaflow.core.task.TaskFailure;
 import io.alphaflow.core.task.TaskLog;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -45,7 +46,19 @@ public final class JavaTask implements Task {
               "put its jar on the class path and list the class in"
                   + " META-INF/services/io.alphaflow.core.task.Task"));
     }
-    return task.get().validate(own(config));
+    List<ConfigProblem> problems =
+        new java.util.ArrayList<>(
+            io.alphaflow.core.task.TaskRegistry.unknownKeys(task.get(), own(config)));
+    problems.addAll(task.get().validate(own(config)));
+    return problems;
+  }
+
+  @Override
+  public String approvalSubject(
+      Map<String, Object> resolvedConfig, io.alphaflow.core.model.ModelRegistry models)
+      throws Exception {
+    Task task = named(resolvedConfig).orElse(null);
+    return task == null ? null : task.approvalSubject(own(resolvedConfig), models);
   }
 
   @Override
@@ -88,7 +101,17 @@ public final class JavaTask implements Task {
             .orElseThrow(
                 () ->
                     new IllegalStateException("Task class '" + name + "' is no longer registered"));
-    task.execute(new OwnConfig(context, own(context.config())));
+    try {
+      task.execute(new OwnConfig(context, own(context.config())));
+    } catch (TaskFailure | InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      // the class's word on whether a retry can help, which the engine asks only of this type
+      if (!task.retryable(e)) {
+        throw TaskFailure.nonRetryable(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+      }
+      throw e;
+    }
   }
 
   /** A task's config as its class sees it: without {@code class}, which names the class. */
