@@ -1052,6 +1052,7 @@ class ModelsIT {
             approval: required
             config: {name: m, version: "${tasks.reg_b.outputs.version}", compare_on: "${tasks.label.output_dir}", gates: {r2: {min_vs_champion: -100, min: -100}}}
           - {id: again, type: promote, depends_on: [promote_a], approval: required, config: {name: m, version: "${tasks.reg_a.outputs.version}"}}
+          - {id: lenient, type: promote, depends_on: [reg_b, promote_a], approval: required, config: {name: m, version: "${tasks.reg_b.outputs.version}", gates: {r2: {min_vs_champion: -100}}}}
           - {id: reviewed, type: train, depends_on: [label], approval: required, config: {input: "${tasks.label.output_dir}", features: [S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE], model: {type: ridge, lambda: 0.5}, split: {method: holdout, test_fraction: 0.3}, seed: 7}}
         """;
     try (InMemoryStore store = new InMemoryStore();
@@ -1089,6 +1090,11 @@ class ModelsIT {
                   + a
                   + " is already the champion of 'm': approving changes nothing");
 
+      // gates that pass show the figures they compared
+      assertThat(task(parked, "lenient").error())
+          .containsPattern(
+              "; its gates pass \\(r2 -?[0-9.]+(e-?\\d+)? against the champion's -?[0-9.]+(e-?\\d+)?\\);"
+                  + " compare: ");
       // seed 000's review of a training's hyperparameters
       assertThat(task(parked, "reviewed").error())
           .isEqualTo(
