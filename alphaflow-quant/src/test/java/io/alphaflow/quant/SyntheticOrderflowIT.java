@@ -60,10 +60,11 @@ class SyntheticOrderflowIT {
                     """
                     name: s
                     tasks:
-                      - {id: gen, type: synthetic_orderflow, config: {rows: 10, interval: 1 minut, start: "2023-13-01"}}
+                      - {id: gen, type: synthetic_orderflow, config: {rows: 10, interval: 1 minut, start: "2023-13-01", signal: 2}}
                     """))
         .hasMessageContaining("interval is a count and a unit, was '1 minut'")
-        .hasMessageContaining("start is a date or a date and time, was '2023-13-01'");
+        .hasMessageContaining("start is a date or a date and time, was '2023-13-01'")
+        .hasMessageContaining("'signal' must be a fraction between 0 and 1");
     // the forms the examples use
     io.alphaflow.core.testkit.TestFlows.parse(
         """

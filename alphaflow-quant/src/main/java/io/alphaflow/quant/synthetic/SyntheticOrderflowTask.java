@@ -47,6 +47,7 @@ public final class SyntheticOrderflowTask implements QuantTask {
       problems.add(
           new ConfigProblem("format", "unknown format '" + format + "'", "use csv or parquet"));
     }
+    problems.addAll(Configs.fractionProblem("signal", config.get("signal")));
     Object interval = config.get("interval");
     if (interval != null
         && !Configs.resolvesLater(interval)
