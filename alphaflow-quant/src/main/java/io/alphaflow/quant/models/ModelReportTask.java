@@ -85,6 +85,16 @@ public final class ModelReportTask implements QuantTask {
             (k, v) -> md.append("- ").append(k).append(": ").append(shown(v)).append('\n'));
         benchmarks(md, overall);
       }
+      if (m.get(EvaluateTask.IC_OVERLAP_LAGS) instanceof Number lags && lags.intValue() > 0) {
+        md.append("\nEach ")
+            .append(m.get("ic_period"))
+            .append("'s labels reach into the next ")
+            .append(lags.intValue())
+            .append(", so neighbouring ICs share future rows: ic_tstat_nw (Newey-West, ")
+            .append(lags.intValue())
+            .append(" lags) says how sure the mean IC is; ic_tstat, which takes them as")
+            .append(" independent, overstates it.\n");
+      }
       if (m.get("gate") instanceof Map<?, ?> gate) {
         List<?> breaches = gate.get("breaches") instanceof List<?> b ? b : List.of();
         List<?> thresholds = gate.get("thresholds") instanceof List<?> t ? t : List.of();

@@ -988,6 +988,7 @@ class ModelsIT {
               - {id: eval_b, type: evaluate, depends_on: [train_b], config: {input: "${tasks.train_b.output_dir}", ic_period: hour}}
               - {id: reg_b, type: register, depends_on: [eval_b], config: {name: m, model: "${tasks.train_b.output_dir}", metrics: "${tasks.eval_b.output_dir}"}}
               - {id: promote_b, type: promote, depends_on: [reg_b, promote_a], config: {name: m, version: "${tasks.reg_b.outputs.version}", compare_on: "${tasks.label.output_dir}", gates: {ic_tstat_nw: {min_vs_champion: -1000}}}}
+              - {id: report, type: model_report, depends_on: [eval_a], config: {name: m, metrics: "${tasks.eval_a.output_dir}"}}
             """);
 
     assertThat(task(r, "promote_b").state()).isEqualTo(TaskState.SUCCEEDED);
@@ -1012,6 +1013,12 @@ class ModelsIT {
         .contains(
             "the gate on ic_tstat takes the overlapping periods as independent and lets through"
                 + " factors it should not: gate on ic_tstat_nw instead");
+    assertThat(out(r, "report").resolve("report.md"))
+        .content()
+        .contains("- ic_tstat_nw: ")
+        .contains(
+            "Each hour's labels reach into the next 2, so neighbouring ICs share future rows:"
+                + " ic_tstat_nw (Newey-West, 2 lags) says how sure the mean IC is");
     // compare_on scores the candidate on its own test rows with the same lags: evaluate's figure
     Map<?, ?> candidate =
         (Map<?, ?>)
