@@ -1,5 +1,6 @@
 package io.alphaflow.cli;
 
+import io.alphaflow.core.InvalidInputException;
 import io.alphaflow.core.NotFoundException;
 import io.alphaflow.core.model.ModelRegistry;
 import io.alphaflow.core.model.ModelVersion;
@@ -161,7 +162,7 @@ final class ModelsDiffCommand implements Callable<Integer> {
       return registry.find(version.substring(0, at), version.substring(at + 1));
     }
     if (version.isBlank()) {
-      throw new io.alphaflow.core.InvalidInputException(
+      throw new InvalidInputException(
           "an empty version: give a hash, a prefix of one, or NAME@champion");
     }
     ModelVersion found = null;
@@ -169,7 +170,7 @@ final class ModelsDiffCommand implements Callable<Integer> {
       for (ModelVersion v : registry.versions(name)) {
         if (v.version().startsWith(version)) {
           if (found != null) {
-            throw new io.alphaflow.core.InvalidInputException(
+            throw new InvalidInputException(
                 "version prefix '" + version + "' matches several versions; give more of the hash");
           }
           found = v;

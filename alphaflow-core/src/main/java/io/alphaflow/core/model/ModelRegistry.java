@@ -202,7 +202,7 @@ public final class ModelRegistry {
   public ModelVersion find(String name, String versionOrAlias) {
     requireModel(name);
     if (versionOrAlias == null || versionOrAlias.isBlank()) {
-      throw new io.alphaflow.core.InvalidInputException(
+      throw new InvalidInputException(
           "no version of model '"
               + name
               + "' given: name one by its hash or a prefix of it, or an alias (champion,"
@@ -252,7 +252,6 @@ public final class ModelRegistry {
     return store.aliasHistory(name);
   }
 
-  /** Points {@code alias} at {@code version}; refuses if someone moved it meanwhile. */
   /**
    * Why {@code alias} is none of {@link #ALIASES}, or null when it is one: a misspelt alias would
    * move a name nothing reads and leave the champion where it was.
@@ -264,17 +263,18 @@ public final class ModelRegistry {
     return "unknown alias '"
         + alias
         + "': a model's aliases are champion and challenger ("
-        + io.alphaflow.core.flow.DidYouMean.hint(String.valueOf(alias), ALIASES)
+        + DidYouMean.hint(String.valueOf(alias), ALIASES)
         + ")";
   }
 
   private static void requireAlias(String alias) {
     String problem = aliasProblem(alias);
     if (problem != null) {
-      throw new io.alphaflow.core.InvalidInputException(problem);
+      throw new InvalidInputException(problem);
     }
   }
 
+  /** Points {@code alias} at {@code version}; refuses if someone moved it meanwhile. */
   public AliasMove promote(String name, String version, String alias, String by, String reason) {
     requireAlias(alias);
     ModelVersion v = find(name, version);

@@ -10,7 +10,9 @@ import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskContext;
 import io.alphaflow.core.task.TaskFailure;
 import io.alphaflow.core.task.TaskLog;
+import io.alphaflow.core.task.TaskRegistry;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,15 +49,13 @@ public final class JavaTask implements Task {
                   + " META-INF/services/io.alphaflow.core.task.Task"));
     }
     List<ConfigProblem> problems =
-        new java.util.ArrayList<>(
-            io.alphaflow.core.task.TaskRegistry.unknownKeys(task.get(), own(config)));
+        new ArrayList<>(TaskRegistry.unknownKeys(task.get(), own(config)));
     problems.addAll(task.get().validate(own(config)));
     return problems;
   }
 
   @Override
-  public String approvalSubject(
-      Map<String, Object> resolvedConfig, io.alphaflow.core.model.ModelRegistry models)
+  public String approvalSubject(Map<String, Object> resolvedConfig, ModelRegistry models)
       throws Exception {
     Task task = named(resolvedConfig).orElse(null);
     return task == null ? null : task.approvalSubject(own(resolvedConfig), models);
