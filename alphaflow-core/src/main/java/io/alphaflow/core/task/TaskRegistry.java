@@ -1,7 +1,6 @@
 package io.alphaflow.core.task;
 
 import io.alphaflow.core.flow.ConfigProblem;
-import io.alphaflow.core.flow.DidYouMean;
 import io.alphaflow.core.flow.TaskSpec;
 import io.alphaflow.core.flow.TaskTypes;
 import java.util.ArrayList;
@@ -85,20 +84,10 @@ public final class TaskRegistry implements TaskTypes {
   /** A problem for each key of {@code config} that {@code task}'s {@link Task#configKeys} lacks. */
   public static List<ConfigProblem> unknownKeys(Task task, Map<String, Object> config) {
     Set<String> known = task.configKeys();
-    if (known == null) {
-      return List.of();
-    }
-    List<ConfigProblem> problems = new ArrayList<>();
-    for (String key : config.keySet()) {
-      if (!known.contains(key)) {
-        problems.add(
-            new ConfigProblem(
-                key,
-                task.type() + " takes no config key '" + key + "'",
-                DidYouMean.hint(key, known.stream().sorted().toList())));
-      }
-    }
-    return problems;
+    return known == null
+        ? List.of()
+        : ConfigProblem.unknownKeys(
+            "", task.type() + " takes no config key", config, known.stream().sorted().toList());
   }
 
   @Override

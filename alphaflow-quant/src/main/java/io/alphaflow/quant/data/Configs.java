@@ -176,17 +176,7 @@ public final class Configs {
    */
   public static List<ConfigProblem> unknownKeys(
       String field, Map<?, ?> map, java.util.Collection<String> known) {
-    List<ConfigProblem> out = new java.util.ArrayList<>();
-    for (Object key : map.keySet()) {
-      if (!known.contains(String.valueOf(key))) {
-        out.add(
-            new ConfigProblem(
-                field + "." + key,
-                field + " takes no '" + key + "'",
-                io.alphaflow.core.flow.DidYouMean.hint(String.valueOf(key), known)));
-      }
-    }
-    return out;
+    return ConfigProblem.unknownKeys(field + ".", field + " takes no", map, known);
   }
 
   /** A problem list holding one "missing key" problem, or nothing if {@code key} is set. */

@@ -1,5 +1,6 @@
 package io.alphaflow.quant.features;
 
+import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.quant.data.RowOrder;
 import io.alphaflow.quant.data.Sql;
 import java.util.ArrayList;
@@ -537,15 +538,10 @@ public final class FeatureCatalog {
    * misspelt {@code lag: 3} would otherwise leave the default number of lags in place.
    */
   private static void onlyKeys(Map<?, ?> m, List<String> known) {
-    for (Object key : m.keySet()) {
-      if (!known.contains(String.valueOf(key))) {
-        throw new IllegalArgumentException(
-            "this feature takes no '"
-                + key
-                + "' ("
-                + io.alphaflow.core.flow.DidYouMean.hint(String.valueOf(key), known)
-                + ")");
-      }
+    List<ConfigProblem> unknown = ConfigProblem.unknownKeys("", "this feature takes no", m, known);
+    if (!unknown.isEmpty()) {
+      ConfigProblem first = unknown.getFirst();
+      throw new IllegalArgumentException(first.message() + " (" + first.hint() + ")");
     }
   }
 
