@@ -40,11 +40,11 @@ public final class Configs {
     if (v == null) {
       return fallback;
     }
-    try {
-      return Double.parseDouble(String.valueOf(v));
-    } catch (NumberFormatException e) {
+    Double d = numberOrNull(v);
+    if (d == null) {
       throw TaskFailure.nonRetryable("'" + key + "' must be a number, was '" + v + "'");
     }
+    return d;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.alphaflow.quant.models;
 
+import io.alphaflow.quant.data.Configs;
 import java.util.Arrays;
 import java.util.List;
 
@@ -42,10 +43,8 @@ public enum Algorithm {
   public record Param(String name, double min, double max, boolean whole) {
     /** Why {@code value} is no value of this param, or null when it is one. */
     String problem(Object value) {
-      double d;
-      try {
-        d = Double.parseDouble(String.valueOf(value));
-      } catch (NumberFormatException e) {
+      Double d = Configs.numberOrNull(value);
+      if (d == null) {
         return name + " must be a number, was '" + value + "'";
       }
       if (whole && d != Math.rint(d)) {

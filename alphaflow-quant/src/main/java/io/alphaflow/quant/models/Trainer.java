@@ -1,6 +1,7 @@
 package io.alphaflow.quant.models;
 
 import io.alphaflow.core.task.TaskFailure;
+import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Moments;
 import java.sql.SQLException;
 import java.util.Map;
@@ -226,10 +227,10 @@ final class Trainer {
     if (v == null) {
       return fallback;
     }
-    try {
-      return Double.parseDouble(String.valueOf(v));
-    } catch (NumberFormatException e) {
+    Double d = Configs.numberOrNull(v);
+    if (d == null) {
       throw TaskFailure.nonRetryable("model." + key + " must be a number, was '" + v + "'");
     }
+    return d;
   }
 }

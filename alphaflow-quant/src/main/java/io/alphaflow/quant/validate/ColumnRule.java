@@ -39,15 +39,12 @@ record ColumnRule(
   }
 
   private static Double number(Object v, String column, String key) {
-    if (v == null) {
-      return null;
-    }
-    try {
-      return Double.parseDouble(String.valueOf(v));
-    } catch (NumberFormatException e) {
+    Double d = Configs.numberOrNull(v);
+    if (v != null && d == null) {
       throw TaskFailure.nonRetryable(
           "contract for column '" + column + "': " + key + " must be a number, was '" + v + "'");
     }
+    return d;
   }
 
   /** Whether a DuckDB column type belongs to this rule's type family. */
