@@ -387,9 +387,8 @@ public final class RunLoop {
       }
     }
     try {
-      Map<String, Object> config =
-          Templates.resolve(spec.config(), expr -> values.value(expr, id, attempt));
-      String subject = parts.tasks().get(spec.type()).approvalSubject(config, parts.models());
+      String subject =
+          parts.tasks().get(spec.type()).approvalSubject(resolved(spec, attempt), parts.models());
       if (subject != null) {
         said.add(subject);
       }
@@ -515,10 +514,14 @@ public final class RunLoop {
             s.attempt() == attempt ? new Running(attempt, deadline, cancellation, future) : s);
   }
 
+  /** {@code spec}'s config with its references filled in, as attempt {@code attempt} gets it. */
+  private Map<String, Object> resolved(TaskSpec spec, int attempt) {
+    return Templates.resolve(spec.config(), expr -> values.value(expr, spec.id(), attempt));
+  }
+
   private AttemptContext context(TaskSpec spec, int attempt, Cancellation cancellation) {
     String id = spec.id();
-    Map<String, Object> config =
-        Templates.resolve(spec.config(), expr -> values.value(expr, id, attempt));
+    Map<String, Object> config = resolved(spec, attempt);
     return new AttemptContext(
         run.runId(),
         flow.name(),
