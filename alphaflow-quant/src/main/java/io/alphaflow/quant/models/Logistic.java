@@ -42,21 +42,28 @@ final class Logistic {
   static LogisticRegression.Binomial fit(double[][] x, int[] y, double lambda, int maxIter) {
     ClassLabels codec = ClassLabels.fit(y);
     int p = x.length == 0 ? 0 : x[0].length;
-    double[] sd = sampleSds(x, p);
+    double[] mean = means(x, p);
+    double[] sd = sampleSds(x, mean);
     double[] penalty = new double[p];
     for (int j = 0; j < p; j++) {
       penalty[j] = lambda * sd[j] * sd[j];
     }
     boolean narrow = x.length > 0 && p <= NEWTON_MAX_FEATURES;
-    Fit fit = codec.k == 2 && narrow ? newton(x, codec.y, penalty, maxIter) : null;
+    Fit fit = codec.k == 2 && narrow ? newton(x, codec.y, mean, penalty, maxIter) : null;
     if (fit == null) {
       return lambda == 0
           ? smiles(x, y, lambda, maxIter)
-          : smilesStandardized(x, y, lambda, maxIter, sd);
+          : smilesStandardized(x, y, lambda, maxIter, mean, sd, codec);
     }
+    return model(fit.weights, -fit.loss, lambda, codec, x.length);
+  }
+
+  /** Smile's model of these weights (the intercept last), as Smile's own fit leaves it. */
+  private static LogisticRegression.Binomial model(
+      double[] weights, double loglikelihood, double lambda, ClassLabels codec, int rows) {
     LogisticRegression.Binomial model =
-        new LogisticRegression.Binomial(fit.weights, -fit.loss, lambda, codec.classes);
-    model.setLearningRate(0.1 / x.length); // as Smile's fit leaves it, for online updates
+        new LogisticRegression.Binomial(weights, loglikelihood, lambda, codec.classes);
+    model.setLearningRate(0.1 / rows); // as Smile's fit leaves it, for online updates
     return model;
   }
 
@@ -70,9 +77,14 @@ final class Logistic {
    * weights turned back into the raw features'.
    */
   private static LogisticRegression.Binomial smilesStandardized(
-      double[][] x, int[] y, double lambda, int maxIter, double[] sd) {
+      double[][] x,
+      int[] y,
+      double lambda,
+      int maxIter,
+      double[] mean,
+      double[] sd,
+      ClassLabels codec) {
     int p = sd.length;
-    double[] mean = means(x, p);
     double[] scale = new double[p];
     for (int j = 0; j < p; j++) {
       scale[j] = sd[j] > 0 ? sd[j] : 1; // a constant feature: centred, it is 0 whatever its scale
@@ -91,11 +103,7 @@ final class Logistic {
       raw[j] = w[j] / scale[j];
       raw[p] -= raw[j] * mean[j];
     }
-    LogisticRegression.Binomial model =
-        new LogisticRegression.Binomial(
-            raw, standardized.loglikelihood(), lambda, ClassLabels.fit(y).classes);
-    model.setLearningRate(0.1 / x.length);
-    return model;
+    return model(raw, standardized.loglikelihood(), lambda, codec, x.length);
   }
 
   private static double[] means(double[][] x, int p) {
@@ -112,14 +120,15 @@ final class Logistic {
   }
 
   /**
-   * Each feature's sample standard deviation (n - 1, as Smile's colSds), 0 for fewer than 2 rows.
+   * Each feature's sample standard deviation (n - 1, as Smile's colSds) about its {@code mean}, 0
+   * for fewer than 2 rows.
    */
-  private static double[] sampleSds(double[][] x, int p) {
+  private static double[] sampleSds(double[][] x, double[] mean) {
+    int p = mean.length;
     double[] sd = new double[p];
     if (x.length < 2) {
       return sd;
     }
-    double[] mean = means(x, p);
     for (double[] row : x) {
       for (int j = 0; j < p; j++) {
         double d = row[j] - mean[j];
@@ -136,9 +145,8 @@ final class Logistic {
   private record Fit(double[] weights, double loss) {}
 
   /** The minimum, or null where the steps do not settle. */
-  private static Fit newton(double[][] x, int[] y, double[] penalty, int maxIter) {
-    int p = x[0].length;
-    double[] mean = means(x, p);
+  private static Fit newton(double[][] x, int[] y, double[] mean, double[] penalty, int maxIter) {
+    int p = mean.length;
     double[] w = new double[p + 1]; // centred features' weights, then the intercept
     long ones = 0;
     for (int label : y) {
