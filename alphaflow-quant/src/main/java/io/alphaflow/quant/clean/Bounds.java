@@ -168,10 +168,9 @@ final class Bounds {
         if (given != null && minPeriodsProblem(given) != null) {
           throw TaskFailure.nonRetryable(minPeriodsProblem(given));
         }
+        // a whole number now, however it was written (20, 20.0)
         long minPeriods =
-            given == null
-                ? DEFAULT_MIN_PERIODS
-                : Long.parseLong(String.valueOf(given).replaceAll("\\.0+$", ""));
+            given == null ? DEFAULT_MIN_PERIODS : Configs.numberOrNull(given).longValue();
         String w =
             " OVER ("
                 + partition
@@ -239,13 +238,9 @@ final class Bounds {
 
   /** Why {@code v} is no {@code min_periods}, or null when it is one. */
   private static String minPeriodsProblem(Object v) {
-    try {
-      double d = Double.parseDouble(String.valueOf(v));
-      if (d >= 1 && d == Math.rint(d) && d <= Long.MAX_VALUE) {
-        return null;
-      }
-    } catch (NumberFormatException e) {
-      // said below
+    Double d = Configs.numberOrNull(v);
+    if (d != null && d >= 1 && d == Math.rint(d) && d <= Long.MAX_VALUE) {
+      return null;
     }
     return "winsorize's min_periods (how many past values a row's bounds need) is a whole number"
         + " of 1 or more, was '"
