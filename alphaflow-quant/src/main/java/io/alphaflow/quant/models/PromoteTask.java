@@ -2,6 +2,7 @@ package io.alphaflow.quant.models;
 
 import io.alphaflow.core.approval.Approval;
 import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.flow.DidYouMean;
 import io.alphaflow.core.flow.TaskSpec;
 import io.alphaflow.core.model.AliasMove;
 import io.alphaflow.core.model.ModelRegistry;
@@ -108,7 +109,7 @@ public final class PromoteTask implements QuantTask {
             new ConfigProblem(
                 at + ".metric",
                 "a trigger watches a metric evaluate reports, was " + metric,
-                io.alphaflow.core.flow.DidYouMean.hint(String.valueOf(metric), Metrics.GATEABLE)));
+                DidYouMean.hint(String.valueOf(metric), Metrics.GATEABLE)));
       }
       long bounds = java.util.stream.Stream.of("below", "above").filter(t::containsKey).count();
       if (bounds != 1) {

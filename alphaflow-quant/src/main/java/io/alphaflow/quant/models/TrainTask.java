@@ -4,6 +4,8 @@ import static java.util.stream.Collectors.joining;
 
 import io.alphaflow.core.artifact.ContentHash;
 import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.flow.DidYouMean;
+import io.alphaflow.core.model.ModelRegistry;
 import io.alphaflow.core.task.TaskContext;
 import io.alphaflow.core.task.TaskFailure;
 import io.alphaflow.quant.QuantTask;
@@ -40,6 +42,9 @@ public final class TrainTask implements QuantTask {
   /** A classification fold's share of class 1 over its training window, in model.json's folds. */
   static final String TRAIN_POSITIVE_RATE = "train_positive_rate";
 
+  /** The seed of a train task that names none. */
+  private static final long DEFAULT_SEED = 42;
+
   @Override
   public java.util.Set<String> configKeys() {
     return QuantTask.keys(
@@ -75,8 +80,7 @@ public final class TrainTask implements QuantTask {
    * before training): the model and its params, the features, the split and the seed.
    */
   @Override
-  public String approvalSubject(
-      Map<String, Object> cfg, io.alphaflow.core.model.ModelRegistry models) {
+  public String approvalSubject(Map<String, Object> cfg, ModelRegistry models) {
     Map<String, Object> model = new LinkedHashMap<>(Configs.map(cfg, "model"));
     Object type = model.remove("type");
     Object features = cfg.get("features");
@@ -91,7 +95,7 @@ public final class TrainTask implements QuantTask {
         + "; split "
         + (split instanceof Map<?, ?> m ? inline(m) : "{method: holdout, test_fraction: 0.2}")
         + "; seed "
-        + cfg.getOrDefault("seed", 42);
+        + seed(cfg, 1);
   }
 
   /**
@@ -121,9 +125,7 @@ public final class TrainTask implements QuantTask {
                             ? "it has no hyperparameters"
                             : "it takes " + String.join(", ", known.keySet()))
                         + ")",
-                    known.isEmpty()
-                        ? "leave it out"
-                        : io.alphaflow.core.flow.DidYouMean.hint(key, known.keySet())));
+                    known.isEmpty() ? "leave it out" : DidYouMean.hint(key, known.keySet())));
           } else if (!Configs.resolvesLater(value) && param.problem(value) != null) {
             problems.add(new ConfigProblem("model." + key, param.problem(value), null));
           }
@@ -381,7 +383,7 @@ public final class TrainTask implements QuantTask {
 
   /** {@code seed} (default 42) on the first attempt; {@code fallback_seed}, if set, on retries. */
   static long seed(Map<String, Object> cfg, int attempt) {
-    long seed = Configs.integer(cfg, "seed", 42);
+    long seed = Configs.integer(cfg, "seed", DEFAULT_SEED);
     return attempt > 1 ? Configs.integer(cfg, "fallback_seed", seed) : seed;
   }
 
