@@ -220,6 +220,23 @@ class CleanIT {
   }
 
   @Test
+  void aQuantileThatResolvesToTextFailsOnceNamingIt() throws Exception {
+    Path csv = steps("calm.csv", 0.5);
+    String yaml =
+        "params: {lo: {type: string, default: \"0.05\"}}\n"
+            + flow(csv, "winsorize: {x: {lower: \"${params.lo}\", upper: 0.95}}");
+    assertThat(runs.run(yaml).state()).isEqualTo(RunState.SUCCEEDED);
+
+    var r = runs.run(yaml, Map.of("lo", "five percent"));
+    assertThat(r.state()).isEqualTo(RunState.FAILED);
+    // read the same way by any retry: one attempt, the setting and its value named
+    assertThat(runs.task("clean").attempt()).isEqualTo(1);
+    assertThat(runs.task("clean").error())
+        .contains("'winsorize.x.lower' must be a fraction between 0 and 1")
+        .contains("was 'five percent'");
+  }
+
+  @Test
   void boundsOnATextColumnFailNamingIt() throws Exception {
     Path csv =
         Files.writeString(

@@ -144,8 +144,8 @@ final class Bounds {
     for (Map.Entry<String, Object> e : winsor.entrySet()) {
       String c = e.getKey();
       Map<?, ?> spec = (Map<?, ?>) e.getValue();
-      double lo = quantile(spec.get("lower"), 0.01);
-      double hi = quantile(spec.get("upper"), 0.99);
+      double lo = quantile("winsorize." + c + ".lower", spec.get("lower"), 0.01);
+      double hi = quantile("winsorize." + c + ".upper", spec.get("upper"), 0.99);
       if (lo >= hi) {
         throw TaskFailure.nonRetryable(
             "winsorize of '" + c + "': lower (" + lo + ") must be below upper (" + hi + ")");
@@ -292,10 +292,17 @@ final class Bounds {
     return e.append(" ELSE ").append(col).append(" END").toString();
   }
 
-  private static double quantile(Object v, double fallback) {
-    double q = v == null ? fallback : Double.parseDouble(String.valueOf(v));
-    if (q < 0 || q > 1) {
-      throw TaskFailure.nonRetryable("winsorize quantiles must be between 0 and 1, was " + q);
+  /**
+   * A winsorize quantile ({@code at} names it), {@code fallback} when not given; one that is no
+   * fraction (a template resolved to text, say) fails the task, since a retry reads it the same.
+   */
+  private static double quantile(String at, Object v, double fallback) {
+    if (v == null) {
+      return fallback;
+    }
+    Double q = Configs.numberOrNull(v);
+    if (q == null || q < 0 || q > 1) {
+      throw TaskFailure.nonRetryable(Configs.fractionMessage(at, v));
     }
     return q;
   }
