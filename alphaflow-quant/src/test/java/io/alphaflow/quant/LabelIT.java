@@ -181,6 +181,35 @@ class LabelIT {
         .hasMessageContaining("does not look forward");
   }
 
+  /**
+   * A horizon and kind a run param gives load as any template does, and are checked once they
+   * resolve: a negative horizon would label each row with a past value, an unknown kind was read as
+   * a forward return.
+   */
+  @Test
+  void aHorizonOrKindFromAParamIsCheckedWhenItResolves() {
+    String yaml =
+        "params: {h: {type: string, default: \"2\"}, kind: {type: string, default: direction}}\n"
+            + flow("column: close, horizon: \"${params.h}\", kind: \"${params.kind}\"");
+    var r = runs.run(yaml);
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(runs.task("label").outputs()).containsEntry("rows", "247"); // two rows ahead
+
+    Map<Map<String, String>, String> refused =
+        Map.of(
+            Map.of("h", "-1"), "horizon -1 does not look forward",
+            Map.of("h", "0"), "horizon 0 does not look forward",
+            Map.of("h", "two"), "horizon must be a whole number of rows, was 'two'",
+            Map.of("kind", "drection"), "unknown label kind 'drection'");
+    refused.forEach(
+        (params, message) -> {
+          var failed = runs.run(yaml, params);
+          assertThat(failed.state()).as(message).isEqualTo(RunState.FAILED);
+          assertThat(runs.task("label").attempt()).as(message).isEqualTo(1);
+          assertThat(runs.task("label").error()).contains(message);
+        });
+  }
+
   /** Seed 000 regresses S_LI_INITIATIVESELLRATE on features built from it: the guard names them. */
   @Test
   void seed000sLeakIsAValidationErrorNamingTheFeatures() throws Exception {

@@ -55,28 +55,17 @@ public final class LabelTask implements QuantTask {
     List<ConfigProblem> problems =
         new ArrayList<>(Configs.required(config, "input", "input: ${tasks.features.output_dir}"));
     problems.addAll(Configs.required(config, "column", "column: close"));
-    String kind = String.valueOf(config.getOrDefault("kind", "forward_return"));
-    if (!KINDS.contains(kind)) {
+    Object kind = config.getOrDefault("kind", "forward_return");
+    boolean kindKnown = !Configs.resolvesLater(kind);
+    if (kindKnown && kindProblem(String.valueOf(kind)) != null) {
       problems.add(
           new ConfigProblem(
-              "kind",
-              "unknown label kind '" + kind + "'",
-              "use one of " + String.join(", ", KINDS)));
+              "kind", kindProblem(String.valueOf(kind)), "use one of " + String.join(", ", KINDS)));
     }
     Object h = config.getOrDefault("horizon", 1);
-    try {
-      int horizon = Integer.parseInt(String.valueOf(h));
-      if (horizon < 0 || (horizon == 0 && !kind.equals("value"))) {
-        problems.add(
-            new ConfigProblem(
-                "horizon",
-                "horizon " + horizon + " does not look forward",
-                "a label uses rows after t: horizon >= 1 (0 only with kind: value)"));
-      }
-    } catch (NumberFormatException e) {
-      problems.add(
-          new ConfigProblem(
-              "horizon", "horizon must be a whole number of rows, was '" + h + "'", null));
+    String why = Configs.resolvesLater(h) ? null : horizonProblem(kindKnown ? kind : null, h);
+    if (why != null) {
+      problems.add(new ConfigProblem("horizon", why, HORIZON_HINT));
     }
     return problems;
   }
@@ -84,7 +73,14 @@ public final class LabelTask implements QuantTask {
   @Override
   public List<ConfigProblem> validateInFlow(TaskSpec self, List<TaskSpec> upstream) {
     String column = String.valueOf(self.config().get("column"));
-    int horizon = Integer.parseInt(String.valueOf(self.config().getOrDefault("horizon", 1)));
+    Object h = self.config().getOrDefault("horizon", 1);
+    if (!Configs.resolvesLater(h) && horizonProblem(null, h) != null) {
+      return List.of(); // reported by validate
+    }
+    // a horizon a template gives is 1 or more, or 0: the rows from t+1 on leak either way, and the
+    // run checks t+0 too once it knows
+    int horizon =
+        Configs.resolvesLater(h) ? 1 : Integer.parseInt(String.valueOf(h).replace("_", ""));
     String name = String.valueOf(self.config().getOrDefault("name", "label"));
     List<ConfigProblem> problems = new ArrayList<>();
     for (TaskSpec t : upstream) {
@@ -108,6 +104,33 @@ public final class LabelTask implements QuantTask {
     return problems;
   }
 
+  private static final String HORIZON_HINT =
+      "a label uses rows after t: horizon >= 1 (0 only with kind: value)";
+
+  /** Why {@code kind} is no label kind, or null when it is one. */
+  private static String kindProblem(String kind) {
+    return KINDS.contains(kind) ? null : "unknown label kind '" + kind + "'";
+  }
+
+  /**
+   * Why {@code h} is no horizon for a label of {@code kind} (null: not known yet), or null when it
+   * is one: a whole number of rows ahead, 0 only for the value itself.
+   */
+  private static String horizonProblem(Object kind, Object h) {
+    long horizon;
+    try {
+      horizon = Long.parseLong(String.valueOf(h).replace("_", ""));
+    } catch (NumberFormatException e) {
+      return "horizon must be a whole number of rows, was '" + h + "'";
+    }
+    if (horizon < 0
+        || horizon > Integer.MAX_VALUE
+        || (horizon == 0 && kind != null && !kind.equals("value"))) {
+      return "horizon " + h + " does not look forward";
+    }
+    return null;
+  }
+
   /** The first row offset whose value the label reveals. */
   static int start(int horizon) {
     return horizon == 0 ? 0 : 1;
@@ -119,6 +142,15 @@ public final class LabelTask implements QuantTask {
     Path input = Dataset.resolve(Configs.string(cfg, "input"));
     String column = Configs.string(cfg, "column");
     String kind = Configs.string(cfg, "kind", "forward_return");
+    // checked when the flow loaded, unless a template gave them: a past row as the "future" one
+    // would train on no future at all
+    String why = kindProblem(kind);
+    if (why == null) {
+      why = horizonProblem(kind, cfg.getOrDefault("horizon", 1));
+    }
+    if (why != null) {
+      throw TaskFailure.nonRetryable(why + " (" + HORIZON_HINT + ")");
+    }
     int horizon = (int) Configs.integer(cfg, "horizon", 1);
     String name = Configs.string(cfg, "name", "label");
     Map<String, Object> featureMeta = Dataset.metadata(input, FeaturesTask.METADATA_FILE);
