@@ -13,6 +13,7 @@ import io.alphaflow.core.run.TaskRunRecord;
 import io.alphaflow.core.run.TaskState;
 import io.alphaflow.core.store.memory.InMemoryStore;
 import io.alphaflow.core.testkit.RecordTask;
+import io.alphaflow.core.testkit.StrictTask;
 import io.alphaflow.core.testkit.TestFlows;
 import io.alphaflow.core.testkit.VersionedTask;
 import java.nio.file.Files;
@@ -737,6 +738,39 @@ class EngineTest {
         .hasMessageContaining("strict takes no config key 'rowz'")
         .hasMessageContaining("did you mean 'rows'?")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("'class'"));
+  }
+
+  /**
+   * A value a param or an upstream output gives is checked by its type when it resolves, as the
+   * flow's load checks the values written in it: a bad one fails the task once, before it runs,
+   * naming the setting.
+   */
+  @Test
+  void aTemplatesValueIsCheckedByItsTypeOnceResolved() {
+    String yaml =
+        """
+        name: resolved
+        params: {n: {type: string, default: "3"}}
+        defaults:
+          retry: {max_attempts: 3, base_delay: 10ms}
+        tasks:
+          - {id: plugin, type: java, config: {class: io.alphaflow.core.testkit.StrictTask, rows: "${params.n}"}}
+        """;
+    assertThatThrownBy(() -> TestFlows.parse(yaml.replace("\"${params.n}\"", "many")))
+        .hasMessageContaining("rows is a whole number, was 'many'");
+    int before = StrictTask.EXECUTIONS.get();
+
+    assertThat(engine.run(TestFlows.parse(yaml), Map.of()).state()).isEqualTo(RunState.SUCCEEDED);
+    RunResult r = engine.run(TestFlows.parse(yaml), Map.of("n", "many"));
+
+    assertThat(r.state()).isEqualTo(RunState.FAILED);
+    TaskRunRecord t = r.tasks().get(0);
+    assertThat(t.attempt()).isOne();
+    assertThat(t.error())
+        .contains(
+            "its config, with the ${...} values filled in: rows: rows is a whole number, was"
+                + " 'many' (rows: 3)");
+    assertThat(StrictTask.EXECUTIONS.get() - before).isOne(); // the good run's
   }
 
   /**

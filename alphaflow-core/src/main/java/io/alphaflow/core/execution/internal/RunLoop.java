@@ -506,6 +506,7 @@ public final class RunLoop {
             () -> context(spec, attempt, cancellation),
             parts.outputDir(run.runId(), id),
             cache,
+            !Templates.references(spec.config()).isEmpty(),
             completions::add);
     Future<?> future = parts.workers().submit(work);
     running.computeIfPresent(

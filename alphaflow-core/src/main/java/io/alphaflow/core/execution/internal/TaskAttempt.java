@@ -2,11 +2,13 @@ package io.alphaflow.core.execution.internal;
 
 import io.alphaflow.core.artifact.Checkpoints;
 import io.alphaflow.core.artifact.ContentHash;
+import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.retry.Failure;
 import io.alphaflow.core.task.Cancellation;
 import io.alphaflow.core.task.Task;
 import io.alphaflow.core.task.TaskFailure;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -40,6 +42,7 @@ final class TaskAttempt implements Runnable {
   private final String taskId;
   private final int attempt;
   private final Cache cache;
+  private final boolean templated;
   private final Consumer<Completion> report;
 
   TaskAttempt(
@@ -49,6 +52,7 @@ final class TaskAttempt implements Runnable {
       Supplier<AttemptContext> context,
       Path outputTarget,
       Cache cache,
+      boolean templated,
       Consumer<Completion> report) {
     this.task = task;
     this.taskId = taskId;
@@ -56,6 +60,7 @@ final class TaskAttempt implements Runnable {
     this.context = context;
     this.outputTarget = outputTarget;
     this.cache = cache;
+    this.templated = templated;
     this.report = report;
   }
 
@@ -66,6 +71,9 @@ final class TaskAttempt implements Runnable {
     Failure failure;
     try {
       ctx = context.get();
+      if (templated) {
+        refuse(task.validate(ctx.config()));
+      }
       if (cache != null) {
         key = cache.key(ctx.config());
         Completion.CacheHit hit = cache.lookup(key, ctx.cancellation());
@@ -99,6 +107,24 @@ final class TaskAttempt implements Runnable {
     }
     cleanUp(ctx);
     report.accept(new Completion(taskId, attempt, Map.of(), null, failure, key, null));
+  }
+
+  /**
+   * Fails the attempt for good when the config its templates resolved to has problems: the flow's
+   * load checked the values written in it, not those a param or an upstream output gives, and every
+   * attempt resolves the same ones.
+   */
+  private static void refuse(List<ConfigProblem> problems) {
+    if (problems.isEmpty()) {
+      return;
+    }
+    StringBuilder said = new StringBuilder("its config, with the ${...} values filled in: ");
+    for (int i = 0; i < problems.size(); i++) {
+      ConfigProblem p = problems.get(i);
+      said.append(i == 0 ? "" : "; ").append(p.path().isEmpty() ? "" : p.path() + ": ");
+      said.append(p.message()).append(p.hint() == null ? "" : " (" + p.hint() + ")");
+    }
+    throw TaskFailure.nonRetryable(said.toString());
   }
 
   /** The type's word on {@code e}; a type that cannot say leaves it retryable. */
