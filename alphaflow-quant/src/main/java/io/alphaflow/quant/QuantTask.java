@@ -2,16 +2,20 @@ package io.alphaflow.quant;
 
 import io.alphaflow.core.artifact.Checkpoints;
 import io.alphaflow.core.artifact.ContentHash;
+import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.task.CodeVersion;
 import io.alphaflow.core.task.Task;
 import io.alphaflow.quant.data.Dataset;
+import io.alphaflow.quant.data.Duck;
 import io.alphaflow.quant.data.FileHashes;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.duckdb.DuckDBConnection;
@@ -91,6 +95,20 @@ public interface QuantTask extends Task {
       ids.append('\n');
     }
     return ContentHash.sha256Hex(ids.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Problems with this type's own settings ({@link Task#validate}); a value a template gives is
+   * checked once it resolves, when the engine asks again.
+   */
+  List<ConfigProblem> settingProblems(Map<String, Object> config);
+
+  /** {@link #settingProblems} after those of DuckDB's settings, which every quant task takes. */
+  @Override
+  default List<ConfigProblem> validate(Map<String, Object> config) {
+    List<ConfigProblem> out = new ArrayList<>(Duck.problems(config));
+    out.addAll(settingProblems(config));
+    return out;
   }
 
   /**

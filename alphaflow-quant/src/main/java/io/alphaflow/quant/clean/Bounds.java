@@ -80,15 +80,14 @@ final class Bounds {
                   Configs.unknownKeys(at, m, List.of("lower", "upper", OVER, MIN_PERIODS)));
               problems.addAll(Configs.fractionProblem(at + ".lower", m.get("lower")));
               problems.addAll(Configs.fractionProblem(at + ".upper", m.get("upper")));
-              Object over = m.get(OVER);
-              if (over != null && !List.of("past", ALL_ROWS).contains(String.valueOf(over))) {
-                problems.add(
-                    new ConfigProblem(
-                        at + "." + OVER,
-                        "unknown over '" + over + "'",
-                        "over: past (each row's bounds from the rows up to it, the default) or"
-                            + " all (from every row, later ones too: look-ahead in a backtest)"));
-              }
+              problems.addAll(
+                  Configs.oneOf(
+                      at + "." + OVER,
+                      OVER,
+                      m.get(OVER),
+                      List.of("past", ALL_ROWS),
+                      "over: past (each row's bounds from the rows up to it, the default) or"
+                          + " all (from every row, later ones too: look-ahead in a backtest)"));
               Object minPeriods = m.get(MIN_PERIODS);
               if (minPeriods != null
                   && !Configs.resolvesLater(minPeriods)

@@ -45,27 +45,28 @@ public final class CleanTask implements QuantTask {
   }
 
   @Override
-  public List<ConfigProblem> validate(Map<String, Object> config) {
+  public List<ConfigProblem> settingProblems(Map<String, Object> config) {
     List<ConfigProblem> problems =
         new ArrayList<>(Configs.required(config, "input", "input: ${tasks.validate.output_dir}"));
     Configs.map(config, "fill")
         .forEach(
-            (col, how) -> {
-              if (!FILLS.contains(String.valueOf(how))) {
-                problems.add(
-                    new ConfigProblem(
+            (col, how) ->
+                problems.addAll(
+                    Configs.oneOf(
                         "fill." + col,
-                        "unknown fill '" + how + "'",
-                        "use one of " + String.join(", ", FILLS)));
-              }
-            });
+                        "fill",
+                        how,
+                        FILLS,
+                        "use one of " + String.join(", ", FILLS))));
     problems.addAll(Bounds.problems(config));
     Map<String, Object> resample = Configs.map(config, "resample");
     if (!resample.isEmpty()) {
       problems.addAll(Configs.unknownKeys("resample", resample, List.of("every", "price")));
       Object every = resample.get("every");
       try {
-        Durations.parse(String.valueOf(every).replace("min", "m"));
+        if (!Configs.resolvesLater(every)) {
+          Durations.parse(String.valueOf(every).replace("min", "m"));
+        }
       } catch (IllegalArgumentException e) {
         problems.add(
             new ConfigProblem(

@@ -56,6 +56,58 @@ public final class Configs {
   }
 
   /**
+   * The problem with {@code value} at {@code field} when it is none of {@code allowed} ("unknown
+   * {@code what} 'x'"), or nothing; a template is checked once it resolves.
+   */
+  public static List<ConfigProblem> oneOf(
+      String field, String what, Object value, List<String> allowed, String hint) {
+    return value == null || resolvesLater(value) || allowed.contains(String.valueOf(value))
+        ? List.of()
+        : List.of(new ConfigProblem(field, "unknown " + what + " '" + value + "'", hint));
+  }
+
+  /**
+   * {@code v} as a flag: true or false, written so or given as that text by a template; null when
+   * it is neither.
+   */
+  public static Boolean flag(Object v) {
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    String text = String.valueOf(v);
+    return text.equals("true") ? Boolean.TRUE : text.equals("false") ? Boolean.FALSE : null;
+  }
+
+  /** {@code key} as a flag, {@code fallback} when absent; anything else fails the task. */
+  public static boolean flag(Map<?, ?> config, String key, boolean fallback) {
+    Object v = config.get(key);
+    if (v == null) {
+      return fallback;
+    }
+    Boolean b = flag(v);
+    if (b == null) {
+      throw TaskFailure.nonRetryable(flagMessage(key, v));
+    }
+    return b;
+  }
+
+  /**
+   * The problem with {@code value} as a flag at {@code field}, or nothing; a template is checked
+   * once it resolves.
+   */
+  public static List<ConfigProblem> flagProblem(String field, Object value) {
+    if (value == null || resolvesLater(value) || flag(value) != null) {
+      return List.of();
+    }
+    String key = field.substring(field.lastIndexOf('.') + 1);
+    return List.of(new ConfigProblem(field, flagMessage(key, value), key + ": true"));
+  }
+
+  private static String flagMessage(String key, Object value) {
+    return key + " is true or false, was '" + value + "'";
+  }
+
+  /**
    * A share between 0 and 1 (a rate limit such as {@code max_bad_row_rate}); a value outside it
    * fails, since {@code 5} meant as 5% would be a limit no data ever passes.
    */
@@ -148,7 +200,8 @@ public final class Configs {
 
   private static String rangeMessage(String field, Object value, long min, long max) {
     String key = field.substring(field.lastIndexOf('.') + 1);
-    return key + " must be a whole number from " + min + " to " + max + ", was " + value;
+    String range = max >= Integer.MAX_VALUE ? min + " or more" : "from " + min + " to " + max;
+    return key + " must be a whole number " + range + ", was " + value;
   }
 
   /** {@code v} as a whole number ({@code 1_000} too), or null when it is not one. */

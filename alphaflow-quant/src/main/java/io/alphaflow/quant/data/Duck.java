@@ -1,5 +1,6 @@
 package io.alphaflow.quant.data;
 
+import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.task.TaskFailure;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,8 +12,11 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -25,19 +29,92 @@ public final class Duck {
    */
   public static final String DEFAULT_MEMORY_LIMIT = "1GB";
 
+  private static final String LIMIT_VARIABLE = "ALPHAFLOW_DUCKDB_MEMORY_LIMIT";
+
+  /** A size DuckDB reads as a memory limit: a number and a unit (1GB, 500MB, 4GiB). */
+  private static final Pattern SIZE =
+      Pattern.compile(
+          "(?i)\\s*\\d+(\\.\\d+)?\\s*(b|bytes?|[kmgt]i?b|kilobytes?|megabytes?|gigabytes?"
+              + "|terabytes?)\\s*");
+
+  /** Below this DuckDB cannot read a file at all: a limit in kB was meant otherwise. */
+  private static final long SMALLEST_LIMIT = 16L << 20;
+
   private Duck() {}
 
+  /**
+   * Problems with DuckDB's settings, {@code memory_limit} and {@code threads}, which every quant
+   * task takes; a value a template gives is checked once it resolves.
+   */
+  public static List<ConfigProblem> problems(Map<String, Object> config) {
+    List<ConfigProblem> out = new ArrayList<>();
+    Object limit = config.get("memory_limit");
+    if (limit != null && !Configs.resolvesLater(limit) && limitProblem(limit) != null) {
+      out.add(
+          new ConfigProblem(
+              "memory_limit",
+              limitProblem(limit),
+              "memory_limit: 1GB (also 500MB, 4GiB; the default is " + DEFAULT_MEMORY_LIMIT + ")"));
+    }
+    out.addAll(
+        Configs.integerInProblem(
+            "threads",
+            config.get("threads"),
+            1,
+            1024,
+            "threads: 2 (DuckDB's default: every core)"));
+    return out;
+  }
+
+  /**
+   * The task's {@code memory_limit}, else {@value #LIMIT_VARIABLE}'s, else {@link
+   * #DEFAULT_MEMORY_LIMIT}; the variable's value is checked here, as the flow's load cannot see it.
+   */
+  private static String memoryLimit(Map<String, Object> config) {
+    Object given = config.get("memory_limit");
+    String variable = System.getenv(LIMIT_VARIABLE);
+    if (given != null || variable == null) {
+      return given != null ? String.valueOf(given) : DEFAULT_MEMORY_LIMIT;
+    }
+    String why = limitProblem(variable);
+    if (why != null) {
+      throw TaskFailure.nonRetryable(
+          why
+              + " (from "
+              + LIMIT_VARIABLE
+              + ": set it to a size such as 1GB, or unset it for the default "
+              + DEFAULT_MEMORY_LIMIT
+              + ")");
+    }
+    return variable;
+  }
+
+  /** Why {@code limit} is no memory limit DuckDB can work in, or null. */
+  private static String limitProblem(Object limit) {
+    String text = String.valueOf(limit);
+    Matcher m = SIZE.matcher(text);
+    if (!m.matches()) {
+      return "memory_limit is a size with its unit, such as 1GB, was '" + text + "'";
+    }
+    double number = Double.parseDouble(text.replaceAll("[^0-9.]", ""));
+    String unit = m.group(2).toLowerCase(Locale.ROOT);
+    int power = "bkmgt".indexOf(unit.charAt(0));
+    double bytes = number * Math.pow(unit.matches("[kmgt]ib") ? 1024 : 1000, power);
+    return bytes < SMALLEST_LIMIT
+        ? "memory_limit " + text.strip() + " is too small for DuckDB to read a file in"
+        : null;
+  }
+
+  /**
+   * DuckDB for a task with {@code config}, whose {@code memory_limit} and {@code threads} {@link
+   * #problems} has checked.
+   */
   public static Connection open(Map<String, Object> config) {
+    String limit = memoryLimit(config);
     try {
       Connection c = DriverManager.getConnection("jdbc:duckdb:");
       Path spill = Files.createTempDirectory("alphaflow-duckdb-");
       spill.toFile().deleteOnExit();
-      String limit =
-          String.valueOf(
-              config.getOrDefault(
-                  "memory_limit",
-                  System.getenv()
-                      .getOrDefault("ALPHAFLOW_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)));
       try (Statement s = c.createStatement()) {
         s.execute("SET memory_limit = " + Sql.literal(limit));
         s.execute("SET temp_directory = " + Sql.literal(spill.toString()));

@@ -1,6 +1,7 @@
 package io.alphaflow.quant.features;
 
 import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.RowOrder;
 import io.alphaflow.quant.data.Sql;
 import java.util.ArrayList;
@@ -48,11 +49,17 @@ public final class FeatureCatalog {
    * it.
    */
   public static List<String> problems(Object features) {
+    if (Configs.resolvesLater(features) && !(features instanceof List<?>)) {
+      return List.of(); // the whole list from a template: checked once it resolves
+    }
     if (!(features instanceof List<?> items) || items.isEmpty()) {
       return List.of(NOT_A_LIST);
     }
     List<String> out = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
+      if (Configs.resolvesLater(items.get(i))) {
+        continue; // an entry a template fills in is checked once it resolves
+      }
       try {
         entry(items.get(i));
       } catch (IllegalArgumentException e) {
@@ -82,11 +89,17 @@ public final class FeatureCatalog {
 
   /** The features of a config's {@code features:} list, in order, presets expanded. */
   public static List<Feature> parse(Object features) {
+    if (Configs.resolvesLater(features) && !(features instanceof List<?>)) {
+      return List.of();
+    }
     if (!(features instanceof List<?> items) || items.isEmpty()) {
       throw new IllegalArgumentException(NOT_A_LIST);
     }
     List<Feature> out = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
+      if (Configs.resolvesLater(items.get(i))) {
+        continue; // known once its template resolves, when the task runs
+      }
       try {
         out.addAll(entry(items.get(i)));
       } catch (IllegalArgumentException e) {

@@ -50,7 +50,7 @@ public final class FeaturesTask implements QuantTask {
   }
 
   @Override
-  public List<ConfigProblem> validate(Map<String, Object> config) {
+  public List<ConfigProblem> settingProblems(Map<String, Object> config) {
     List<ConfigProblem> problems =
         new ArrayList<>(Configs.required(config, "input", "input: ${tasks.validate.output_dir}"));
     Object with = config.get(CORRELATE_WITH);

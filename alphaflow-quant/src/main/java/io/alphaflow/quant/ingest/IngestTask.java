@@ -74,7 +74,7 @@ public final class IngestTask implements QuantTask {
   }
 
   @Override
-  public List<ConfigProblem> validate(Map<String, Object> config) {
+  public List<ConfigProblem> settingProblems(Map<String, Object> config) {
     List<ConfigProblem> problems =
         new ArrayList<>(Configs.required(config, "path", "path: data/raw/*.csv"));
     Object zone = config.get("timezone");
@@ -89,22 +89,25 @@ public final class IngestTask implements QuantTask {
                 "an IANA name such as America/New_York, Europe/London or UTC"));
       }
     }
-    Object format = config.get("format");
-    if (format != null && !List.of("csv", "parquet").contains(String.valueOf(format))) {
-      problems.add(
-          new ConfigProblem("format", "unknown format '" + format + "'", "use csv or parquet"));
-    }
-    Object onBad = config.get("on_bad_rows");
-    if (onBad != null && !List.of("fail", "quarantine").contains(String.valueOf(onBad))) {
-      problems.add(
-          new ConfigProblem(
-              "on_bad_rows",
-              "unknown on_bad_rows '" + onBad + "'",
-              "use fail (the default) or quarantine"));
-    }
+    problems.addAll(
+        Configs.oneOf(
+            "format",
+            "format",
+            config.get("format"),
+            List.of("csv", "parquet"),
+            "use csv or parquet"));
+    problems.addAll(
+        Configs.oneOf(
+            "on_bad_rows",
+            "on_bad_rows",
+            config.get("on_bad_rows"),
+            List.of("fail", "quarantine"),
+            "use fail (the default) or quarantine"));
     problems.addAll(Configs.fractionProblem("max_bad_row_rate", config.get("max_bad_row_rate")));
     Object decimal = config.get(DECIMAL_SEPARATOR);
-    if (decimal != null && !List.of(".", ",").contains(String.valueOf(decimal))) {
+    if (decimal != null
+        && !Configs.resolvesLater(decimal)
+        && !List.of(".", ",").contains(String.valueOf(decimal))) {
       problems.add(
           new ConfigProblem(
               DECIMAL_SEPARATOR,

@@ -51,7 +51,7 @@ public final class LabelTask implements QuantTask {
   }
 
   @Override
-  public List<ConfigProblem> validate(Map<String, Object> config) {
+  public List<ConfigProblem> settingProblems(Map<String, Object> config) {
     List<ConfigProblem> problems =
         new ArrayList<>(Configs.required(config, "input", "input: ${tasks.features.output_dir}"));
     problems.addAll(Configs.required(config, "column", "column: close"));
@@ -142,15 +142,6 @@ public final class LabelTask implements QuantTask {
     Path input = Dataset.resolve(Configs.string(cfg, "input"));
     String column = Configs.string(cfg, "column");
     String kind = Configs.string(cfg, "kind", "forward_return");
-    // checked when the flow loaded, unless a template gave them: a past row as the "future" one
-    // would train on no future at all
-    String why = kindProblem(kind);
-    if (why == null) {
-      why = horizonProblem(kind, cfg.getOrDefault("horizon", 1));
-    }
-    if (why != null) {
-      throw TaskFailure.nonRetryable(why + " (" + HORIZON_HINT + ")");
-    }
     int horizon = (int) Configs.integer(cfg, "horizon", 1);
     String name = Configs.string(cfg, "name", "label");
     Map<String, Object> featureMeta = Dataset.metadata(input, FeaturesTask.METADATA_FILE);

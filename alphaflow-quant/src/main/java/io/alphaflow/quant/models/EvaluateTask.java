@@ -62,18 +62,17 @@ public final class EvaluateTask implements QuantTask {
   }
 
   @Override
-  public List<ConfigProblem> validate(Map<String, Object> config) {
+  public List<ConfigProblem> settingProblems(Map<String, Object> config) {
     List<ConfigProblem> problems =
         new ArrayList<>(Configs.required(config, "input", "input: ${tasks.train.output_dir}"));
     problems.addAll(Gate.problems(config.get("gate"), "gate"));
-    Object onBreach = config.getOrDefault("on_breach", "fail");
-    if (!List.of("fail", "review").contains(String.valueOf(onBreach))) {
-      problems.add(
-          new ConfigProblem(
-              "on_breach",
-              "unknown on_breach '" + onBreach + "'",
-              "use fail (the task fails) or review (a later approval asks a person)"));
-    }
+    problems.addAll(
+        Configs.oneOf(
+            "on_breach",
+            "on_breach",
+            config.get("on_breach"),
+            List.of("fail", "review"),
+            "use fail (the task fails) or review (a later approval asks a person)"));
     problems.addAll(driftProblems(config));
     problems.addAll(
         Configs.integerInProblem(
@@ -82,14 +81,13 @@ public final class EvaluateTask implements QuantTask {
             MIN_QUANTILES,
             MAX_QUANTILES,
             "quantiles: 5 (quintiles of the prediction, per ic_period)"));
-    Object period = config.getOrDefault("ic_period", "day");
-    if (!PERIODS.contains(String.valueOf(period))) {
-      problems.add(
-          new ConfigProblem(
-              "ic_period",
-              "unknown ic_period '" + period + "'",
-              "use one of " + String.join(", ", PERIODS)));
-    }
+    problems.addAll(
+        Configs.oneOf(
+            "ic_period",
+            "ic_period",
+            config.get("ic_period"),
+            PERIODS,
+            "use one of " + String.join(", ", PERIODS)));
     return problems;
   }
 

@@ -78,7 +78,7 @@ record Gate(String metric, Double min, Double max, Double minVsChampion, Double 
                             key + ": {" + k + ": {" + bound + ": 0.1}}"));
                   }
                 });
-          } else if (Configs.numberOrNull(v) == null) {
+          } else if (Configs.numberOrNull(v) == null && !Configs.resolvesLater(v)) {
             out.add(
                 new ConfigProblem(
                     key + "." + k, "threshold must be a number, was '" + v + "'", null));

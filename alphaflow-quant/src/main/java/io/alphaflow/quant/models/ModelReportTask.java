@@ -31,7 +31,7 @@ public final class ModelReportTask implements QuantTask {
   }
 
   @Override
-  public List<ConfigProblem> validate(Map<String, Object> config) {
+  public List<ConfigProblem> settingProblems(Map<String, Object> config) {
     return ModelFiles.nameProblems(config, "name: factor_model");
   }
 

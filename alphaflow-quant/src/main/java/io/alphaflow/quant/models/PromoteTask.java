@@ -52,7 +52,7 @@ public final class PromoteTask implements QuantTask {
   }
 
   @Override
-  public List<ConfigProblem> validate(Map<String, Object> config) {
+  public List<ConfigProblem> settingProblems(Map<String, Object> config) {
     List<ConfigProblem> problems =
         new ArrayList<>(ModelFiles.nameProblems(config, "name: hft_factor"));
     problems.addAll(

@@ -40,7 +40,7 @@ public final class RegisterTask implements QuantTask {
   }
 
   @Override
-  public List<ConfigProblem> validate(Map<String, Object> config) {
+  public List<ConfigProblem> settingProblems(Map<String, Object> config) {
     List<ConfigProblem> problems =
         new ArrayList<>(ModelFiles.nameProblems(config, "name: hft_factor"));
     problems.addAll(Configs.required(config, "model", "model: ${tasks.train.output_dir}"));

@@ -45,7 +45,7 @@ public final class ScoreTask implements QuantTask {
   }
 
   @Override
-  public List<ConfigProblem> validate(Map<String, Object> config) {
+  public List<ConfigProblem> settingProblems(Map<String, Object> config) {
     List<ConfigProblem> problems =
         new ArrayList<>(ModelFiles.nameProblems(config, "name: hft_factor"));
     problems.addAll(Configs.required(config, "input", "input: ${tasks.features.output_dir}"));

@@ -38,7 +38,7 @@ public record Split(
         String.valueOf(m.containsKey("window") ? m.get("window") : "expanding"),
         m.containsKey("train_steps") ? (int) number(m, "train_steps", 0) : null,
         m.containsKey("embargo") ? (int) number(m, "embargo", 0) : null,
-        m.containsKey("refit") ? Boolean.parseBoolean(String.valueOf(m.get("refit"))) : walk);
+        Configs.flag(m, "refit", walk));
   }
 
   public static List<ConfigProblem> problems(Object config) {
@@ -63,9 +63,10 @@ public record Split(
                 "embargo",
                 "refit",
                 "shuffle")));
+    // a value a template gives is checked once it resolves
     String method = String.valueOf(m.containsKey("method") ? m.get("method") : "holdout");
     if (List.of("random", "shuffle", "kfold", "k_fold", "train_test_split").contains(method)
-        || Boolean.TRUE.equals(m.get("shuffle"))) {
+        || Boolean.TRUE.equals(Configs.flag(m.get("shuffle")))) {
       out.add(
           new ConfigProblem(
               "split.method",
@@ -76,42 +77,45 @@ public record Split(
                   + " walk_forward (folds in time order, with an embargo)"));
       return out;
     }
-    if (!METHODS.contains(method)) {
-      out.add(
-          new ConfigProblem(
-              "split.method",
-              "unknown split method '" + method + "'",
-              "use one of " + String.join(", ", METHODS)));
-    }
+    out.addAll(
+        Configs.oneOf(
+            "split.method",
+            "split method",
+            m.get("method"),
+            METHODS,
+            "use one of " + String.join(", ", METHODS)));
     double fraction = number(m, "test_fraction", 0.2);
     if (!(fraction > 0 && fraction < 1)) {
       out.add(
           new ConfigProblem(
               "split.test_fraction",
-              "test_fraction must be between 0 and 1, was " + fraction,
+              "test_fraction must be between 0 and 1, was " + m.get("test_fraction"),
               "e.g. test_fraction: 0.2"));
     }
-    if (number(m, "folds", 5) < 1) {
-      out.add(new ConfigProblem("split.folds", "folds must be at least 1", null));
-    }
-    Object window = m.containsKey("window") ? m.get("window") : "expanding";
-    if (!List.of("expanding", "rolling").contains(String.valueOf(window))) {
-      out.add(
-          new ConfigProblem(
-              "split.window",
-              "unknown window '" + window + "'",
-              "use expanding (all history) or rolling (with train_steps)"));
-    }
-    if ("rolling".equals(window) && !m.containsKey("train_steps")) {
+    out.addAll(
+        Configs.integerInProblem("split.folds", m.get("folds"), 1, Integer.MAX_VALUE, "folds: 5"));
+    out.addAll(
+        Configs.integerInProblem(
+            "split.train_steps", m.get("train_steps"), 1, Integer.MAX_VALUE, "train_steps: 500"));
+    out.addAll(
+        Configs.oneOf(
+            "split.window",
+            "window",
+            m.get("window"),
+            List.of("expanding", "rolling"),
+            "use expanding (all history) or rolling (with train_steps)"));
+    if ("rolling".equals(m.get("window")) && !m.containsKey("train_steps")) {
       out.add(
           new ConfigProblem(
               "split.train_steps",
               "a rolling window needs train_steps (time steps per training window)",
               "e.g. train_steps: 500"));
     }
-    if (m.containsKey("embargo") && number(m, "embargo", 0) < 0) {
-      out.add(new ConfigProblem("split.embargo", "embargo must be 0 or more time steps", null));
-    }
+    out.addAll(
+        Configs.integerInProblem(
+            "split.embargo", m.get("embargo"), 0, Integer.MAX_VALUE, "embargo: 5 (time steps)"));
+    out.addAll(Configs.flagProblem("split.refit", m.get("refit")));
+    out.addAll(Configs.flagProblem("split.shuffle", m.get("shuffle")));
     return out;
   }
 
@@ -119,9 +123,13 @@ public record Split(
     return method.equals("walk_forward");
   }
 
+  /**
+   * {@code key}'s number, {@code fallback} when absent or a template (checked once it resolves),
+   * NaN when it is no number.
+   */
   private static double number(Map<?, ?> m, String key, double fallback) {
     Object v = m.get(key);
-    if (v == null) {
+    if (v == null || Configs.resolvesLater(v)) {
       return fallback;
     }
     try {

@@ -141,13 +141,15 @@ public final class TrainTask implements QuantTask {
   }
 
   @Override
-  public List<ConfigProblem> validate(Map<String, Object> config) {
+  public List<ConfigProblem> settingProblems(Map<String, Object> config) {
     List<ConfigProblem> problems =
         new ArrayList<>(Configs.required(config, "input", "input: ${tasks.label.output_dir}"));
     Map<String, Object> model = Configs.map(config, "model");
     String type = String.valueOf(model.getOrDefault("type", "linear_regression"));
-    Algorithm algorithm = Algorithm.fromYaml(type);
-    if (algorithm == null) {
+    // a family a template gives, and so the hyperparameters it takes, is checked once it resolves
+    boolean later = Configs.resolvesLater(type);
+    Algorithm algorithm = later ? null : Algorithm.fromYaml(type);
+    if (algorithm == null && !later) {
       problems.add(
           new ConfigProblem(
               "model.type",
@@ -158,7 +160,7 @@ public final class TrainTask implements QuantTask {
       problems.addAll(paramProblems(algorithm, model));
     }
     Object kind = config.get("kind");
-    if (kind != null) {
+    if (kind != null && !Configs.resolvesLater(kind)) {
       try {
         Objective objective = Objective.fromYaml(String.valueOf(kind));
         if (algorithm != null && !algorithm.supports(objective)) {

@@ -39,14 +39,16 @@ public final class SyntheticOrderflowTask implements QuantTask {
   }
 
   @Override
-  public List<ConfigProblem> validate(Map<String, Object> config) {
+  public List<ConfigProblem> settingProblems(Map<String, Object> config) {
     List<ConfigProblem> problems =
         new java.util.ArrayList<>(Configs.required(config, "rows", "rows: 1000000"));
-    Object format = config.get("format");
-    if (format != null && !List.of("csv", "parquet").contains(String.valueOf(format))) {
-      problems.add(
-          new ConfigProblem("format", "unknown format '" + format + "'", "use csv or parquet"));
-    }
+    problems.addAll(
+        Configs.oneOf(
+            "format",
+            "format",
+            config.get("format"),
+            List.of("csv", "parquet"),
+            "use csv or parquet"));
     problems.addAll(Configs.fractionProblem("signal", config.get("signal")));
     Object interval = config.get("interval");
     if (interval != null

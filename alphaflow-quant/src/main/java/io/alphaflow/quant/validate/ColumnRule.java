@@ -22,7 +22,7 @@ record ColumnRule(
     return new ColumnRule(
         name,
         type == null ? null : String.valueOf(type).toLowerCase(Locale.ROOT),
-        !Boolean.FALSE.equals(m.get("nullable")),
+        Configs.flag(m, "nullable", true),
         number(m.get("min"), name, "min"),
         number(m.get("max"), name, "max"),
         rate(m.get("max_null_rate"), name));

@@ -1,5 +1,6 @@
 package io.alphaflow.quant.validate;
 
+import io.alphaflow.quant.data.Configs;
 import io.alphaflow.quant.data.Sql;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +80,7 @@ final class RowChecks {
     }
     String ts = (String) cfg.get("timestamp_column");
     String symbol = (String) cfg.get("symbol_column");
-    if (ts == null || Boolean.FALSE.equals(cfg.get("monotonic"))) {
+    if (ts == null || !Configs.flag(cfg, "monotonic", true)) {
       return new RowChecks(inline, across, null);
     }
     String t = Sql.ident(ts);

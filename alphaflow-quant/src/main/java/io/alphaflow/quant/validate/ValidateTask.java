@@ -62,7 +62,7 @@ public final class ValidateTask implements QuantTask {
   }
 
   @Override
-  public List<ConfigProblem> validate(Map<String, Object> config) {
+  public List<ConfigProblem> settingProblems(Map<String, Object> config) {
     List<ConfigProblem> problems =
         new ArrayList<>(Configs.required(config, "input", "input: ${tasks.ingest.output_dir}"));
     Object columns = config.get("columns");
@@ -75,14 +75,13 @@ public final class ValidateTask implements QuantTask {
     m.forEach(
         (name, spec) -> {
           Object type = spec instanceof Map<?, ?> s ? s.get("type") : spec;
-          if (type != null
-              && !ColumnRule.TYPES.contains(String.valueOf(type).toLowerCase(Locale.ROOT))) {
-            problems.add(
-                new ConfigProblem(
-                    "columns." + name + ".type",
-                    "unknown type '" + type + "'",
-                    "use one of " + String.join(", ", ColumnRule.TYPES)));
-          }
+          problems.addAll(
+              Configs.oneOf(
+                  "columns." + name + ".type",
+                  "type",
+                  type == null ? null : String.valueOf(type).toLowerCase(Locale.ROOT),
+                  ColumnRule.TYPES,
+                  "use one of " + String.join(", ", ColumnRule.TYPES)));
           if (spec instanceof Map<?, ?> s) {
             // a misspelt rule (nulable: false) would leave that part of the contract unchecked
             problems.addAll(
@@ -90,6 +89,8 @@ public final class ValidateTask implements QuantTask {
                     "columns." + name,
                     s,
                     List.of("type", "nullable", "min", "max", "max_null_rate")));
+            problems.addAll(
+                Configs.flagProblem("columns." + name + ".nullable", s.get("nullable")));
             problems.addAll(range(String.valueOf(name), s.get("min"), s.get("max")));
             problems.addAll(
                 Configs.fractionProblem(
@@ -97,14 +98,11 @@ public final class ValidateTask implements QuantTask {
           }
         });
     problems.addAll(Configs.fractionProblem("max_bad_row_rate", config.get("max_bad_row_rate")));
-    Object profile = config.get("profile");
-    if (profile != null && !(profile instanceof Boolean)) {
-      problems.add(
-          new ConfigProblem(
-              "profile", "profile is true or false, was '" + profile + "'", "profile: true"));
+    for (String flag : List.of("profile", "strict", "monotonic")) {
+      problems.addAll(Configs.flagProblem(flag, config.get(flag)));
     }
     Object gap = config.get("max_gap");
-    if (gap != null) {
+    if (gap != null && !Configs.resolvesLater(gap)) {
       try {
         Durations.parse(String.valueOf(gap));
       } catch (IllegalArgumentException e) {
@@ -195,7 +193,7 @@ public final class ValidateTask implements QuantTask {
                   + ")";
       Map<String, String> found = Sql.columns(db, "SELECT * FROM " + srcScan);
       found.remove("file_row_number");
-      checkSchema(input, rules, found, Boolean.TRUE.equals(cfg.get("strict")));
+      checkSchema(input, rules, found, Configs.flag(cfg, "strict", false));
 
       Sql.exec(db, "CREATE VIEW src AS SELECT * FROM " + srcScan);
       RowChecks checks = RowChecks.build(cfg, rules, found, "src");
@@ -251,7 +249,7 @@ public final class ValidateTask implements QuantTask {
       sortOrder(cfg, checks, db, out.resolve(Dataset.DATA_FILE))
           .ifPresent(o -> meta.put(RowOrder.KEY, o.columns()));
       Json.write(out.resolve(Dataset.METADATA_FILE), meta);
-      if (Boolean.TRUE.equals(cfg.get("profile"))) {
+      if (Configs.flag(cfg, "profile", false)) {
         Json.write(
             out.resolve(PROFILE_FILE),
             Profile.of(db, out.resolve(Dataset.DATA_FILE), report.validRows(), found));

@@ -679,6 +679,55 @@ class ModelsIT {
         .hasMessageContaining("max_iter must be a whole number, was 2.5");
   }
 
+  /**
+   * A sweep's settings come from run params: the model family, its hyperparameters, the split and
+   * DuckDB's memory. Each is checked once it resolves, and a bad one fails the training once,
+   * before it reads a row, naming the setting as the flow's load would.
+   */
+  @Test
+  void aTrainingsSettingsFromRunParamsAreCheckedOnceTheyResolve() {
+    String yaml =
+        LEVEL_LABEL.replace(
+                "name: m\n",
+                "name: m\nparams: {model: {type: string, default: ridge},"
+                    + " lambda: {type: string, default: \"0.5\"}, tf: {type: string, default: \"0.3\"},"
+                    + " mem: {type: string, default: 500MB}}\n")
+            + """
+              - id: train
+                type: train
+                depends_on: [label]
+                config:
+                  input: ${tasks.label.output_dir}
+                  features: [S_LI_INITIATIVEBUYRATE, S_LI_LARGEBUYRATE]
+                  model: {type: "${params.model}", lambda: "${params.lambda}"}
+                  split: {test_fraction: "${params.tf}"}
+                  memory_limit: "${params.mem}"
+            """;
+    try (InMemoryStore store = new InMemoryStore();
+        Engine engine = Engine.builder(store).tasks(TestFlows.registry()).home(home).build()) {
+      RunResult good = engine.run(TestFlows.parse(yaml), Map.of());
+      assertThat(good.state()).as(good.error()).isEqualTo(RunState.SUCCEEDED);
+      assertThat(task(good, "train").outputs()).containsEntry("algorithm", "ridge");
+
+      Map<Map<String, String>, String> refused =
+          Map.of(
+              Map.of("model", "rigde"), "model.type: unknown model type 'rigde'",
+              Map.of("lambda", "-1"), "model.lambda: lambda must be at least 0, was -1",
+              Map.of("model", "lasso", "lambda", "much"), "lambda must be a number, was 'much'",
+              Map.of("tf", "1.5"), "test_fraction must be between 0 and 1, was 1.5",
+              Map.of("mem", "lots"), "memory_limit is a size with its unit, such as 1GB");
+      refused.forEach(
+          (params, message) -> {
+            RunResult r = engine.run(TestFlows.parse(yaml), params);
+            assertThat(r.state()).as(message).isEqualTo(RunState.FAILED);
+            assertThat(task(r, "train").attempt()).as(message).isOne();
+            assertThat(task(r, "train").error())
+                .contains("its config, with the ${...} values filled in")
+                .contains(message);
+          });
+    }
+  }
+
   @Test
   void aMisspeltConfigKeyIsRefusedWithTheOneMeantRatherThanLeftToItsDefault() {
     assertThatThrownBy(
@@ -804,7 +853,7 @@ class ModelsIT {
             FLOW.formatted("model: {type: linear_regression}", "gate: {r2: {min: \"${params.t}\"}}")
                 + "params:\n  t: {type: string, default: abc}\n");
     assertThat(task(templated, "evaluate").error())
-        .contains("gate r2's min must be a number, was 'abc'");
+        .contains("gate.r2.min: r2's min must be a number, was 'abc'");
     String misnamed =
         """
         name: p
