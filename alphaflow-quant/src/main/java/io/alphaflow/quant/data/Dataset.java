@@ -1,6 +1,7 @@
 package io.alphaflow.quant.data;
 
 import io.alphaflow.core.artifact.ContentHash;
+import io.alphaflow.core.flow.ConfigProblem;
 import io.alphaflow.core.task.TaskFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +26,13 @@ import java.util.Optional;
  */
 public final class Dataset {
   public static final String DATA_FILE = "data.parquet";
+
+  /** The problem with a task's {@code format} (a file format it reads or writes), or nothing. */
+  public static List<ConfigProblem> formatProblem(Map<String, Object> config) {
+    return Configs.oneOf(
+        "format", "format", config.get("format"), List.of("csv", "parquet"), "use csv or parquet");
+  }
+
   public static final String METADATA_FILE = "metadata.json";
 
   /** The metadata the {@code features} task writes beside its data. */

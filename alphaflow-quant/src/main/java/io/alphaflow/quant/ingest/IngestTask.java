@@ -89,13 +89,7 @@ public final class IngestTask implements QuantTask {
                 "an IANA name such as America/New_York, Europe/London or UTC"));
       }
     }
-    problems.addAll(
-        Configs.oneOf(
-            "format",
-            "format",
-            config.get("format"),
-            List.of("csv", "parquet"),
-            "use csv or parquet"));
+    problems.addAll(Dataset.formatProblem(config));
     problems.addAll(
         Configs.oneOf(
             "on_bad_rows",

@@ -5,6 +5,7 @@ import io.alphaflow.core.task.TaskContext;
 import io.alphaflow.core.task.TaskFailure;
 import io.alphaflow.quant.QuantTask;
 import io.alphaflow.quant.data.Configs;
+import io.alphaflow.quant.data.Dataset;
 import io.alphaflow.quant.data.Duck;
 import io.alphaflow.quant.data.Json;
 import io.alphaflow.quant.data.Sql;
@@ -42,13 +43,7 @@ public final class SyntheticOrderflowTask implements QuantTask {
   public List<ConfigProblem> settingProblems(Map<String, Object> config) {
     List<ConfigProblem> problems =
         new java.util.ArrayList<>(Configs.required(config, "rows", "rows: 1000000"));
-    problems.addAll(
-        Configs.oneOf(
-            "format",
-            "format",
-            config.get("format"),
-            List.of("csv", "parquet"),
-            "use csv or parquet"));
+    problems.addAll(Dataset.formatProblem(config));
     problems.addAll(Configs.fractionProblem("signal", config.get("signal")));
     Object interval = config.get("interval");
     if (interval != null
