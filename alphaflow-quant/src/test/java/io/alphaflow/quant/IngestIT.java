@@ -307,6 +307,20 @@ class IngestIT {
     // the short names DuckDB also reads load
     assertThat(failure(ingest("nope.csv", ", timezone: EST")))
         .contains("no CSV or Parquet files match");
+    // a type DuckDB does not know, not DuckDB's guess at run time ("Did you mean JSON?")
+    assertThatThrownBy(
+            () -> runs.run(ingest("x.csv", ", schema: {close: DOUBEL, volume: BIGINT, n: int2}")))
+        .hasMessageContaining("column 'close': DuckDB knows no type 'DOUBEL'")
+        .hasMessageContaining("did you mean DOUBLE?")
+        .hasMessageContaining("1 problem");
+    // any type DuckDB reads loads, sized, nested and zoned ones too
+    assertThat(
+            failure(
+                ingest(
+                    "nope.csv",
+                    ", schema: {a: \"DECIMAL(18,3)\", b: \"DOUBLE[]\", c: TIMESTAMP WITH TIME ZONE,"
+                        + " d: varchar}")))
+        .contains("no CSV or Parquet files match");
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.alphaflow.quant.ingest;
 
 import io.alphaflow.core.flow.ConfigProblem;
+import io.alphaflow.core.flow.DidYouMean;
 import io.alphaflow.core.task.TaskContext;
 import io.alphaflow.core.task.TaskFailure;
 import io.alphaflow.quant.QuantTask;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -109,12 +111,56 @@ public final class IngestTask implements QuantTask {
               "decimal_separator: ',' for numbers written 1,5; then the delimiter is not ','"
                   + " (delimiter: ';')"));
     }
-    if (config.get("schema") != null && !(config.get("schema") instanceof Map<?, ?>)) {
+    Object schema = config.get("schema");
+    if (schema != null && !(schema instanceof Map<?, ?>)) {
       problems.add(
           new ConfigProblem(
               "schema", "'schema' must map column names to types", "schema: {close: DOUBLE}"));
+    } else if (schema instanceof Map<?, ?> m) {
+      problems.addAll(typeProblems(m));
     }
     return problems;
+  }
+
+  /**
+   * A problem for each type of {@code schema} DuckDB does not know (DOUBEL), found when the flow
+   * loads rather than when the file is read, with the closest type DuckDB knows; a template is
+   * checked once it resolves. None when DuckDB cannot start here: the run reads the types anyway.
+   */
+  private static List<ConfigProblem> typeProblems(Map<?, ?> schema) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    try (Connection db = java.sql.DriverManager.getConnection("jdbc:duckdb:")) {
+      for (Map.Entry<?, ?> e : schema.entrySet()) {
+        String type = String.valueOf(e.getValue());
+        if (Configs.resolvesLater(type) || knows(db, type)) {
+          continue;
+        }
+        List<String> known = new ArrayList<>();
+        Sql.rows(db, "SELECT DISTINCT upper(type_name) AS t FROM duckdb_types()")
+            .forEach(r -> known.add(String.valueOf(r.get("t"))));
+        String closest = DidYouMean.closest(type.toUpperCase(Locale.ROOT), known);
+        problems.add(
+            new ConfigProblem(
+                "schema." + e.getKey(),
+                "column '" + e.getKey() + "': DuckDB knows no type '" + type + "'",
+                (closest == null ? "" : "did you mean " + closest + "? ")
+                    + "DuckDB's types include DOUBLE, BIGINT, VARCHAR, DATE, TIMESTAMP and"
+                    + " DECIMAL(18,3)"));
+      }
+    } catch (SQLException e) {
+      return problems; // the run reads the types and fails there, naming DuckDB's reason
+    }
+    return problems;
+  }
+
+  /** Whether DuckDB reads {@code type} as one type. */
+  private static boolean knows(Connection db, String type) {
+    // a failed statement is closed by DuckDB's driver: one statement a type
+    try (Statement s = db.createStatement()) {
+      return !type.contains(";") && s.execute("SELECT CAST(NULL AS " + type + ")");
+    } catch (SQLException e) {
+      return false;
+    }
   }
 
   /**
