@@ -251,17 +251,39 @@ public final class PromoteTask implements QuantTask {
   }
 
   /**
+   * The promotion a config asks for, as the registry stands: {@code candidate} to take {@code
+   * alias} of model {@code name} from {@code current} (null: no holder yet).
+   */
+  private record Request(String name, String alias, ModelVersion candidate, ModelVersion current) {
+    static Request of(Map<String, Object> cfg, ModelRegistry registry) {
+      String name = Configs.string(cfg, "name");
+      String alias = Configs.string(cfg, "alias", ModelRegistry.CHAMPION);
+      return new Request(
+          name,
+          alias,
+          registry.find(name, Configs.string(cfg, "version")),
+          registry.alias(name, alias).orElse(null));
+    }
+
+    /** Whether the candidate holds the alias already. */
+    boolean changesNothing() {
+      return current != null && current.version().equals(candidate.version());
+    }
+  }
+
+  /**
    * What approving the promotion does: which version takes the alias from which, whether the gates
    * let it through as things stand (they are checked again once approved, when the champion may
    * have moved), and the command that sets the two versions side by side.
    */
   @Override
   public String approvalSubject(Map<String, Object> cfg, ModelRegistry registry) {
-    String name = Configs.string(cfg, "name");
-    String alias = Configs.string(cfg, "alias", ModelRegistry.CHAMPION);
-    ModelVersion candidate = registry.find(name, Configs.string(cfg, "version"));
-    ModelVersion current = registry.alias(name, alias).orElse(null);
-    if (current != null && current.version().equals(candidate.version())) {
+    Request asked = Request.of(cfg, registry);
+    String name = asked.name();
+    String alias = asked.alias();
+    ModelVersion candidate = asked.candidate();
+    ModelVersion current = asked.current();
+    if (asked.changesNothing()) {
       return "version "
           + candidate.shortVersion()
           + " is already the "
@@ -350,12 +372,13 @@ public final class PromoteTask implements QuantTask {
   @Override
   public void execute(TaskContext ctx) throws Exception {
     Map<String, Object> cfg = ctx.config();
-    String name = Configs.string(cfg, "name");
-    String alias = Configs.string(cfg, "alias", ModelRegistry.CHAMPION);
     ModelRegistry registry = ctx.models();
-    ModelVersion candidate = registry.find(name, Configs.string(cfg, "version"));
-    ModelVersion current = registry.alias(name, alias).orElse(null);
-    if (current != null && current.version().equals(candidate.version())) {
+    Request asked = Request.of(cfg, registry);
+    String name = asked.name();
+    String alias = asked.alias();
+    ModelVersion candidate = asked.candidate();
+    ModelVersion current = asked.current();
+    if (asked.changesNothing()) {
       ctx.log()
           .info(
               "version "
