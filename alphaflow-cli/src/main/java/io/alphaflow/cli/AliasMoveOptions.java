@@ -1,6 +1,7 @@
 package io.alphaflow.cli;
 
 import io.alphaflow.core.model.AliasMove;
+import io.alphaflow.core.model.ModelVersion;
 import java.io.PrintWriter;
 import picocli.CommandLine.Option;
 
@@ -28,8 +29,8 @@ final class AliasMoveOptions {
             + "' "
             + verb
             + " "
-            + m.version().substring(0, 12)
-            + (m.previous() == null ? "" : " (was " + m.previous().substring(0, 12) + ")")
+            + ModelVersion.shortOf(m.version())
+            + (m.previous() == null ? "" : " (was " + ModelVersion.shortOf(m.previous()) + ")")
             + ", by "
             + by);
   }

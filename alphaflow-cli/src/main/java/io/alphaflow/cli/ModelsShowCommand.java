@@ -81,7 +81,7 @@ final class ModelsShowCommand implements Callable<Integer> {
                   + " "
                   + m.alias()
                   + " -> "
-                  + m.version().substring(0, Math.min(12, m.version().length()))
+                  + ModelVersion.shortOf(m.version())
                   + " by "
                   + m.by()
                   + (m.reason() == null || m.reason().isBlank() ? "" : ": " + m.reason()));

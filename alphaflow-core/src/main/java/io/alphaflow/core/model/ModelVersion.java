@@ -148,6 +148,11 @@ public record ModelVersion(
   }
 
   public String shortVersion() {
+    return shortOf(version);
+  }
+
+  /** A version as people read it: its first 12 characters, as git shortens a commit. */
+  public static String shortOf(String version) {
     return version.length() > 12 ? version.substring(0, 12) : version;
   }
 }

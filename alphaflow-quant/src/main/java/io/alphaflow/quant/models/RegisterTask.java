@@ -57,13 +57,12 @@ public final class RegisterTask implements QuantTask {
     Map<String, Object> model =
         ModelFiles.json(Path.of(Configs.string(cfg, "model")), TrainTask.MODEL_JSON);
     String version = String.valueOf(model.get("model_hash"));
-    String shortVersion = version.substring(0, Math.min(12, version.length()));
     boolean known = registry.versions(name).stream().anyMatch(v -> v.version().equals(version));
     StringBuilder sb =
         new StringBuilder("approving registers ")
             .append(model.get("algorithm"))
             .append(' ')
-            .append(shortVersion)
+            .append(ModelVersion.shortOf(version))
             .append(" as a version of '")
             .append(name)
             .append("'")
