@@ -121,12 +121,18 @@ final class DemoCommand implements Callable<Integer> {
               + runId
               + " "
               + GATE
+              + common.homeFlag()
               + " --by NAME --comment TEXT   (or: alphaflow demo --auto-approve)");
     }
     out.println();
     out.println("state store : " + home.resolve("state.db"));
     out.println("task outputs: " + home.resolve("outputs").resolve(runId));
-    out.println("models      : " + home.resolve("models") + "  (alphaflow models list)");
+    out.println(
+        "models      : "
+            + home.resolve("models")
+            + "  (alphaflow models list"
+            + common.homeFlag()
+            + ")");
     out.println(
         "logs        : "
             + home.resolve("logs").resolve(runId)
@@ -134,9 +140,12 @@ final class DemoCommand implements Callable<Integer> {
     out.println(
         "next        : alphaflow status "
             + runId
+            + common.homeFlag()
             + " | alphaflow logs "
             + runId
-            + " train | alphaflow graph "
+            + " train"
+            + common.homeFlag()
+            + " | alphaflow graph "
             + fromHere(flowFile));
     out.flush();
   }

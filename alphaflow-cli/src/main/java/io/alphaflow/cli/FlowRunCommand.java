@@ -49,7 +49,7 @@ final class FlowRunCommand implements Callable<Integer> {
         }
         return ExitCode.OK.code();
       }
-      return RunReporter.printing(engine, runOptions, spec.commandLine())
+      return RunReporter.printing(engine, runOptions, spec.commandLine(), common)
           .run(flow.tasks().size(), 0, () -> engine.run(flow, params, runOptions.cachePolicy()));
     }
   }

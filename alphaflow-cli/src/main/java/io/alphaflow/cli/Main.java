@@ -108,7 +108,16 @@ public final class Main {
         || e instanceof NotFoundException
         || e instanceof ConflictException) {
       log.info("user error: {}", e.getMessage());
-      err.println("alphaflow: " + e.getMessage());
+      String said = e.getMessage();
+      if (e instanceof NotFoundException && said.startsWith("no run '")) {
+        // the commonest cause: the run was started with another --home
+        said +=
+            " (the store of "
+                + System.getProperty("alphaflow.home", CommonOptions.DEFAULT_HOME)
+                + "; a run started with another --home or --settings is in that store: pass the"
+                + " same option here)";
+      }
+      err.println("alphaflow: " + said);
       return ExitCode.INVALID_INPUT.code();
     }
     log.error("internal error", e);

@@ -59,6 +59,7 @@ final class RunCancelCommand implements Callable<Integer> {
                 + " stops its tasks within a second"
                 + " (alphaflow status "
                 + runId
+                + common.homeFlag()
                 + ")");
       } else {
         out.println("run " + runId + " " + state);

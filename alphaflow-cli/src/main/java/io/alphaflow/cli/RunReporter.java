@@ -18,23 +18,30 @@ final class RunReporter {
   private final RunOptions options;
   private final PrintWriter out;
   private final PrintWriter err;
+  private final String homeFlag;
 
-  private RunReporter(boolean outcomeAsText, Engine engine, RunOptions options, CommandLine cli) {
+  private RunReporter(
+      boolean outcomeAsText, Engine engine, RunOptions options, CommandLine cli, String homeFlag) {
     this.outcomeAsText = outcomeAsText;
     this.engine = engine;
     this.options = options;
+    this.homeFlag = homeFlag;
     this.out = cli.getOut();
     this.err = cli.getErr();
   }
 
   /** A reporter that prints progress, and the outcome only as JSON: the demo's summary says it. */
   static RunReporter quietly(Engine engine, RunOptions options, CommandLine cli) {
-    return new RunReporter(false, engine, options, cli);
+    return new RunReporter(false, engine, options, cli, "");
   }
 
-  /** A reporter that prints progress, then the outcome as text (or as JSON with --json). */
-  static RunReporter printing(Engine engine, RunOptions options, CommandLine cli) {
-    return new RunReporter(true, engine, options, cli);
+  /**
+   * A reporter that prints progress, then the outcome as text (or as JSON with --json), its
+   * suggested commands with {@code common}'s {@code --home}.
+   */
+  static RunReporter printing(
+      Engine engine, RunOptions options, CommandLine cli, CommonOptions common) {
+    return new RunReporter(true, engine, options, cli, common.homeFlag());
   }
 
   /** Runs {@code work}, {@code alreadyDone} of the run's {@code taskCount} tasks ended before. */
@@ -57,13 +64,17 @@ final class RunReporter {
           Json.write(RunViews.runJson(run, result.tasks(), engine.store().approvals(run.runId()))));
     } else if (outcomeAsText) {
       out.println();
-      out.print(RunViews.runText(run, result.tasks(), engine.store().approvals(run.runId())));
+      out.print(
+          RunViews.runText(run, result.tasks(), engine.store().approvals(run.runId()), homeFlag));
       if (result.state() != RunState.SUCCEEDED && result.state() != RunState.WAITING) {
         out.println(
             "\nlogs: alphaflow logs "
                 + run.runId()
-                + " <task>   resume: alphaflow resume "
-                + run.runId());
+                + " <task>"
+                + homeFlag
+                + "   resume: alphaflow resume "
+                + run.runId()
+                + homeFlag);
       }
     }
     out.flush();

@@ -49,7 +49,7 @@ final class RunResumeCommand implements Callable<Integer> {
             .getOut()
             .println("run " + runId + " already succeeded; nothing to resume");
       }
-      return RunReporter.printing(engine, runOptions, spec.commandLine())
+      return RunReporter.printing(engine, runOptions, spec.commandLine(), common)
           .run(
               tasks.size(),
               succeeded,

@@ -39,7 +39,7 @@ final class RunStatusCommand implements Callable<Integer> {
           .print(
               json
                   ? Json.write(RunViews.runJson(run, tasks, ws.store().approvals(id))) + "\n"
-                  : RunViews.runText(run, tasks, ws.store().approvals(id)));
+                  : RunViews.runText(run, tasks, ws.store().approvals(id), common.homeFlag()));
       return ExitCode.OK.code();
     }
   }

@@ -77,7 +77,8 @@ final class RunViews {
     return "approval: " + a.taskId() + " " + a.describe();
   }
 
-  static String runText(RunRecord run, List<TaskRunRecord> tasks, List<Approval> approvals) {
+  static String runText(
+      RunRecord run, List<TaskRunRecord> tasks, List<Approval> approvals, String homeFlag) {
     StringBuilder sb = new StringBuilder();
     sb.append("run ")
         .append(run.runId())
@@ -119,6 +120,7 @@ final class RunViews {
             .append(clock(t.nextAttemptAt()))
             .append(", so the timeout rejects it\n  resume:  alphaflow resume ")
             .append(run.runId())
+            .append(homeFlag)
             .append("   (records the rejection; the task fails)\n");
       } else {
         sb.append("waiting: ")
@@ -132,10 +134,12 @@ final class RunViews {
             .append(run.runId())
             .append(' ')
             .append(t.taskId())
+            .append(homeFlag)
             .append(" --by NAME --comment TEXT\n  reject:  alphaflow reject ")
             .append(run.runId())
             .append(' ')
             .append(t.taskId())
+            .append(homeFlag)
             .append(" --by NAME --comment WHY\n");
       }
     }

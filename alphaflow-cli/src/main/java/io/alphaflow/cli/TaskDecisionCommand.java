@@ -54,7 +54,9 @@ abstract class TaskDecisionCommand implements Callable<Integer> {
         if (!runOptions.json) {
           out.println(
               state == RunState.WAITING
-                  ? "the run stays parked; continue it with: alphaflow resume " + runId
+                  ? "the run stays parked; continue it with: alphaflow resume "
+                      + runId
+                      + common.homeFlag()
                   : "the process executing run " + runId + " continues it");
         } else {
           out.println(Json.write(java.util.Map.of("run_id", runId, "decision", decision().name())));
@@ -62,7 +64,8 @@ abstract class TaskDecisionCommand implements Callable<Integer> {
         out.flush();
         return ExitCode.OK.code();
       }
-      return RunReporter.printing(engine, runOptions, spec.commandLine()).continueRun(runId);
+      return RunReporter.printing(engine, runOptions, spec.commandLine(), common)
+          .continueRun(runId);
     }
   }
 }

@@ -36,7 +36,7 @@ final class TaskRerunCommand implements Callable<Integer> {
       Engine engine = ws.engine(runOptions.toSettings());
       var tasks = ws.store().taskRuns(runId);
       int kept = (int) tasks.stream().filter(t -> t.state() == TaskState.SUCCEEDED).count();
-      return RunReporter.printing(engine, runOptions, spec.commandLine())
+      return RunReporter.printing(engine, runOptions, spec.commandLine(), common)
           .run(tasks.size(), Math.max(0, kept - 1), () -> engine.rerun(runId, taskId, downstream));
     }
   }

@@ -114,7 +114,10 @@ class CliIT {
     String runId = cli.run("run", f.toString(), "--json").json().get("run_id").asText();
     assertThat(cli.run("status", runId).out())
         .contains("waiting: deploy (rejected if undecided")
-        .contains("\n  request: approval required: look at the P&L first\n  approve: ");
+        .contains("\n  request: approval required: look at the P&L first\n  approve: ")
+        // the commands it suggests reach this run's store, not the default one
+        .contains(
+            "alphaflow approve " + runId + " deploy --home " + dir.resolve(".alphaflow") + " --by");
 
     Thread.sleep(1_100);
 
@@ -196,7 +199,10 @@ class CliIT {
 
     Cli.Result unknown = cli.run("status", "no-such-run");
     assertThat(unknown.exitCode()).isEqualTo(2);
-    assertThat(unknown.err()).contains("no run 'no-such-run'");
+    assertThat(unknown.err())
+        .contains("no run 'no-such-run'")
+        .contains("(the store of " + dir.resolve(".alphaflow"))
+        .contains("a run started with another --home or --settings is in that store");
 
     assertThat(cli.run("run", "missing.yaml").err()).contains("no flow file at missing.yaml");
     assertThat(cli.run("frobnicate").exitCode()).isEqualTo(2);

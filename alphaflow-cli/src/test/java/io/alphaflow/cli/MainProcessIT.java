@@ -123,7 +123,11 @@ class MainProcessIT {
           alphaflow("approve", "nope", "deploy", "--by", "ann", "--home", dir.toString());
       assertThat(unknown.output().strip())
           .isEqualTo(
-              "alphaflow: no run 'nope' in this store: 'alphaflow runs' lists the recent ones");
+              "alphaflow: no run 'nope' in this store: 'alphaflow runs' lists the recent ones"
+                  + " (the store of "
+                  + dir
+                  + "; a run started with another --home or --settings is in that store: pass"
+                  + " the same option here)");
       assertThat(unknown.exit()).isEqualTo(2);
     }
   }
