@@ -156,7 +156,7 @@ final class ModelsDiffCommand implements Callable<Integer> {
   }
 
   /** {@code version}: a hash or unique prefix of any model's, or NAME@champion, NAME@VERSION. */
-  private static ModelVersion find(ModelRegistry registry, String version) {
+  private ModelVersion find(ModelRegistry registry, String version) {
     int at = version.indexOf('@');
     if (at > 0) {
       return registry.find(version.substring(0, at), version.substring(at + 1));
@@ -179,7 +179,11 @@ final class ModelsDiffCommand implements Callable<Integer> {
     }
     if (found == null) {
       throw new NotFoundException(
-          "no model version '" + version + "'; see 'alphaflow models list'");
+          "no model version '"
+              + version
+              + "'; see 'alphaflow models list"
+              + common.homeFlag()
+              + "'");
     }
     return found;
   }
