@@ -90,6 +90,12 @@ record Gate(String metric, Double min, Double max, Double minVsChampion, Double 
   /** What breaches this gate, or null: "r2 0.031 is below the minimum 0.1". */
   String breach(Map<String, Object> metrics, Map<String, Object> champion) {
     Object v = metrics.get(metric);
+    if (v == null && metrics.containsKey(metric)) {
+      // reported, without a value: NaN has no JSON
+      return metric
+          + " has no value on these rows (undefined: the evaluate log says why), so the gate"
+          + " cannot pass it";
+    }
     if (!(v instanceof Number n)) {
       return metric
           + " is missing from the metrics (known: "

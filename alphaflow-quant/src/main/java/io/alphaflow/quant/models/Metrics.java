@@ -67,7 +67,7 @@ final class Metrics {
   private static final String VALUES = "value";
 
   static final String HIT_RATE_BASIS = "hit_rate_basis";
-  private static final String IC_BASIS = "ic_basis";
+  static final String IC_BASIS = "ic_basis";
 
   private Metrics() {}
 

@@ -654,6 +654,43 @@ class ModelsIT {
             "no minute holds the 5 predictions that fill every quantile, so the spread is empty");
   }
 
+  /**
+   * A target that never changes leaves r2 and the IC undefined: the log says why each is empty (not
+   * that periods are too short, as they are not), and a gate on r2 fails saying it has no value
+   * rather than that it is missing from the metrics that list it.
+   */
+  @Test
+  void aConstantTargetsUndefinedMetricsAreSaidAndAGateOnOneSaysItHasNoValue() throws Exception {
+    StringBuilder csv = new StringBuilder("ts,x,y\n");
+    java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+    for (int i = 0; i < 500; i++) {
+      csv.append(
+          String.format("2024-01-01 %02d:%02d:00,%s,1.0%n", i / 60, i % 60, random.nextDouble()));
+    }
+    Path data = Files.writeString(home.resolve("constant.csv"), csv);
+    String flow =
+        """
+        name: c
+        tasks:
+          - {id: ingest, type: ingest, config: {path: "%s", timestamp_column: ts}}
+          - {id: label, type: label, depends_on: [ingest], config: {input: "${tasks.ingest.output_dir}", time_column: ts, column: y, kind: value, horizon: 1, name: target}}
+          - {id: train, type: train, depends_on: [label], config: {input: "${tasks.label.output_dir}", features: [x], model: {type: ridge, lambda: 1}}}
+          - {id: evaluate, type: evaluate, depends_on: [train], retry: {max_attempts: 1}, config: {input: "${tasks.train.output_dir}", ic_period: hour, gate: {r2: {min: 0}}}}
+        """
+            .formatted(data);
+
+    RunResult r = runFlow(flow);
+
+    assertThat(task(r, "evaluate").error())
+        .contains("r2 has no value on these rows (undefined: the evaluate log says why)")
+        .doesNotContain("missing from the metrics");
+    assertThat(home.resolve("logs").resolve(r.runId()).resolve("evaluate/attempt-1.log"))
+        .content()
+        .contains("the actuals are all the same over the 100 test rows, so r2")
+        .contains("in each of the 3 hour(s) that hold 3 or more predictions, the predictions or")
+        .doesNotContain("no hour holds the 3 predictions");
+  }
+
   @Test
   void aHyperparameterTheModelDoesNotTakeOrOutOfRangeIsRefusedWhenTheFlowLoads() {
     // a typo would otherwise leave the default lambda in place without a word
