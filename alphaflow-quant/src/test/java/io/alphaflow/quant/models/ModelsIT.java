@@ -691,6 +691,27 @@ class ModelsIT {
         .doesNotContain("no hour holds the 3 predictions");
   }
 
+  /**
+   * Scoring with a model nobody registered fails once, saying so in the registry's words: no
+   * exception class, and no retries that could only find the registry as it was.
+   */
+  @Test
+  void scoringAModelNeverRegisteredFailsOnceSayingSo() {
+    RunResult r =
+        runFlow(
+            LEVEL_LABEL
+                + """
+                  - {id: score, type: score, depends_on: [label], config: {name: nomodel, input: "${tasks.label.output_dir}"}}
+                """);
+
+    TaskRunRecord score = task(r, "score");
+    assertThat(score.state()).isEqualTo(TaskState.FAILED);
+    assertThat(score.attempt()).isOne();
+    assertThat(score.error())
+        .contains("(not retryable): no model 'nomodel' is registered")
+        .doesNotContain("Exception");
+  }
+
   @Test
   void aHyperparameterTheModelDoesNotTakeOrOutOfRangeIsRefusedWhenTheFlowLoads() {
     // a typo would otherwise leave the default lambda in place without a word

@@ -1,5 +1,7 @@
 package io.alphaflow.core.execution.internal;
 
+import io.alphaflow.core.InvalidInputException;
+import io.alphaflow.core.NotFoundException;
 import io.alphaflow.core.artifact.Checkpoints;
 import io.alphaflow.core.artifact.ContentHash;
 import io.alphaflow.core.flow.ConfigProblem;
@@ -101,6 +103,11 @@ final class TaskAttempt implements Runnable {
       log(ctx, failure.message(), e.getCause());
     } catch (InterruptedException e) {
       failure = Failure.error("interrupted" + reason(ctx), true);
+    } catch (InvalidInputException | NotFoundException e) {
+      // what the user named is not there or not valid (a model never registered): said as it is,
+      // and the same on every attempt
+      failure = Failure.error(e.getMessage(), true);
+      log(ctx, failure.message(), null);
     } catch (Throwable e) { // a task's bug must fail the task, never the engine
       failure = Failure.error(e.getClass().getSimpleName() + ": " + e.getMessage(), !retryable(e));
       log(ctx, "attempt " + attempt + " threw", e);
