@@ -144,6 +144,19 @@ public final class EvaluateTask implements QuantTask {
                     + " test rows, so r2 (and oos_r2, r2_vs_persistence) is undefined: is the"
                     + " label's column constant there?");
       }
+      if (classification
+          && overall.containsKey("roc_auc")
+          && overall.get("roc_auc") == null
+          && overall.get("rows") instanceof Long n
+          && n > 0) {
+        ctx.log()
+            .warn(
+                "all "
+                    + n
+                    + " test rows are of one class, so roc_auc (which ranks the positives against"
+                    + " the negatives) is undefined: test on a longer window, or on a label that"
+                    + " splits more evenly");
+      }
       if (!classification && Long.valueOf(0).equals(overall.get("ic_periods"))) {
         long filled = Sql.count(db, "(SELECT period FROM p GROUP BY period HAVING count(*) >= 3)");
         ctx.log()

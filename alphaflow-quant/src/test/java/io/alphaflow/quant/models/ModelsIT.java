@@ -691,6 +691,36 @@ class ModelsIT {
         .doesNotContain("no hour holds the 3 predictions");
   }
 
+  /** A test window of one class leaves roc_auc undefined, and the log says so. */
+  @Test
+  void aTestWindowOfOneClassLeavesRocAucUndefinedAndSaysSo() throws Exception {
+    StringBuilder csv = new StringBuilder("ts,x,y\n");
+    java.util.SplittableRandom random = new java.util.SplittableRandom(2);
+    for (int i = 0; i < 500; i++) {
+      // a series that only rises over its last fifth: every test row's direction is up
+      double y = i < 380 ? random.nextDouble() : 1 + i * 0.01;
+      csv.append(
+          String.format("2024-01-01 %02d:%02d:00,%s,%s%n", i / 60, i % 60, random.nextDouble(), y));
+    }
+    Path data = Files.writeString(home.resolve("rising.csv"), csv);
+    RunResult r =
+        runFlow(
+            """
+            name: u
+            tasks:
+              - {id: ingest, type: ingest, config: {path: "%s", timestamp_column: ts}}
+              - {id: label, type: label, depends_on: [ingest], config: {input: "${tasks.ingest.output_dir}", time_column: ts, column: y, kind: direction, horizon: 1, name: up}}
+              - {id: train, type: train, depends_on: [label], config: {input: "${tasks.label.output_dir}", features: [x], model: {type: logistic_regression}}}
+              - {id: evaluate, type: evaluate, depends_on: [train], retry: {max_attempts: 1}, config: {input: "${tasks.train.output_dir}", gate: {roc_auc: {min: 0.5}}}}
+            """
+                .formatted(data));
+
+    assertThat(task(r, "evaluate").error()).contains("roc_auc has no value on these rows");
+    assertThat(home.resolve("logs").resolve(r.runId()).resolve("evaluate/attempt-1.log"))
+        .content()
+        .contains("all 100 test rows are of one class, so roc_auc");
+  }
+
   /**
    * Scoring with a model nobody registered fails once, saying so in the registry's words: no
    * exception class, and no retries that could only find the registry as it was.
