@@ -116,8 +116,14 @@ class ApprovalTest {
                     depends_on: [train]
                     approval: {message: "check the drawdown of ${tasks.train.outputs.version} for ${params.desk}"}
                     config: {approval_subject: "approving ships it"}
+                  - id: misset
+                    type: java
+                    depends_on: [train]
+                    approval: required
+                    config: {class: io.alphaflow.core.testkit.StrictTask, rows: "${params.rows}"}
                 params:
                   desk: {type: string, default: rates}
+                  rows: {type: string, default: many}
                 """),
             Map.of());
 
@@ -132,7 +138,12 @@ class ApprovalTest {
             "broken", "approval required: cannot say what approving does: registry unreadable")
         .containsEntry("plain", "approval required")
         .containsEntry(
-            "noted", "approval required: check the drawdown of 7f3a for rates; approving ships it");
+            "noted", "approval required: check the drawdown of 7f3a for rates; approving ships it")
+        // its type refuses what the param gave: approved, it would fail at once
+        .containsEntry(
+            "misset",
+            "approval required: approving cannot work: its config, with the ${...} values filled"
+                + " in: rows: rows is a whole number, was 'many' (rows: 3)");
     assertThat(events)
         .filteredOn(
             e -> e.type() == EventType.TASK_AWAITING_APPROVAL && e.taskId().equals("deploy"))

@@ -387,8 +387,18 @@ public final class RunLoop {
       }
     }
     try {
-      String subject =
-          parts.tasks().get(spec.type()).approvalSubject(resolved(spec, attempt), parts.models());
+      Map<String, Object> config = resolved(spec, attempt);
+      Task task = parts.tasks().get(spec.type());
+      String broken =
+          Templates.references(spec.config()).isEmpty()
+              ? null
+              : TaskAttempt.resolvedProblems(task.validate(config));
+      if (broken != null) {
+        // the attempt would fail at once, approved or not
+        said.add("approving cannot work: " + broken);
+        return String.join("; ", said);
+      }
+      String subject = task.approvalSubject(config, parts.models());
       if (subject != null) {
         said.add(subject);
       }

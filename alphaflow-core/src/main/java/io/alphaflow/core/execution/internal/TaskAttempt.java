@@ -122,8 +122,16 @@ final class TaskAttempt implements Runnable {
    * attempt resolves the same ones.
    */
   private static void refuse(List<ConfigProblem> problems) {
+    String said = resolvedProblems(problems);
+    if (said != null) {
+      throw TaskFailure.nonRetryable(said);
+    }
+  }
+
+  /** {@code problems} of a resolved config as one message, or null when there are none. */
+  static String resolvedProblems(List<ConfigProblem> problems) {
     if (problems.isEmpty()) {
-      return;
+      return null;
     }
     StringBuilder said = new StringBuilder("its config, with the ${...} values filled in: ");
     for (int i = 0; i < problems.size(); i++) {
@@ -131,7 +139,7 @@ final class TaskAttempt implements Runnable {
       said.append(i == 0 ? "" : "; ").append(p.path().isEmpty() ? "" : p.path() + ": ");
       said.append(p.message()).append(p.hint() == null ? "" : " (" + p.hint() + ")");
     }
-    throw TaskFailure.nonRetryable(said.toString());
+    return said.toString();
   }
 
   /** The type's word on {@code e}; a type that cannot say leaves it retryable. */
