@@ -1,8 +1,10 @@
 package io.alphaflow.cli;
 
+import io.alphaflow.core.InvalidInputException;
 import io.alphaflow.core.flow.Flow;
 import io.alphaflow.core.flow.FlowProblem;
 import io.alphaflow.core.flow.InvalidFlowException;
+import io.alphaflow.core.flow.Params;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +31,14 @@ final class FlowValidateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
+  @Option(
+      names = "--param",
+      paramLabel = "NAME=VALUE",
+      description =
+          "Also check the flow with these params, as 'run' would before it starts: their types"
+              + " and what each task's type says of the values; repeatable.")
+  Map<String, String> params = new LinkedHashMap<>();
+
   @Override
   public Integer call() {
     try (Workspace ws = new Workspace(common)) {
@@ -39,6 +49,17 @@ final class FlowValidateCommand implements Callable<Integer> {
         r.put("file", file.toString());
         try {
           Flow flow = ws.loadFlow(file);
+          List<String> refused = withParams(ws, flow);
+          if (!refused.isEmpty()) {
+            allValid = false;
+            r.put("valid", false);
+            r.put("param_problems", refused);
+            if (!json) {
+              spec.commandLine().getErr().println(file + ":\n  " + String.join("\n  ", refused));
+            }
+            results.add(r);
+            continue;
+          }
           r.put("valid", true);
           r.put("tasks", flow.tasks().size());
           r.put("problems", List.of());
@@ -61,6 +82,18 @@ final class FlowValidateCommand implements Callable<Integer> {
             .println(Json.write(files.size() == 1 ? results.get(0) : results));
       }
       return allValid ? ExitCode.OK.code() : ExitCode.INVALID_INPUT.code();
+    }
+  }
+
+  /** What {@code run} would refuse of {@link #params} before it starts; none without them. */
+  private List<String> withParams(Workspace ws, Flow flow) {
+    if (params.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return Params.taskProblems(flow, Params.resolve(flow, params), ws.tasks());
+    } catch (InvalidInputException e) {
+      return List.of(e.getMessage().split("\n"));
     }
   }
 

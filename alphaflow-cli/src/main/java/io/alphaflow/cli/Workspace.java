@@ -36,6 +36,11 @@ final class Workspace implements AutoCloseable {
     return options.home;
   }
 
+  /** The task types a flow is checked with. */
+  TaskRegistry tasks() {
+    return tasks;
+  }
+
   FlowLoader loader() {
     return new FlowLoader(tasks);
   }

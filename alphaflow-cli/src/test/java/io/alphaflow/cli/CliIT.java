@@ -191,7 +191,7 @@ class CliIT {
   }
 
   @Test
-  void badParamsAndUnknownRunsAreUsageErrors() {
+  void badParamsAndUnknownRunsAreUsageErrors() throws Exception {
     Cli.Result bad =
         cli.run("run", Cli.repo("examples/hello.yaml").toString(), "--param", "n=three");
     assertThat(bad.exitCode()).isEqualTo(2);
@@ -205,6 +205,27 @@ class CliIT {
         .contains("a run started with another --home or --settings is in that store");
 
     assertThat(cli.run("run", "missing.yaml").err()).contains("no flow file at missing.yaml");
+
+    // a value a task's type refuses is refused before the run, and validate says so too
+    String train =
+        flow(
+                "sweep.yaml",
+                """
+                name: sweep
+                params: {model: {type: string, default: ridge}}
+                tasks:
+                  - {id: gen, type: synthetic_orderflow, config: {rows: 100}}
+                  - {id: train, type: train, depends_on: [gen], config: {input: "${tasks.gen.output_dir}", model: {type: "${params.model}"}}}
+                """)
+            .toString();
+    Cli.Result rigde = cli.run("run", train, "--param", "model=rigde");
+    Cli.Result checked = cli.run("validate", train, "--param", "model=rigde");
+    for (Cli.Result r : List.of(rigde, checked)) {
+      assertThat(r.exitCode()).isEqualTo(2);
+      assertThat(r.err()).contains("with the params given: model.type: unknown model type 'rigde'");
+    }
+    assertThat(cli.run("runs").out()).doesNotContain("sweep");
+    assertThat(cli.run("validate", train, "--param", "model=lasso").exitCode()).isZero();
     assertThat(cli.run("frobnicate").exitCode()).isEqualTo(2);
   }
 

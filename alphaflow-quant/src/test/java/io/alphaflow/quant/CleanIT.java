@@ -220,20 +220,19 @@ class CleanIT {
   }
 
   @Test
-  void aQuantileThatResolvesToTextFailsOnceNamingIt() throws Exception {
+  void aQuantileFromAParamThatIsNoFractionIsRefusedBeforeTheRunNamingIt() throws Exception {
     Path csv = steps("calm.csv", 0.5);
     String yaml =
         "params: {lo: {type: string, default: \"0.05\"}}\n"
             + flow(csv, "winsorize: {x: {lower: \"${params.lo}\", upper: 0.95}}");
     assertThat(runs.run(yaml).state()).isEqualTo(RunState.SUCCEEDED);
 
-    var r = runs.run(yaml, Map.of("lo", "five percent"));
-    assertThat(r.state()).isEqualTo(RunState.FAILED);
-    // read the same way by any retry: one attempt, the setting and its value named
-    assertThat(runs.task("clean").attempt()).isEqualTo(1);
-    assertThat(runs.task("clean").error())
-        .contains("'winsorize.x.lower' must be a fraction between 0 and 1")
-        .contains("was 'five percent'");
+    // refused at the command, not retried four times as a NumberFormatException
+    assertThatThrownBy(() -> runs.run(yaml, Map.of("lo", "five percent")))
+        .isInstanceOf(io.alphaflow.core.InvalidInputException.class)
+        .hasMessageContaining("task 'clean' (clean), with the params given: winsorize.x.lower:")
+        .hasMessageContaining("'winsorize.x.lower' must be a fraction between 0 and 1")
+        .hasMessageContaining("was 'five percent'");
   }
 
   @Test

@@ -319,9 +319,11 @@ class ValidateIT {
                             "volume: {type: int, min: 0}", "volume: {type: int, mn: 0}"))))
         .hasMessageContaining("columns.volume takes no 'mn'")
         .hasMessageContaining("did you mean 'min'?");
-    assertThat(runs.run(templated).state()).isEqualTo(RunState.FAILED);
-    assertThat(runs.task("validate").error())
-        .contains("'max_bad_row_rate' must be a fraction between 0 and 1 (0.05 is 5%), was '20");
+    // a param's value is refused before the run, naming the task and the setting
+    assertThatThrownBy(() -> runs.run(templated))
+        .hasMessageContaining("task 'validate' (validate), with the params given:")
+        .hasMessageContaining(
+            "'max_bad_row_rate' must be a fraction between 0 and 1 (0.05 is 5%), was '20");
     String templatedNullRate =
         flow(
                 csv,
@@ -329,9 +331,8 @@ class ValidateIT {
                     "volume: {type: int, min: 0}",
                     "volume: {type: int, max_null_rate: \"${params.rate}\"}"))
             .replace("tasks:", "params: {rate: {type: float, default: 10}}\ntasks:");
-    assertThat(runs.run(templatedNullRate).state()).isEqualTo(RunState.FAILED);
-    assertThat(runs.task("validate").error())
-        .contains(
+    assertThatThrownBy(() -> runs.run(templatedNullRate))
+        .hasMessageContaining(
             "'columns.volume.max_null_rate' must be a fraction between 0 and 1 (0.05 is 5%),"
                 + " was '10");
   }

@@ -1,6 +1,7 @@
 package io.alphaflow.core.execution;
 
 import io.alphaflow.core.ConflictException;
+import io.alphaflow.core.InvalidInputException;
 import io.alphaflow.core.NotFoundException;
 import io.alphaflow.core.approval.Approval;
 import io.alphaflow.core.approval.Decision;
@@ -88,6 +89,10 @@ public final class Engine implements AutoCloseable {
   /** Stores a new run of {@code flow} with checked params; nothing runs until {@link #resume}. */
   public String create(Flow flow, Map<String, String> params) {
     Map<String, String> resolved = Params.resolve(flow, params);
+    List<String> refused = Params.taskProblems(flow, resolved, parts.tasks());
+    if (!refused.isEmpty()) {
+      throw new InvalidInputException(String.join("\n", refused));
+    }
     Instant now = parts.clock().instant();
     String runId = RunIds.next(now, ids);
     RunRecord run =

@@ -65,6 +65,44 @@ public final class Params {
   }
 
   /**
+   * What each task's type says of its config once {@code values} (the run's params, checked by
+   * {@link #resolve}) fill its {@code ${params.NAME}} references, for a run refused before it
+   * starts rather than failing a task hours in ({@code --param model=rigde}). Other references stay
+   * as written, for their tasks to check when they resolve. Empty when every task takes its values,
+   * or uses none.
+   */
+  public static List<String> taskProblems(Flow flow, Map<String, String> values, TaskTypes types) {
+    List<String> out = new ArrayList<>();
+    for (TaskSpec t : flow.tasks()) {
+      if (Templates.references(t.config()).stream()
+          .noneMatch(r -> r.expression().startsWith(PREFIX))) {
+        continue;
+      }
+      Map<String, Object> config =
+          Templates.resolve(
+              t.config(),
+              e ->
+                  e.startsWith(PREFIX) && values.containsKey(e.substring(PREFIX.length()))
+                      ? values.get(e.substring(PREFIX.length()))
+                      : "${" + e + "}");
+      for (ConfigProblem p : types.validate(t.type(), config)) {
+        out.add(
+            "task '"
+                + t.id()
+                + "' ("
+                + t.type()
+                + "), with the params given: "
+                + (p.path().isEmpty() ? "" : p.path() + ": ")
+                + p.message()
+                + (p.hint() == null ? "" : " (" + p.hint() + ")"));
+      }
+    }
+    return out;
+  }
+
+  private static final String PREFIX = "params.";
+
+  /**
    * {@code spec}'s default with {@code ${flow.dir}} replaced by {@code dir} (the loader refuses any
    * other reference there), or null for a required param.
    */

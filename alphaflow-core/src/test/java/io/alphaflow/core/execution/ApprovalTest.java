@@ -99,7 +99,7 @@ class ApprovalTest {
                 """
                 name: described
                 tasks:
-                  - {id: train, type: record, config: {output: {version: 7f3a}}}
+                  - {id: train, type: record, config: {output: {version: 7f3a, rows: many}}}
                   - id: deploy
                     type: record
                     depends_on: [train]
@@ -120,10 +120,9 @@ class ApprovalTest {
                     type: java
                     depends_on: [train]
                     approval: required
-                    config: {class: io.alphaflow.core.testkit.StrictTask, rows: "${params.rows}"}
+                    config: {class: io.alphaflow.core.testkit.StrictTask, rows: "${tasks.train.outputs.rows}"}
                 params:
                   desk: {type: string, default: rates}
-                  rows: {type: string, default: many}
                 """),
             Map.of());
 
@@ -139,7 +138,7 @@ class ApprovalTest {
         .containsEntry("plain", "approval required")
         .containsEntry(
             "noted", "approval required: check the drawdown of 7f3a for rates; approving ships it")
-        // its type refuses what the param gave: approved, it would fail at once
+        // its type refuses what the upstream output gave: approved, it would fail at once
         .containsEntry(
             "misset",
             "approval required: approving cannot work: its config, with the ${...} values filled"

@@ -741,36 +741,71 @@ class EngineTest {
   }
 
   /**
-   * A value a param or an upstream output gives is checked by its type when it resolves, as the
-   * flow's load checks the values written in it: a bad one fails the task once, before it runs,
-   * naming the setting.
+   * A value an upstream output gives is checked by its type when it resolves, as the flow's load
+   * checks the values written in it: a bad one fails the task once, before it runs, naming the
+   * setting.
    */
   @Test
-  void aTemplatesValueIsCheckedByItsTypeOnceResolved() {
+  void anUpstreamOutputsValueIsCheckedByItsTypeOnceResolved() {
     String yaml =
         """
         name: resolved
-        params: {n: {type: string, default: "3"}}
         defaults:
           retry: {max_attempts: 3, base_delay: 10ms}
         tasks:
-          - {id: plugin, type: java, config: {class: io.alphaflow.core.testkit.StrictTask, rows: "${params.n}"}}
+          - {id: count, type: record, config: {output: {n: "%s"}}}
+          - {id: plugin, type: java, depends_on: [count], config: {class: io.alphaflow.core.testkit.StrictTask, rows: "${tasks.count.outputs.n}"}}
         """;
-    assertThatThrownBy(() -> TestFlows.parse(yaml.replace("\"${params.n}\"", "many")))
-        .hasMessageContaining("rows is a whole number, was 'many'");
     int before = StrictTask.EXECUTIONS.get();
 
-    assertThat(engine.run(TestFlows.parse(yaml), Map.of()).state()).isEqualTo(RunState.SUCCEEDED);
-    RunResult r = engine.run(TestFlows.parse(yaml), Map.of("n", "many"));
+    assertThat(run(yaml.formatted("3")).state()).isEqualTo(RunState.SUCCEEDED);
+    RunResult r = run(yaml.formatted("many"));
 
     assertThat(r.state()).isEqualTo(RunState.FAILED);
-    TaskRunRecord t = r.tasks().get(0);
+    TaskRunRecord t = byId(r).get("plugin");
     assertThat(t.attempt()).isOne();
     assertThat(t.error())
         .contains(
             "its config, with the ${...} values filled in: rows: rows is a whole number, was"
                 + " 'many' (rows: 3)");
     assertThat(StrictTask.EXECUTIONS.get() - before).isOne(); // the good run's
+  }
+
+  /**
+   * A param's value is checked by the types of the tasks that use it before the run is created, all
+   * problems at once: a sweep's bad value is refused at the command, not hours in.
+   */
+  @Test
+  void aParamsValueATaskTypeRefusesIsRefusedBeforeTheRunStarts() {
+    Flow flow =
+        TestFlows.parse(
+            """
+            name: swept
+            params: {n: {type: string, default: "3"}, m: {type: string, default: "4"}}
+            tasks:
+              - {id: a, type: java, config: {class: io.alphaflow.core.testkit.StrictTask, rows: "${params.n}"}}
+              - {id: b, type: java, config: {class: io.alphaflow.core.testkit.StrictTask, rows: "${params.m}"}}
+            """);
+    assertThatThrownBy(() -> TestFlows.parse(yaml("many")))
+        .hasMessageContaining("rows is a whole number, was 'many'");
+    int runs = store.recentRuns(100).size();
+
+    assertThatThrownBy(() -> engine.run(flow, Map.of("n", "many", "m", "few")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining(
+            "task 'a' (java), with the params given: rows: rows is a whole number, was 'many'"
+                + " (rows: 3)")
+        .hasMessageContaining(
+            "task 'b' (java), with the params given: rows: rows is a whole" + " number, was 'few'");
+    assertThat(store.recentRuns(100)).hasSize(runs); // no run was made
+    assertThat(engine.run(flow, Map.of("n", "5")).state()).isEqualTo(RunState.SUCCEEDED);
+  }
+
+  private static String yaml(String rows) {
+    return "name: f\ntasks: [{id: a, type: java, config: {class:"
+        + " io.alphaflow.core.testkit.StrictTask, rows: "
+        + rows
+        + "}}]\n";
   }
 
   /**

@@ -769,8 +769,8 @@ class ModelsIT {
 
   /**
    * A sweep's settings come from run params: the model family, its hyperparameters, the split and
-   * DuckDB's memory. Each is checked once it resolves, and a bad one fails the training once,
-   * before it reads a row, naming the setting as the flow's load would.
+   * DuckDB's memory. The params given are checked by the types that use them before the run starts,
+   * and a bad one is refused naming the setting, as the flow's load would.
    */
   @Test
   void aTrainingsSettingsFromRunParamsAreCheckedOnceTheyResolve() {
@@ -805,14 +805,13 @@ class ModelsIT {
               Map.of("tf", "1.5"), "test_fraction must be between 0 and 1, was 1.5",
               Map.of("mem", "lots"), "memory_limit is a size with its unit, such as 1GB");
       refused.forEach(
-          (params, message) -> {
-            RunResult r = engine.run(TestFlows.parse(yaml), params);
-            assertThat(r.state()).as(message).isEqualTo(RunState.FAILED);
-            assertThat(task(r, "train").attempt()).as(message).isOne();
-            assertThat(task(r, "train").error())
-                .contains("its config, with the ${...} values filled in")
-                .contains(message);
-          });
+          (params, message) ->
+              assertThatThrownBy(() -> engine.run(TestFlows.parse(yaml), params))
+                  .as(message)
+                  .hasMessageContaining("task 'train' (train), with the params given:")
+                  .hasMessageContaining(message));
+      // nothing ran for them: the good run alone is in the store
+      assertThat(store.recentRuns(10)).hasSize(1);
     }
   }
 
@@ -935,13 +934,18 @@ class ModelsIT {
     assertThatThrownBy(() -> run("model: {type: linear_regression}", "gate: {r2: {min: abc}}"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("r2's min must be a number, was 'abc'");
-    // ... nor when it comes from a param: the task fails when the value resolves
-    RunResult templated =
-        runFlow(
-            FLOW.formatted("model: {type: linear_regression}", "gate: {r2: {min: \"${params.t}\"}}")
-                + "params:\n  t: {type: string, default: abc}\n");
-    assertThat(task(templated, "evaluate").error())
-        .contains("gate.r2.min: r2's min must be a number, was 'abc'");
+    // ... nor when it comes from a param: refused before the run, naming the task and setting
+    assertThatThrownBy(
+            () ->
+                runFlow(
+                    FLOW.formatted(
+                            "model: {type: linear_regression}",
+                            "gate: {r2: {min: \"${params.t}\"}}")
+                        + "params:\n  t: {type: string, default: abc}\n"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining(
+            "task 'evaluate' (evaluate), with the params given: gate.r2.min: r2's min must be a"
+                + " number, was 'abc'");
     String misnamed =
         """
         name: p
