@@ -209,6 +209,22 @@ class LabelIT {
                 .hasMessageContaining(message));
   }
 
+  /**
+   * The leakage guard sees the horizon a param gives before the run: the value now (horizon 0)
+   * labels each row with the very close its 5-day mean reads.
+   */
+  @Test
+  void theLeakageGuardSeesAHorizonFromAParamBeforeTheRun() {
+    String yaml =
+        "params: {h: {type: string, default: \"1\"}}\n"
+            + flow("column: close, kind: value, horizon: \"${params.h}\"");
+    assertThat(runs.run(yaml).state()).isEqualTo(RunState.SUCCEEDED);
+
+    assertThatThrownBy(() -> runs.run(yaml, Map.of("h", "0")))
+        .hasMessageContaining("task 'label' (label), with the params given: column: leakage")
+        .hasMessageContaining("close_ma_5");
+  }
+
   /** Seed 000 regresses S_LI_INITIATIVESELLRATE on features built from it: the guard names them. */
   @Test
   void seed000sLeakIsAValidationErrorNamingTheFeatures() throws Exception {

@@ -34,6 +34,24 @@ public record TaskSpec(
     retry = retry == null ? RetrySpec.EMPTY : retry;
   }
 
+  /** The same task with {@code other} as its config. */
+  public TaskSpec withConfig(Map<String, Object> other) {
+    return new TaskSpec(
+        id,
+        type,
+        description,
+        other,
+        dependsOn,
+        priority,
+        timeout,
+        retry,
+        triggerRule,
+        cache,
+        retentionDays,
+        backup,
+        approval);
+  }
+
   /** The task with every unset field taken from {@code defaults}, then from built-in defaults. */
   public TaskSpec effective(TaskDefaults defaults) {
     return new TaskSpec(
