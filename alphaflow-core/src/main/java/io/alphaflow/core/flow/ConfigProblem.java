@@ -11,6 +11,14 @@ import java.util.Map;
  */
 public record ConfigProblem(String path, String message, String hint) {
   /**
+   * The problem on one line, for a message without the flow file's positions: "path: message
+   * (hint)".
+   */
+  public String inline() {
+    return (path.isEmpty() ? "" : path + ": ") + message + (hint == null ? "" : " (" + hint + ")");
+  }
+
+  /**
    * A problem for each key of {@code map} not among {@code known}, hinting at the closest known
    * one: a misspelt key would otherwise leave a default in place without a word. Each is at {@code
    * at} followed by the key ({@code at} empty for a config's own keys) and says {@code said} and

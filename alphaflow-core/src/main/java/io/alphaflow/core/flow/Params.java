@@ -115,15 +115,7 @@ public final class Params {
         found = types.validateInFlow(t.type(), t, upstream);
       }
       for (ConfigProblem p : found) {
-        out.add(
-            "task '"
-                + t.id()
-                + "' ("
-                + t.type()
-                + "), with the params given: "
-                + (p.path().isEmpty() ? "" : p.path() + ": ")
-                + p.message()
-                + (p.hint() == null ? "" : " (" + p.hint() + ")"));
+        out.add("task '" + t.id() + "' (" + t.type() + "), with the params given: " + p.inline());
       }
     }
     return out;

@@ -135,9 +135,7 @@ final class TaskAttempt implements Runnable {
     }
     StringBuilder said = new StringBuilder("its config, with the ${...} values filled in: ");
     for (int i = 0; i < problems.size(); i++) {
-      ConfigProblem p = problems.get(i);
-      said.append(i == 0 ? "" : "; ").append(p.path().isEmpty() ? "" : p.path() + ": ");
-      said.append(p.message()).append(p.hint() == null ? "" : " (" + p.hint() + ")");
+      said.append(i == 0 ? "" : "; ").append(problems.get(i).inline());
     }
     return said.toString();
   }
