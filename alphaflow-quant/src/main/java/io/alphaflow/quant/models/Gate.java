@@ -76,15 +76,56 @@ record Gate(String metric, Double min, Double max, Double minVsChampion, Double 
                             key + "." + k + "." + bound,
                             notANumber(String.valueOf(k), String.valueOf(bound), value),
                             key + ": {" + k + ": {" + bound + ": 0.1}}"));
+                  } else {
+                    out.addAll(
+                        outOfRange(
+                            key + "." + k + "." + bound, k, bound, Configs.numberOrNull(value)));
                   }
                 });
           } else if (Configs.numberOrNull(v) == null && !Configs.resolvesLater(v)) {
             out.add(
                 new ConfigProblem(
                     key + "." + k, "threshold must be a number, was '" + v + "'", null));
+          } else {
+            out.addAll(outOfRange(key + "." + k, k, "min", Configs.numberOrNull(v)));
           }
         });
     return out;
+  }
+
+  /**
+   * A problem when an absolute bound lies past every value {@code metric} can take ({@link
+   * Metrics#RANGES}): then no model passes (r2 min 20, most likely 20% meant as 0.2). Nothing for a
+   * template (checked once it resolves) or a bound relative to the champion.
+   */
+  private static List<ConfigProblem> outOfRange(
+      String at, Object metric, Object bound, Double value) {
+    double[] range = Metrics.RANGES.get(String.valueOf(metric));
+    if (value == null || range == null) {
+      return List.of();
+    }
+    boolean min = "min".equals(bound);
+    boolean max = "max".equals(bound);
+    if (!(min && value > range[1]) && !(max && value < range[0])) {
+      return List.of();
+    }
+    return List.of(
+        new ConfigProblem(
+            at,
+            "no model can pass: "
+                + metric
+                + (min ? " is at most " + plain(range[1]) : " is at least " + plain(range[0]))
+                + ", and the gate asks for at "
+                + (min ? "least " : "most ")
+                + plain(value),
+            range[1] == 1 && value > 1
+                ? "a share is a fraction: " + plain(value / 100) + " for " + plain(value) + "%"
+                : null));
+  }
+
+  /** {@code d} as written in a flow: 1, 0.2, 20. */
+  private static String plain(double d) {
+    return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
   }
 
   /** What breaches this gate, or null: "r2 0.031 is below the minimum 0.1". */

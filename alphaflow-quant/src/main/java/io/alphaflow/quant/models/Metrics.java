@@ -55,6 +55,32 @@ final class Metrics {
           "spread_tstat",
           "spread_tstat_nw");
 
+  /**
+   * The values a bounded metric can take, {lowest, highest}: a gate past them passes no model (or
+   * every one), most often a percentage written for a fraction (r2 min 20 for 0.2).
+   */
+  static final Map<String, double[]> RANGES = ranges();
+
+  private static Map<String, double[]> ranges() {
+    Map<String, double[]> out = new LinkedHashMap<>();
+    double inf = Double.POSITIVE_INFINITY;
+    for (String m : List.of("r2", "oos_r2", "r2_vs_persistence")) {
+      out.put(m, new double[] {-inf, 1});
+    }
+    for (String m :
+        List.of(
+            "hit_rate", "accuracy", "baseline_accuracy", "precision", "recall", "f1", "roc_auc")) {
+      out.put(m, new double[] {0, 1});
+    }
+    for (String m : List.of("ic_mean", "rank_ic_mean", "accuracy_over_baseline")) {
+      out.put(m, new double[] {-1, 1});
+    }
+    for (String m : List.of("rows", "ic_periods", "rmse", "mae", "log_loss", "max_psi")) {
+      out.put(m, new double[] {0, inf});
+    }
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
   /** Each period's IC (and rank IC, and rows), in period order: the series ic_mean summarizes. */
   static final String IC_BY_PERIOD = "ic_by_period";
 

@@ -930,6 +930,21 @@ class ModelsIT {
     assertThatThrownBy(() -> run("model: {type: linear_regression}\nseed: abc", "ic_period: hour"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("'seed' must be a whole number, was 'abc'");
+    // a bound past every value the metric takes passes no model: a percentage, most often
+    assertThatThrownBy(
+            () ->
+                run(
+                    "model: {type: linear_regression}",
+                    "gate: {r2: {min: 20}, rmse: {max: -1}, hit_rate: 55, ic_mean: {min: 0.02}}"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining(
+            "no model can pass: r2 is at most 1, and the gate asks for at least 20")
+        .hasMessageContaining("a share is a fraction: 0.2 for 20%")
+        .hasMessageContaining(
+            "no model can pass: rmse is at least 0, and the gate asks for at most -1")
+        .hasMessageContaining(
+            "no model can pass: hit_rate is at most 1, and the gate asks for at least 55")
+        .hasMessageContaining("3 problems");
     // a bound that is not a number would be no gate at all
     assertThatThrownBy(() -> run("model: {type: linear_regression}", "gate: {r2: {min: abc}}"))
         .isInstanceOf(InvalidInputException.class)
