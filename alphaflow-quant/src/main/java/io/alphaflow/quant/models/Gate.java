@@ -124,7 +124,7 @@ record Gate(String metric, Double min, Double max, Double minVsChampion, Double 
   }
 
   /** {@code d} as written in a flow: 1, 0.2, 20. */
-  private static String plain(double d) {
+  static String plain(double d) {
     return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
   }
 

@@ -121,6 +121,24 @@ public final class PromoteTask implements QuantTask {
           problems.add(
               new ConfigProblem(at + "." + b, b + " must be a number, was '" + v + "'", example));
         }
+        double[] range = Metrics.RANGES.get(String.valueOf(metric));
+        Double d = Configs.numberOrNull(v);
+        if (range != null && d != null && (b.equals("below") ? d > range[1] : d < range[0])) {
+          // whatever the live model scores, it rolls back
+          problems.add(
+              new ConfigProblem(
+                  at + "." + b,
+                  "this trigger always fires: "
+                      + metric
+                      + (b.equals("below")
+                          ? " is at most " + Gate.plain(range[1])
+                          : " is at least " + Gate.plain(range[0]))
+                      + ", and it fires "
+                      + b
+                      + " "
+                      + v,
+                  range[1] == 1 && d > 1 ? "a share is a fraction: 0.2 for 20%" : example));
+        }
       }
     }
     return problems;

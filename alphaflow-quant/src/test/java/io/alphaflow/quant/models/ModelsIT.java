@@ -834,7 +834,7 @@ class ModelsIT {
                         depends_on: [train]
                         config: {input: "${tasks.train.output_dir}", ic_perod: day, drift: {data: "${tasks.label.output_dir}", bin: 5}, memory_limit: 1GB}
                       - {id: reg, type: register, depends_on: [evaluate], config: {name: m, model: "${tasks.train.output_dir}"}}
-                      - {id: promote, type: promote, depends_on: [reg], config: {name: m, version: "${tasks.reg.outputs.version}", alias: champoin, rollback_triggers: [{metric: r2, bellow: 0.1}, {metric: rsquared, below: 0.1}]}}
+                      - {id: promote, type: promote, depends_on: [reg], config: {name: m, version: "${tasks.reg.outputs.version}", alias: champoin, rollback_triggers: [{metric: r2, bellow: 0.1}, {metric: rsquared, below: 0.1}, {metric: hit_rate, below: 55}]}}
                     """))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("train takes no config key 'sed'")
@@ -850,7 +850,10 @@ class ModelsIT {
         .hasMessageContaining("did you mean 'below'?")
         .hasMessageContaining("a trigger has one bound, below or above")
         .hasMessageContaining("a trigger watches a metric evaluate reports, was rsquared")
-        .hasMessageContaining("8 problems"); // memory_limit, which every quant task takes, is none
+        // whatever the live model scores, it would roll back
+        .hasMessageContaining(
+            "this trigger always fires: hit_rate is at most 1, and it fires below 55")
+        .hasMessageContaining("9 problems"); // memory_limit, which every quant task takes, is none
   }
 
   @Test
