@@ -65,7 +65,7 @@ class SettingsFromParamsTest {
                     """
                     name: f
                     tasks:
-                      - {id: gen, type: synthetic_orderflow, config: {rows: 100, memory_limit: 10kb, threads: two}}
+                      - {id: gen, type: synthetic_orderflow, config: {rows: 0, seed: abc, memory_limit: 10kb, threads: two}}
                       - id: train
                         type: train
                         depends_on: [gen]
@@ -75,6 +75,8 @@ class SettingsFromParamsTest {
                           split: {method: walk_forward, folds: 2.5, embargo: -1, refit: yes please}
                     params: {l: {type: string, default: "1"}}
                     """))
+        .hasMessageContaining("rows must be a whole number 1 or more, was 0")
+        .hasMessageContaining("'seed' must be a whole number, was 'abc'")
         .hasMessageContaining("memory_limit 10kb is too small")
         .hasMessageContaining("threads must be a whole number from 1 to 1024, was two")
         .hasMessageContaining("ridge takes no 'alpha'")

@@ -43,6 +43,9 @@ public final class SyntheticOrderflowTask implements QuantTask {
   public List<ConfigProblem> settingProblems(Map<String, Object> config) {
     List<ConfigProblem> problems =
         new java.util.ArrayList<>(Configs.required(config, "rows", "rows: 1000000"));
+    problems.addAll(
+        Configs.integerInProblem("rows", config.get("rows"), 1, Long.MAX_VALUE, "rows: 1000000"));
+    problems.addAll(Configs.wholeNumber(config, "seed", "seed: 42"));
     problems.addAll(Dataset.formatProblem(config));
     problems.addAll(Configs.fractionProblem("signal", config.get("signal")));
     Object interval = config.get("interval");
