@@ -205,7 +205,7 @@ public final class Configs {
   }
 
   /** {@code v} as a whole number ({@code 1_000} too), or null when it is not one. */
-  private static Long whole(Object v) {
+  public static Long whole(Object v) {
     try {
       return Long.parseLong(String.valueOf(v).replace("_", ""));
     } catch (NumberFormatException e) {

@@ -26,13 +26,6 @@ import java.util.Optional;
  */
 public final class Dataset {
   public static final String DATA_FILE = "data.parquet";
-
-  /** The problem with a task's {@code format} (a file format it reads or writes), or nothing. */
-  public static List<ConfigProblem> formatProblem(Map<String, Object> config) {
-    return Configs.oneOf(
-        "format", "format", config.get("format"), List.of("csv", "parquet"), "use csv or parquet");
-  }
-
   public static final String METADATA_FILE = "metadata.json";
 
   /** The metadata the {@code features} task writes beside its data. */
@@ -109,6 +102,12 @@ public final class Dataset {
       }
     }
     return Map.of();
+  }
+
+  /** The problem with a task's {@code format} (a file format it reads or writes), or nothing. */
+  public static List<ConfigProblem> formatProblem(Map<String, Object> config) {
+    return Configs.oneOf(
+        "format", "format", config.get("format"), List.of("csv", "parquet"), "use csv or parquet");
   }
 
   /**

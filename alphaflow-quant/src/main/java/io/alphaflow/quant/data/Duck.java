@@ -49,11 +49,12 @@ public final class Duck {
   public static List<ConfigProblem> problems(Map<String, Object> config) {
     List<ConfigProblem> out = new ArrayList<>();
     Object limit = config.get("memory_limit");
-    if (limit != null && !Configs.resolvesLater(limit) && limitProblem(limit) != null) {
+    String why = limit == null || Configs.resolvesLater(limit) ? null : limitProblem(limit);
+    if (why != null) {
       out.add(
           new ConfigProblem(
               "memory_limit",
-              limitProblem(limit),
+              why,
               "memory_limit: 1GB (also 500MB, 4GiB; the default is " + DEFAULT_MEMORY_LIMIT + ")"));
     }
     out.addAll(

@@ -56,14 +56,13 @@ public final class LabelTask implements QuantTask {
         new ArrayList<>(Configs.required(config, "input", "input: ${tasks.features.output_dir}"));
     problems.addAll(Configs.required(config, "column", "column: close"));
     Object kind = config.getOrDefault("kind", "forward_return");
-    boolean kindKnown = !Configs.resolvesLater(kind);
-    if (kindKnown && kindProblem(String.valueOf(kind)) != null) {
-      problems.add(
-          new ConfigProblem(
-              "kind", kindProblem(String.valueOf(kind)), "use one of " + String.join(", ", KINDS)));
-    }
+    problems.addAll(
+        Configs.oneOf("kind", "label kind", kind, KINDS, "use one of " + String.join(", ", KINDS)));
     Object h = config.getOrDefault("horizon", 1);
-    String why = Configs.resolvesLater(h) ? null : horizonProblem(kindKnown ? kind : null, h);
+    String why =
+        Configs.resolvesLater(h)
+            ? null
+            : horizonProblem(Configs.resolvesLater(kind) ? null : kind, h);
     if (why != null) {
       problems.add(new ConfigProblem("horizon", why, HORIZON_HINT));
     }
@@ -79,8 +78,7 @@ public final class LabelTask implements QuantTask {
     }
     // a horizon a template gives is 1 or more, or 0: the rows from t+1 on leak either way, and the
     // run checks t+0 too once it knows
-    int horizon =
-        Configs.resolvesLater(h) ? 1 : Integer.parseInt(String.valueOf(h).replace("_", ""));
+    int horizon = Configs.resolvesLater(h) ? 1 : Configs.whole(h).intValue();
     String name = String.valueOf(self.config().getOrDefault("name", "label"));
     List<ConfigProblem> problems = new ArrayList<>();
     for (TaskSpec t : upstream) {
@@ -107,20 +105,13 @@ public final class LabelTask implements QuantTask {
   private static final String HORIZON_HINT =
       "a label uses rows after t: horizon >= 1 (0 only with kind: value)";
 
-  /** Why {@code kind} is no label kind, or null when it is one. */
-  private static String kindProblem(String kind) {
-    return KINDS.contains(kind) ? null : "unknown label kind '" + kind + "'";
-  }
-
   /**
    * Why {@code h} is no horizon for a label of {@code kind} (null: not known yet), or null when it
    * is one: a whole number of rows ahead, 0 only for the value itself.
    */
   private static String horizonProblem(Object kind, Object h) {
-    long horizon;
-    try {
-      horizon = Long.parseLong(String.valueOf(h).replace("_", ""));
-    } catch (NumberFormatException e) {
+    Long horizon = Configs.whole(h);
+    if (horizon == null) {
       return "horizon must be a whole number of rows, was '" + h + "'";
     }
     if (horizon < 0

@@ -133,53 +133,7 @@ public final class EvaluateTask implements QuantTask {
       sayOverlap(ctx, cfg, period, lags);
       Map<String, Object> overall = score(db, "TRUE", classification, lags);
       metrics.put("overall", overall);
-      if (!classification
-          && overall.get("r2") == null
-          && overall.get("rows") instanceof Long n
-          && n > 0) {
-        ctx.log()
-            .warn(
-                "the actuals are all the same over the "
-                    + n
-                    + " test rows, so r2 (and oos_r2, r2_vs_persistence) is undefined: is the"
-                    + " label's column constant there?");
-      }
-      if (classification
-          && overall.containsKey("roc_auc")
-          && overall.get("roc_auc") == null
-          && overall.get("rows") instanceof Long n
-          && n > 0) {
-        ctx.log()
-            .warn(
-                "all "
-                    + n
-                    + " test rows are of one class, so roc_auc (which ranks the positives against"
-                    + " the negatives) is undefined: test on a longer window, or on a label that"
-                    + " splits more evenly");
-      }
-      if (!classification && Long.valueOf(0).equals(overall.get("ic_periods"))) {
-        long filled = Sql.count(db, "(SELECT period FROM p GROUP BY period HAVING count(*) >= 3)");
-        ctx.log()
-            .warn(
-                filled > 0
-                    // a correlation needs both sides to vary
-                    ? "in each of the "
-                        + filled
-                        + " "
-                        + period
-                        + "(s) that hold 3 or more predictions, the predictions or the actuals"
-                        + " ("
-                        + overall.get(Metrics.IC_BASIS)
-                        + ") are all the same, so the IC is undefined and ic_mean and its"
-                        + " t-statistics are empty: a constant target, or a model that predicts"
-                        + " one value"
-                    : "no "
-                        + period
-                        + " holds the 3 predictions an IC needs (a single series' daily bars have"
-                        + " one a day), so ic_mean and the IC's t-statistics are empty: set"
-                        + " ic_period to a longer period (week, month), or score several symbols"
-                        + " at once");
-      }
+      sayUndefined(ctx, db, overall, classification, period);
       List<Map<String, Object>> folds = new ArrayList<>();
       List<Map<String, Object>> foldIds = Sql.rows(db, "SELECT DISTINCT fold FROM p ORDER BY fold");
       for (Map<String, Object> f : foldIds) {
@@ -313,6 +267,66 @@ public final class EvaluateTask implements QuantTask {
     problems.addAll(
         Configs.integerInProblem("drift." + BINS, m.get(BINS), MIN_BINS, MAX_BINS, "bins: 10"));
     return problems;
+  }
+
+  /**
+   * Says in the task's log why a metric has no value on the test rows, where the reason is known:
+   * actuals that do not vary (r2), one class (roc_auc), or periods too short or too flat for an IC.
+   */
+  private static void sayUndefined(
+      TaskContext ctx,
+      Connection db,
+      Map<String, Object> overall,
+      boolean classification,
+      String period)
+      throws SQLException {
+    if (!classification
+        && overall.get("r2") == null
+        && overall.get("rows") instanceof Long n
+        && n > 0) {
+      ctx.log()
+          .warn(
+              "the actuals are all the same over the "
+                  + n
+                  + " test rows, so r2 (and oos_r2, r2_vs_persistence) is undefined: is the"
+                  + " label's column constant there?");
+    }
+    if (classification
+        && overall.containsKey("roc_auc")
+        && overall.get("roc_auc") == null
+        && overall.get("rows") instanceof Long n
+        && n > 0) {
+      ctx.log()
+          .warn(
+              "all "
+                  + n
+                  + " test rows are of one class, so roc_auc (which ranks the positives against"
+                  + " the negatives) is undefined: test on a longer window, or on a label that"
+                  + " splits more evenly");
+    }
+    if (!classification && Long.valueOf(0).equals(overall.get("ic_periods"))) {
+      long filled = Sql.count(db, "(SELECT period FROM p GROUP BY period HAVING count(*) >= 3)");
+      ctx.log()
+          .warn(
+              filled > 0
+                  // a correlation needs both sides to vary
+                  ? "in each of the "
+                      + filled
+                      + " "
+                      + period
+                      + "(s) that hold 3 or more predictions, the predictions or the actuals"
+                      + " ("
+                      + overall.get(Metrics.IC_BASIS)
+                      + ") are all the same, so the IC is undefined and ic_mean and its"
+                      + " t-statistics are empty: a constant target, or a model that predicts"
+                      + " one value"
+                  : "no "
+                      + period
+                      + " holds the 3 predictions an IC needs (a single series' daily bars have"
+                      + " one a day), so ic_mean and the IC's t-statistics are empty: set"
+                      + " ic_period to a longer period (week, month), or score several symbols"
+                      + " at once");
+    }
   }
 
   /**

@@ -137,16 +137,15 @@ public final class ValidateTask implements QuantTask {
     if (v == null || Configs.resolvesLater(v)) {
       return null;
     }
-    try {
-      return Double.parseDouble(String.valueOf(v));
-    } catch (NumberFormatException e) {
+    Double d = Configs.numberOrNull(v);
+    if (d == null) {
       problems.add(
           new ConfigProblem(
               "columns." + column + "." + key,
               "column '" + column + "': " + key + " must be a number, was '" + v + "'",
               key + ": 0"));
-      return null;
     }
+    return d;
   }
 
   private static long outOfOrder(Connection db) throws SQLException {
