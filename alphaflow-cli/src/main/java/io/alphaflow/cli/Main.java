@@ -125,7 +125,10 @@ public final class Main {
     err.println("alphaflow: internal error: " + what);
     err.println(
         "details: "
-            + Path.of(System.getProperty("alphaflow.home", ".alphaflow"), "logs", "alphaflow.log"));
+            + Path.of(
+                System.getProperty("alphaflow.home", CommonOptions.DEFAULT_HOME),
+                "logs",
+                "alphaflow.log"));
     return ExitCode.INTERNAL_ERROR.code();
   }
 
@@ -134,7 +137,7 @@ public final class Main {
    * the two options that shape logging are picked out of the raw arguments here.
    */
   private static void configureLogging(String[] args) {
-    String home = ".alphaflow";
+    String home = CommonOptions.DEFAULT_HOME;
     String level = System.getenv("LOG_LEVEL");
     for (int i = 0; i < args.length; i++) {
       String a = args[i];

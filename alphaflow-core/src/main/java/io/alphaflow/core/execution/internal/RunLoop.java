@@ -389,10 +389,7 @@ public final class RunLoop {
     try {
       Map<String, Object> config = resolved(spec, attempt);
       Task task = parts.tasks().get(spec.type());
-      String broken =
-          Templates.references(spec.config()).isEmpty()
-              ? null
-              : TaskAttempt.resolvedProblems(task.validate(config));
+      String broken = templated(spec) ? TaskAttempt.resolvedProblems(task.validate(config)) : null;
       if (broken != null) {
         // the attempt would fail at once, approved or not
         said.add("approving cannot work: " + broken);
@@ -516,13 +513,21 @@ public final class RunLoop {
             () -> context(spec, attempt, cancellation),
             parts.outputDir(run.runId(), id),
             cache,
-            !Templates.references(spec.config()).isEmpty(),
+            templated(spec),
             completions::add);
     Future<?> future = parts.workers().submit(work);
     running.computeIfPresent(
         id,
         (k, s) ->
             s.attempt() == attempt ? new Running(attempt, deadline, cancellation, future) : s);
+  }
+
+  /**
+   * Whether {@code spec}'s config holds {@code ${...}} references, whose values its type checks
+   * only once they are filled in.
+   */
+  private static boolean templated(TaskSpec spec) {
+    return !Templates.references(spec.config()).isEmpty();
   }
 
   /** {@code spec}'s config with its references filled in, as attempt {@code attempt} gets it. */

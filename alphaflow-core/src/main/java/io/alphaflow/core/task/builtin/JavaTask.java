@@ -48,9 +48,9 @@ public final class JavaTask implements Task {
               "put its jar on the class path and list the class in"
                   + " META-INF/services/io.alphaflow.core.task.Task"));
     }
-    List<ConfigProblem> problems =
-        new ArrayList<>(TaskRegistry.unknownKeys(task.get(), own(config)));
-    problems.addAll(task.get().validate(own(config)));
+    Map<String, Object> own = own(config);
+    List<ConfigProblem> problems = new ArrayList<>(TaskRegistry.unknownKeys(task.get(), own));
+    problems.addAll(task.get().validate(own));
     return problems;
   }
 
