@@ -121,7 +121,8 @@ public final class Params {
     return out;
   }
 
-  private static final String PREFIX = "params.";
+  /** How a reference to a param starts: {@code ${params.NAME}}. */
+  public static final String PREFIX = "params.";
 
   /**
    * {@code spec}'s default with {@code ${flow.dir}} replaced by {@code dir} (the loader refuses any

@@ -523,11 +523,13 @@ public final class RunLoop {
   }
 
   /**
-   * Whether {@code spec}'s config holds {@code ${...}} references, whose values its type checks
-   * only once they are filled in.
+   * Whether {@code spec}'s config holds {@code ${...}} references its type can check only once they
+   * are filled in: any but the run's params, which {@link
+   * io.alphaflow.core.flow.Params#taskProblems} checked before the run was created.
    */
   private static boolean templated(TaskSpec spec) {
-    return !Templates.references(spec.config()).isEmpty();
+    return Templates.references(spec.config()).stream()
+        .anyMatch(r -> !r.expression().startsWith(io.alphaflow.core.flow.Params.PREFIX));
   }
 
   /** {@code spec}'s config with its references filled in, as attempt {@code attempt} gets it. */
